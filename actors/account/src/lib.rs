@@ -1,0 +1,97 @@
+//! Account actor: the on-chain identity of a key (secp256k1 or BLS). The FVM creates one, calling
+//! the constructor from the system actor, the first time a key address receives a message.
+//!
+//! A *keyless* account holds an ID address equal to its own ID: used for sinks such as the
+//! burnt-funds actor f099, which can receive FLT but can never authenticate anything.
+
+use fvm_ipld_encoding::strict_bytes;
+use fvm_ipld_encoding::tuple::*;
+use fvm_shared::address::{Address, Protocol};
+use fvm_shared::ActorID;
+
+/// `PubkeyAddress` is method 2, as in builtin-actors.
+pub const METHOD_PUBKEY_ADDRESS: u64 = 2;
+/// FRC-42 number of `AuthenticateMessage`.
+pub const METHOD_AUTHENTICATE_MESSAGE: u64 = frc42_dispatch::method_hash!("AuthenticateMessage");
+
+/// The layout `fvm::account_actor::State` decodes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct State {
+    pub address: Address,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct AuthenticateMessageParams {
+    #[serde(with = "strict_bytes")]
+    pub signature: Vec<u8>,
+    #[serde(with = "strict_bytes")]
+    pub message: Vec<u8>,
+}
+
+/// Which addresses an account may hold: a key address, or its own ID (keyless).
+pub fn validate_account_address(addr: &Address, own_id: ActorID) -> Result<(), String> {
+    match addr.protocol() {
+        Protocol::Secp256k1 | Protocol::BLS => Ok(()),
+        Protocol::ID if addr.id() == Ok(own_id) => Ok(()),
+        _ => Err(format!("account address must be a secp256k1 or BLS key address, or f0{own_id} itself, not {addr}")),
+    }
+}
+
+#[cfg(feature = "fil-actor")]
+mod actor {
+    use cloudless_runtime::{actor_error, sdk, ActorError, ActorResult, FIRST_EXPORTED_METHOD_NUMBER, METHOD_CONSTRUCTOR};
+    use fvm_ipld_encoding::ipld_block::IpldBlock;
+    use fvm_shared::crypto::signature::{Signature, SignatureType};
+    use fvm_shared::MethodNum;
+
+    use super::*;
+
+    cloudless_runtime::wasm_entry!(dispatch);
+
+    fn dispatch(method: MethodNum, params: u32) -> ActorResult<Option<IpldBlock>> {
+        match method {
+            METHOD_CONSTRUCTOR => constructor(sdk::params(params)?),
+            METHOD_PUBKEY_ADDRESS => sdk::ret(&sdk::state::<State>()?.address),
+            METHOD_AUTHENTICATE_MESSAGE => authenticate(sdk::params(params)?),
+            // Universal receiver: accounts accept any exported method (e.g. FRC-46 `Receive`).
+            m if m >= FIRST_EXPORTED_METHOD_NUMBER => Ok(None),
+            _ => sdk::unhandled(method),
+        }
+    }
+
+    fn constructor(address: Address) -> ActorResult<Option<IpldBlock>> {
+        sdk::require_system_caller()?;
+        validate_account_address(&address, sdk::receiver()).map_err(ActorError::illegal_argument)?;
+        sdk::set_state(&State { address })?;
+        Ok(None)
+    }
+
+    fn authenticate(params: AuthenticateMessageParams) -> ActorResult<Option<IpldBlock>> {
+        let st: State = sdk::state()?;
+        let sig_type = match st.address.protocol() {
+            Protocol::Secp256k1 => SignatureType::Secp256k1,
+            Protocol::BLS => SignatureType::BLS,
+            _ => return Err(actor_error!(forbidden; "keyless account {} cannot authenticate", st.address)),
+        };
+        let sig = Signature { sig_type, bytes: params.signature };
+        let valid = fvm_sdk::crypto::verify_signature(&sig, &st.address, &params.message)
+            .map_err(|e| actor_error!(illegal_argument; "malformed signature: {e}"))?;
+        if !valid {
+            return Err(actor_error!(illegal_argument; "signature does not verify for {}", st.address));
+        }
+        sdk::ret(&true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_keys_or_own_id() {
+        assert!(validate_account_address(&Address::new_secp256k1(&[4; 65]).unwrap(), 100).is_ok());
+        assert!(validate_account_address(&Address::new_id(99), 99).is_ok());
+        assert!(validate_account_address(&Address::new_id(98), 99).is_err());
+        assert!(validate_account_address(&Address::new_actor(b"x"), 99).is_err());
+    }
+}

@@ -1,0 +1,1 @@
+//! Price oracle (in progress)

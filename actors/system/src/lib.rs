@@ -1,0 +1,87 @@
+//! System actor (f00): holds the bundle manifest *data* CID, which the FVM reads on start-up to
+//! learn every actor's code CID. Its constructor checks the manifest names the actors the FVM needs.
+
+use cid::Cid;
+use fvm_ipld_encoding::tuple::*;
+
+/// Actor names the FVM requires in every manifest.
+pub const REQUIRED_ACTORS: [&str; 6] = ["system", "init", "account", "placeholder", "ethaccount", "eam"];
+
+/// The state layout the FVM itself decodes (`fvm::system_actor::State`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct State {
+    /// The manifest data: a DAG-CBOR list of `[name, code CID]`.
+    pub builtin_actors: Cid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct ConstructorParams {
+    pub manifest_data: Cid,
+}
+
+/// Checks a decoded manifest: the FVM's required actors present, no name or code twice.
+pub fn validate_manifest(entries: &[(String, Cid)]) -> Result<(), String> {
+    for required in REQUIRED_ACTORS {
+        if !entries.iter().any(|(name, _)| name == required) {
+            return Err(format!("manifest has no {required:?} actor"));
+        }
+    }
+    for (i, (name, code)) in entries.iter().enumerate() {
+        if entries[..i].iter().any(|(n, c)| n == name || c == code) {
+            return Err(format!("manifest lists {name:?} ({code}) twice"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(feature = "fil-actor")]
+mod actor {
+    use cloudless_runtime::{actor_error, sdk, ActorResult, AsActorError, METHOD_CONSTRUCTOR};
+    use fvm_ipld_encoding::ipld_block::IpldBlock;
+    use fvm_ipld_encoding::CborStore;
+    use fvm_shared::MethodNum;
+
+    use super::*;
+
+    cloudless_runtime::wasm_entry!(dispatch);
+
+    fn dispatch(method: MethodNum, params: u32) -> ActorResult<Option<IpldBlock>> {
+        match method {
+            METHOD_CONSTRUCTOR => constructor(sdk::params(params)?),
+            _ => sdk::unhandled(method),
+        }
+    }
+
+    fn constructor(params: ConstructorParams) -> ActorResult<Option<IpldBlock>> {
+        sdk::require_system_caller()?;
+        let entries: Vec<(String, Cid)> = sdk::SdkStore
+            .get_cbor(&params.manifest_data)
+            .or_illegal_state("loading manifest")?
+            .ok_or_else(|| actor_error!(illegal_argument; "manifest {} not in the store", params.manifest_data))?;
+        validate_manifest(&entries).map_err(cloudless_runtime::ActorError::illegal_argument)?;
+        sdk::set_state(&State { builtin_actors: params.manifest_data })?;
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cid::multihash::Multihash;
+
+    fn cid(n: u8) -> Cid {
+        Cid::new_v1(0x55, Multihash::wrap(0, &[n]).unwrap())
+    }
+
+    #[test]
+    fn manifest_needs_required_actors_once() {
+        let mut entries: Vec<(String, Cid)> =
+            REQUIRED_ACTORS.iter().enumerate().map(|(i, n)| (n.to_string(), cid(i as u8))).collect();
+        assert!(validate_manifest(&entries).is_ok());
+        entries.push(("oracle".into(), cid(0)));
+        assert!(validate_manifest(&entries).unwrap_err().contains("twice"));
+        entries.pop();
+        entries.remove(2);
+        assert!(validate_manifest(&entries).unwrap_err().contains("account"));
+    }
+}

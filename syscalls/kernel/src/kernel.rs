@@ -1,0 +1,141 @@
+//! The kernel type: ref-fvm's Filecoin kernel with every operation delegated, plus ours.
+
+use fvm::call_manager::CallManager;
+use fvm::gas::Gas;
+use fvm::kernel::filecoin::{DefaultFilecoinKernel, FilecoinKernel};
+use fvm::kernel::prelude::*;
+use fvm::kernel::Result;
+use fvm::kernel::{
+    ActorOps, CryptoOps, DebugOps, EventOps, IpldBlockOps, MessageOps, NetworkOps, RandomnessOps,
+    SelfOps, SendOps, SyscallHandler, UpgradeOps,
+};
+use fvm::syscalls::Linker;
+use fvm_shared::consensus::ConsensusFault;
+use fvm_shared::piece::PieceInfo;
+use fvm_shared::sector::{
+    AggregateSealVerifyProofAndInfos, RegisteredSealProof, ReplicaUpdateInfo, SealVerifyInfo,
+    WindowPoStVerifyInfo,
+};
+
+use crate::{gas, syscalls, ABI_VERSION, MODULE};
+
+/// Operations the Cloudless kernel adds to the Filecoin kernel.
+pub trait CloudlessOps: Kernel {
+    /// The ABI version of the `cloudless` module.
+    fn abi_version(&self) -> Result<u64>;
+}
+
+#[derive(Delegate)]
+#[delegate(IpldBlockOps, where = "C: CallManager")]
+#[delegate(ActorOps, where = "C: CallManager")]
+#[delegate(CryptoOps, where = "C: CallManager")]
+#[delegate(DebugOps, where = "C: CallManager")]
+#[delegate(EventOps, where = "C: CallManager")]
+#[delegate(MessageOps, where = "C: CallManager")]
+#[delegate(NetworkOps, where = "C: CallManager")]
+#[delegate(RandomnessOps, where = "C: CallManager")]
+#[delegate(SelfOps, where = "C: CallManager")]
+#[delegate(SendOps<K>, generics = "K", where = "K: FilecoinKernel")]
+#[delegate(UpgradeOps<K>, generics = "K", where = "K: FilecoinKernel")]
+pub struct CloudlessKernel<C>(pub DefaultFilecoinKernel<C>);
+
+impl<C: CallManager> CloudlessOps for CloudlessKernel<C> {
+    fn abi_version(&self) -> Result<u64> {
+        let _timer = self.0.charge_gas("cloudless_abi_version", gas::ABI_VERSION_GAS)?;
+        Ok(ABI_VERSION)
+    }
+}
+
+impl<C: CallManager> Kernel for CloudlessKernel<C> {
+    type CallManager = C;
+    type Limiter = <DefaultFilecoinKernel<C> as Kernel>::Limiter;
+
+    fn into_inner(self) -> (Self::CallManager, BlockRegistry) {
+        self.0.into_inner()
+    }
+
+    fn new(
+        mgr: C,
+        blocks: BlockRegistry,
+        caller: ActorID,
+        actor_id: ActorID,
+        method: MethodNum,
+        value_received: TokenAmount,
+        read_only: bool,
+    ) -> Self {
+        CloudlessKernel(DefaultFilecoinKernel::new(
+            mgr,
+            blocks,
+            caller,
+            actor_id,
+            method,
+            value_received,
+            read_only,
+        ))
+    }
+
+    fn machine(&self) -> &<Self::CallManager as CallManager>::Machine {
+        self.0.machine()
+    }
+
+    fn limiter_mut(&mut self) -> &mut Self::Limiter {
+        self.0.limiter_mut()
+    }
+
+    fn gas_available(&self) -> Gas {
+        self.0.gas_available()
+    }
+
+    fn charge_gas(&self, name: &str, compute: Gas) -> Result<GasTimer> {
+        self.0.charge_gas(name, compute)
+    }
+}
+
+// `FilecoinKernel` is not a delegatable trait in ref-fvm, so it is forwarded by hand.
+impl<C: CallManager> FilecoinKernel for CloudlessKernel<C> {
+    fn compute_unsealed_sector_cid(&self, proof_type: RegisteredSealProof, pieces: &[PieceInfo]) -> Result<Cid> {
+        self.0.compute_unsealed_sector_cid(proof_type, pieces)
+    }
+    fn verify_post(&self, verify_info: &WindowPoStVerifyInfo) -> Result<bool> {
+        self.0.verify_post(verify_info)
+    }
+    fn verify_consensus_fault(&self, h1: &[u8], h2: &[u8], extra: &[u8]) -> Result<Option<ConsensusFault>> {
+        self.0.verify_consensus_fault(h1, h2, extra)
+    }
+    fn batch_verify_seals(&self, vis: &[SealVerifyInfo]) -> Result<Vec<bool>> {
+        self.0.batch_verify_seals(vis)
+    }
+    fn verify_aggregate_seals(&self, aggregate: &AggregateSealVerifyProofAndInfos) -> Result<bool> {
+        self.0.verify_aggregate_seals(aggregate)
+    }
+    fn verify_replica_update(&self, replica: &ReplicaUpdateInfo) -> Result<bool> {
+        self.0.verify_replica_update(replica)
+    }
+    fn total_fil_circ_supply(&self) -> Result<TokenAmount> {
+        self.0.total_fil_circ_supply()
+    }
+}
+
+impl<K> SyscallHandler<K> for CloudlessKernel<K::CallManager>
+where
+    K: CloudlessOps
+        + FilecoinKernel
+        + ActorOps
+        + SendOps
+        + UpgradeOps
+        + IpldBlockOps
+        + CryptoOps
+        + DebugOps
+        + EventOps
+        + MessageOps
+        + NetworkOps
+        + RandomnessOps
+        + SelfOps,
+{
+    fn link_syscalls(linker: &mut Linker<K>) -> anyhow::Result<()> {
+        DefaultFilecoinKernel::<K::CallManager>::link_syscalls(linker)?;
+        linker.link_syscall(MODULE, "abi_version", syscalls::abi_version)?;
+        Ok(())
+    }
+}
+

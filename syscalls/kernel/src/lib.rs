@@ -1,0 +1,17 @@
+//! The Cloudless kernel: ref-fvm's Filecoin kernel plus the `cloudless` syscall module.
+//!
+//! [`CloudlessKernel`] wraps [`DefaultFilecoinKernel`] and delegates every standard operation to
+//! it; [`CloudlessOps`] adds ours. Syscalls are thin adapters (`syscalls` module) that read Wasm
+//! memory and call the kernel; the kernel charges gas from [`gas`] before doing any work.
+
+pub mod gas;
+mod kernel;
+mod syscalls;
+
+pub use kernel::{CloudlessKernel, CloudlessOps};
+
+/// The Wasm import module name of every Cloudless syscall.
+pub const MODULE: &str = "cloudless";
+
+/// The ABI version this kernel implements (see `cloudless-syscalls`).
+pub const ABI_VERSION: u64 = 1;
