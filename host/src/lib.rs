@@ -1,1 +1,22 @@
+//! The Cloudless host: runs the actor bundle as Wasm in ref-fvm with the Cloudless kernel.
+//!
+//! - [`node`]: a [`node::Node`] owns a state (blockstore + root) and applies messages to it.
+//! - [`genesis`]: builds the genesis state from a declarative TOML config by running constructors.
+//! - [`keys`]: secp256k1 keys, message signing, and the dev key store of genesis accounts.
+//! - [`car`]: state CAR import/export (the whole DAG reachable from the state root).
+//! - [`abi`]: method names, JSON params and decoded returns/state for the CLI.
 
+pub mod abi;
+pub mod car;
+pub mod externs;
+pub mod genesis;
+pub mod keys;
+pub mod node;
+
+pub use node::{ChainMeta, Node, Outcome};
+
+/// blake2b-256, the FVM's default hash.
+pub(crate) fn blake2b256(data: &[u8]) -> [u8; 32] {
+    let hash = blake2b_simd::Params::new().hash_length(32).hash(data);
+    hash.as_bytes().try_into().expect("32-byte hash")
+}

@@ -1,6 +1,6 @@
 //! Parameters, returns, limits and method numbers of the price oracle.
 
-use cloudless_runtime::amount;
+use cloudless_runtime::{address, amount};
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
@@ -57,11 +57,13 @@ pub struct AssetConfig {
 pub struct AssetParams {
     pub symbol: String,
     pub config: AssetConfig,
+    #[serde(with = "address::vec")]
     pub reporters: Vec<Address>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct ConstructorParams {
+    #[serde(with = "address")]
     pub admin: Address,
     pub assets: Vec<AssetParams>,
 }
@@ -88,11 +90,13 @@ pub struct SetAssetConfigParams {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct ReporterParams {
     pub asset: String,
+    #[serde(with = "address")]
     pub reporter: Address,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct TransferAdminParams {
+    #[serde(with = "address")]
     pub new_admin: Address,
 }
 

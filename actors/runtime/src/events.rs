@@ -1,13 +1,13 @@
 //! Actor events: every state change emits one, keyed by `$type`, so an indexer can rebuild state.
 
-use fvm_ipld_encoding::{to_vec, DAG_CBOR};
+use fvm_ipld_encoding::{to_vec, CBOR};
 use fvm_shared::event::{ActorEvent, Entry, Flags};
 use serde::Serialize;
 
 use crate::{ActorError, ActorResult};
 
 /// Builds an [`ActorEvent`]: `EventBuilder::new("price-reported").field("asset", &a)?.build()`.
-/// Every value is DAG-CBOR and every entry is indexed (key and value).
+/// Every value is CBOR (the FVM accepts only CBOR or raw event values) and every entry is indexed (key and value).
 #[derive(Debug, Clone)]
 pub struct EventBuilder {
     entries: Vec<Entry>,
@@ -25,7 +25,7 @@ impl EventBuilder {
         self.entries.push(Entry {
             flags: Flags::FLAG_INDEXED_ALL,
             key: key.to_string(),
-            codec: DAG_CBOR,
+            codec: CBOR,
             value,
         });
         Ok(self)

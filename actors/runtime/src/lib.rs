@@ -7,6 +7,7 @@
 //!   the `invoke` entry point). Everything else here builds natively so actor logic is unit-tested fast.
 
 mod error;
+pub mod address;
 pub mod amount;
 pub mod events;
 #[cfg(feature = "fil-actor")]

@@ -1,5 +1,10 @@
 //! System actor (f00): holds the bundle manifest *data* CID, which the FVM reads on start-up to
-//! learn every actor's code CID. Its constructor checks the manifest names the actors the FVM needs.
+//! learn every actor's code CID.
+//!
+//! The FVM lets an actor link only blocks reachable from its own state, and links in message
+//! params are never reachable, so no actor can write a link to the bundle's code. Genesis
+//! therefore writes this state (as Lotus and fendermint do), then runs the constructor, which
+//! reads the manifest through its own state and checks it names the actors the FVM needs.
 
 use cid::Cid;
 use fvm_ipld_encoding::tuple::*;
@@ -14,10 +19,6 @@ pub struct State {
     pub builtin_actors: Cid,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
-pub struct ConstructorParams {
-    pub manifest_data: Cid,
-}
 
 /// Checks a decoded manifest: the FVM's required actors present, no name or code twice.
 pub fn validate_manifest(entries: &[(String, Cid)]) -> Result<(), String> {
@@ -36,7 +37,7 @@ pub fn validate_manifest(entries: &[(String, Cid)]) -> Result<(), String> {
 
 #[cfg(feature = "fil-actor")]
 mod actor {
-    use cloudless_runtime::{actor_error, sdk, ActorResult, AsActorError, METHOD_CONSTRUCTOR};
+    use cloudless_runtime::{sdk, ActorError, ActorResult, AsActorError, METHOD_CONSTRUCTOR};
     use fvm_ipld_encoding::ipld_block::IpldBlock;
     use fvm_ipld_encoding::CborStore;
     use fvm_shared::MethodNum;
@@ -45,21 +46,21 @@ mod actor {
 
     cloudless_runtime::wasm_entry!(dispatch);
 
-    fn dispatch(method: MethodNum, params: u32) -> ActorResult<Option<IpldBlock>> {
+    fn dispatch(method: MethodNum, _params: u32) -> ActorResult<Option<IpldBlock>> {
         match method {
-            METHOD_CONSTRUCTOR => constructor(sdk::params(params)?),
+            METHOD_CONSTRUCTOR => constructor(),
             _ => sdk::unhandled(method),
         }
     }
 
-    fn constructor(params: ConstructorParams) -> ActorResult<Option<IpldBlock>> {
+    fn constructor() -> ActorResult<Option<IpldBlock>> {
         sdk::require_system_caller()?;
+        let st: State = sdk::state().map_err(|e| e.wrap("genesis must write the system state first"))?;
         let entries: Vec<(String, Cid)> = sdk::SdkStore
-            .get_cbor(&params.manifest_data)
+            .get_cbor(&st.builtin_actors)
             .or_illegal_state("loading manifest")?
-            .ok_or_else(|| actor_error!(illegal_argument; "manifest {} not in the store", params.manifest_data))?;
-        validate_manifest(&entries).map_err(cloudless_runtime::ActorError::illegal_argument)?;
-        sdk::set_state(&State { builtin_actors: params.manifest_data })?;
+            .ok_or_else(|| ActorError::illegal_state("manifest data missing"))?;
+        validate_manifest(&entries).map_err(ActorError::illegal_state)?;
         Ok(None)
     }
 }
