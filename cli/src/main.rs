@@ -1,1 +1,131 @@
-fn main(){}
+//! `cloudless`: inspect bundles, build a genesis, send messages to a state CAR, read state.
+
+mod output;
+mod send;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use cloudless_host::genesis::{self, GenesisConfig};
+use cloudless_host::keys::KeyStore;
+use cloudless_host::Node;
+
+#[derive(Parser)]
+#[command(name = "cloudless", version, about = "Cloudless subnet tools: bundle, genesis, send, state")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Actor bundle tools.
+    Bundle {
+        #[command(subcommand)]
+        command: BundleCommand,
+    },
+    /// Build a genesis state from a TOML config.
+    Genesis {
+        /// The genesis config (see examples/devnet.toml).
+        config: PathBuf,
+        /// Where to write the state CAR.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// Where to write the dev key store (default: keys.json next to the state CAR).
+        #[arg(long)]
+        keys: Option<PathBuf>,
+        /// Use this bundle CAR instead of the embedded one.
+        #[arg(long)]
+        bundle: Option<PathBuf>,
+    },
+    /// Sign a message with a key from the key store and apply it to a state CAR.
+    Send(send::SendArgs),
+    /// Print an actor's decoded state as JSON.
+    State {
+        /// Actor: a name from the key store (account or singleton) or an address.
+        actor: String,
+        /// The state CAR.
+        #[arg(long)]
+        state: PathBuf,
+        /// The key store (default: keys.json next to the state CAR).
+        #[arg(long)]
+        keys: Option<PathBuf>,
+    },
+    /// List the key store.
+    Keys {
+        #[arg(long)]
+        keys: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum BundleCommand {
+    /// Print each actor's name, code CID and Wasm size (default: the embedded bundle).
+    Inspect { car: Option<PathBuf> },
+}
+
+/// The key store beside a state CAR unless one is named.
+pub fn keys_path(explicit: Option<&Path>, state: &Path) -> PathBuf {
+    explicit.map(Path::to_path_buf).unwrap_or_else(|| state.with_file_name("keys.json"))
+}
+
+fn main() {
+    if let Err(e) = run(Cli::parse()) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Bundle { command: BundleCommand::Inspect { car } } => {
+            let bytes = match &car {
+                Some(path) => std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
+                None => cloudless_bundle::BUNDLE_CAR.to_vec(),
+            };
+            print!("{}", cloudless_bundle::format_table(&cloudless_bundle::inspect(&bytes)?));
+            Ok(())
+        }
+        Command::Genesis { config, out, keys, bundle } => {
+            let cfg = GenesisConfig::load(&config)?;
+            let bundle = match &bundle {
+                Some(path) => std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
+                None => cloudless_bundle::BUNDLE_CAR.to_vec(),
+            };
+            let g = genesis::build(&cfg, &bundle)?;
+            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            output::write_state(&g.node, &out)?;
+            let keys_path = keys_path(keys.as_deref(), &out);
+            g.keys.save(&keys_path)?;
+            println!("state root  {}", g.node.state_root());
+            for (name, id) in &g.actors {
+                println!("  f0{id:<6} {name}");
+            }
+            println!("state CAR   {}", out.display());
+            println!("key store   {} (dev keys: never use on a public network)", keys_path.display());
+            Ok(())
+        }
+        Command::Send(args) => send::run(args),
+        Command::State { actor, state, keys } => {
+            let node = Node::load_car(&state)?;
+            let store = KeyStore::load(&keys_path(keys.as_deref(), &state)).unwrap_or_default();
+            let addr = store.address_of(&actor)?;
+            let id = node.resolve(&addr)?.with_context(|| format!("{actor} ({addr}) does not exist in this state"))?;
+            println!("{}", serde_json::to_string_pretty(&cloudless_host::abi::actor_json(&node, id)?)?);
+            Ok(())
+        }
+        Command::Keys { keys } => {
+            let store = KeyStore::load(&keys)?;
+            for (name, entry) in &store.keys {
+                println!("{name:<16} {}", entry.address);
+            }
+            for (name, addr) in &store.actors {
+                println!("{name:<16} {addr}");
+            }
+            Ok(())
+        }
+    }
+}

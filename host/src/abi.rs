@@ -1,0 +1,231 @@
+//! What the CLI knows about each actor: method names and numbers, JSON ↔ CBOR for params and
+//! returns, and decoded state.
+//!
+//! Params and returns are the actors' own tuple types, so in JSON a struct is an array of its
+//! fields in order (amounts as decimal strings, addresses as `f0…`/`f1…` text). Returns and
+//! state are labelled with field names for reading.
+
+use anyhow::{anyhow, bail, Context};
+use cid::Cid;
+use fvm_ipld_encoding::RawBytes;
+use fvm_shared::{ActorID, MethodNum};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::node::Node;
+
+/// The shape of a JSON value made from a tuple struct, for labelling its fields.
+pub enum Shape {
+    Leaf,
+    Tuple(&'static [(&'static str, Shape)]),
+    List(&'static Shape),
+}
+
+/// Turns positional arrays into objects following `shape`.
+pub fn label(value: Value, shape: &Shape) -> Value {
+    match (shape, value) {
+        (Shape::Tuple(fields), Value::Array(items)) if items.len() == fields.len() => Value::Object(
+            fields.iter().zip(items).map(|((name, s), v)| (name.to_string(), label(v, s))).collect::<Map<_, _>>(),
+        ),
+        (Shape::List(inner), Value::Array(items)) => Value::Array(items.into_iter().map(|v| label(v, inner)).collect()),
+        (_, v) => v,
+    }
+}
+
+type ParamsFn = fn(Value) -> anyhow::Result<Option<RawBytes>>;
+type ReturnFn = fn(&[u8]) -> anyhow::Result<Value>;
+
+pub struct MethodAbi {
+    pub name: &'static str,
+    pub number: MethodNum,
+    params: ParamsFn,
+    ret: ReturnFn,
+    ret_shape: Shape,
+}
+
+impl MethodAbi {
+    /// Encodes JSON params (`null` when the method takes none).
+    pub fn encode_params(&self, params: Value) -> anyhow::Result<Option<RawBytes>> {
+        (self.params)(params).with_context(|| format!("params of {}", self.name))
+    }
+
+    pub fn decode_return(&self, bytes: &[u8]) -> anyhow::Result<Value> {
+        Ok(label((self.ret)(bytes).with_context(|| format!("return of {}", self.name))?, &self.ret_shape))
+    }
+}
+
+fn params<T: DeserializeOwned + Serialize>(v: Value) -> anyhow::Result<Option<RawBytes>> {
+    let typed: T = serde_json::from_value(v)?;
+    Ok(Some(RawBytes::serialize(&typed)?))
+}
+
+fn no_params(v: Value) -> anyhow::Result<Option<RawBytes>> {
+    if !v.is_null() {
+        bail!("this method takes no params");
+    }
+    Ok(None)
+}
+
+fn ret<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> anyhow::Result<Value> {
+    let typed: T = fvm_ipld_encoding::from_slice(bytes)?;
+    Ok(serde_json::to_value(&typed)?)
+}
+
+fn no_return(bytes: &[u8]) -> anyhow::Result<Value> {
+    if bytes.is_empty() {
+        Ok(Value::Null)
+    } else {
+        Ok(json!({ "raw_hex": hex(bytes) }))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+const fn method(name: &'static str, number: MethodNum, params: ParamsFn, ret: ReturnFn, ret_shape: Shape) -> MethodAbi {
+    MethodAbi { name, number, params, ret, ret_shape }
+}
+
+/// Method 0 (plain FLT transfer) exists on every actor.
+const SEND: MethodAbi = method("Send", 0, no_params, no_return, Shape::Leaf);
+
+mod shapes {
+    use super::Shape::{self, *};
+
+    pub const ASSET_CONFIG: Shape =
+        Tuple(&[("quorum", Leaf), ("report_expiry", Leaf), ("max_deviation", Leaf), ("twap_window", Leaf)]);
+    pub const REPORT: Shape = Tuple(&[("reporter", Leaf), ("price", Leaf), ("epoch", Leaf)]);
+    pub const SAMPLE: Shape = Tuple(&[("epoch", Leaf), ("median", Leaf)]);
+    pub const ASSET: Shape = Tuple(&[
+        ("symbol", Leaf),
+        ("config", ASSET_CONFIG),
+        ("reporters", List(&Leaf)),
+        ("reports", List(&REPORT)),
+        ("samples", List(&SAMPLE)),
+    ]);
+    pub const PRICE: Shape =
+        Tuple(&[("median", Leaf), ("updated_epoch", Leaf), ("fresh_reports", Leaf), ("twap", Leaf)]);
+    pub const ADMIN: Shape = Tuple(&[("admin", Leaf)]);
+}
+
+fn oracle_methods() -> Vec<MethodAbi> {
+    use cloudless_actor_oracle::*;
+    vec![
+        SEND,
+        method("Report", METHOD_REPORT, params::<ReportParams>, no_return, Shape::Leaf),
+        method("GetPrice", METHOD_GET_PRICE, params::<AssetQuery>, ret::<PriceInfo>, shapes::PRICE),
+        method("GetAsset", METHOD_GET_ASSET, params::<AssetQuery>, ret::<Asset>, shapes::ASSET),
+        method("GetAdmin", METHOD_GET_ADMIN, no_params, ret::<AdminReturn>, shapes::ADMIN),
+        method("AddAsset", METHOD_ADD_ASSET, params::<AssetParams>, no_return, Shape::Leaf),
+        method("SetAssetConfig", METHOD_SET_ASSET_CONFIG, params::<SetAssetConfigParams>, no_return, Shape::Leaf),
+        method("AddReporter", METHOD_ADD_REPORTER, params::<ReporterParams>, no_return, Shape::Leaf),
+        method("RemoveReporter", METHOD_REMOVE_REPORTER, params::<ReporterParams>, no_return, Shape::Leaf),
+        method("TransferAdmin", METHOD_TRANSFER_ADMIN, params::<TransferAdminParams>, no_return, Shape::Leaf),
+    ]
+}
+
+fn account_methods() -> Vec<MethodAbi> {
+    use cloudless_actor_account::*;
+    vec![
+        SEND,
+        method("PubkeyAddress", METHOD_PUBKEY_ADDRESS, no_params, ret::<AddressText>, Shape::Leaf),
+        method("AuthenticateMessage", METHOD_AUTHENTICATE_MESSAGE, params::<AuthenticateMessageParams>, ret::<bool>, Shape::Leaf),
+    ]
+}
+
+/// An address decoded from CBOR, shown as text.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+struct AddressText(#[serde(with = "cloudless_runtime::address")] fvm_shared::address::Address);
+
+/// The methods of the actor whose manifest name is `code_name`.
+pub fn methods(code_name: &str) -> Vec<MethodAbi> {
+    match code_name {
+        "oracle" => oracle_methods(),
+        "account" => account_methods(),
+        _ => vec![SEND],
+    }
+}
+
+/// Finds a method by name or number.
+pub fn find_method(code_name: &str, method: &str) -> anyhow::Result<MethodAbi> {
+    let all = methods(code_name);
+    let number: Option<MethodNum> = method.parse().ok();
+    let known: Vec<_> = all.iter().map(|m| m.name).collect();
+    all.into_iter()
+        .find(|m| m.name == method || Some(m.number) == number)
+        .ok_or_else(|| anyhow!("the {code_name} actor has no method {method:?} (known: {})", known.join(", ")))
+}
+
+fn cid_text(c: &Cid) -> Value {
+    Value::String(c.to_string())
+}
+
+/// An actor's decoded state as JSON, with its code name, balance and nonce.
+pub fn actor_json(node: &Node, id: ActorID) -> anyhow::Result<Value> {
+    let actor = node.actor(id)?.ok_or_else(|| anyhow!("no actor f0{id}"))?;
+    let code = node.code_name(&actor.code)?.unwrap_or_else(|| actor.code.to_string());
+    let state = match code.as_str() {
+        "system" => {
+            let st: cloudless_actor_system::State = node.actor_state(id)?;
+            json!({ "manifest_data": cid_text(&st.builtin_actors), "manifest": node.manifest()? .iter().map(|(n, c)| json!([n, c.to_string()])).collect::<Vec<_>>() })
+        }
+        "init" => {
+            let st: cloudless_actor_init::State = node.actor_state(id)?;
+            json!({ "network_name": st.network_name, "next_id": st.next_id, "address_map": cid_text(&st.address_map) })
+        }
+        "account" => {
+            let st: cloudless_actor_account::State = node.actor_state(id)?;
+            json!({ "address": st.address.to_string() })
+        }
+        "oracle" => oracle_json(node, id)?,
+        _ => json!({ "head": cid_text(&actor.state) }),
+    };
+    Ok(json!({
+        "id": format!("f0{id}"),
+        "code": code,
+        "balance": cloudless_runtime::amount::format_decimal(&actor.balance),
+        "sequence": actor.sequence,
+        "state": state,
+    }))
+}
+
+fn oracle_json(node: &Node, id: ActorID) -> anyhow::Result<Value> {
+    use fvm_ipld_hamt::Hamt;
+    let st: cloudless_actor_oracle::State = node.actor_state(id)?;
+    let map: Hamt<_, cloudless_actor_oracle::Asset> =
+        Hamt::load_with_bit_width(&st.assets, node.store(), fvm_shared::HAMT_BIT_WIDTH)?;
+    let mut assets = Vec::new();
+    map.for_each(|_, asset| {
+        assets.push(label(serde_json::to_value(asset)?, &shapes::ASSET));
+        Ok(())
+    })?;
+    assets.sort_by(|a, b| a["symbol"].as_str().cmp(&b["symbol"].as_str()));
+    Ok(json!({ "admin": format!("f0{}", st.admin), "assets": assets }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_nested_tuples() {
+        let v = json!(["FLT/USD", [2, 3600, 0, 0], [101], [[101, "0.5", 7]], []]);
+        let l = label(v, &shapes::ASSET);
+        assert_eq!(l["config"]["quorum"], 2);
+        assert_eq!(l["reports"][0]["price"], "0.5");
+    }
+
+    #[test]
+    fn finds_methods_by_name_or_number_and_encodes_params() {
+        let m = find_method("oracle", "Report").unwrap();
+        assert_eq!(find_method("oracle", &m.number.to_string()).unwrap().name, "Report");
+        assert!(m.encode_params(json!(["FLT/USD", "0.52"])).unwrap().is_some());
+        assert!(m.encode_params(json!(["FLT/USD", 0.52])).is_err());
+        let err = find_method("oracle", "Steal").err().unwrap().to_string();
+        assert!(err.contains("GetPrice"), "{err}");
+        assert!(find_method("oracle", "GetAdmin").unwrap().encode_params(json!([1])).is_err());
+    }
+}

@@ -307,6 +307,9 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
     }
 
     node.clear_manifest_override();
+    for (name, id) in &actors {
+        keys.actors.insert(name.clone(), Address::new_id(*id).to_string());
+    }
     Ok(Genesis { node, keys, actors })
 }
 

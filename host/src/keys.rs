@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::str::FromStr;
 
 use anyhow::{anyhow, Context};
 use cid::Cid;
@@ -122,10 +123,14 @@ pub struct KeyEntry {
     pub private_key: String,
 }
 
-/// Named keys of a dev network, written next to its state CAR (`keys.json`).
+/// Named keys of a dev network and the names of its singleton actors, written next to its
+/// state CAR (`keys.json`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyStore {
     pub keys: BTreeMap<String, KeyEntry>,
+    /// Actor name → ID address (accounts and singletons created at genesis).
+    #[serde(default)]
+    pub actors: BTreeMap<String, String>,
 }
 
 impl KeyStore {
@@ -139,6 +144,18 @@ impl KeyStore {
             anyhow!("no key named {name:?} in the key store (known: {})", known.join(", "))
         })?;
         Key::from_hex(&entry.private_key).with_context(|| format!("key {name:?}"))
+    }
+
+    /// An address for a name in the store (key or actor), or an address literal.
+    pub fn address_of(&self, name_or_address: &str) -> anyhow::Result<Address> {
+        if let Some(entry) = self.keys.get(name_or_address) {
+            return Ok(Address::from_str(&entry.address)?);
+        }
+        if let Some(addr) = self.actors.get(name_or_address) {
+            return Ok(Address::from_str(addr)?);
+        }
+        Address::from_str(name_or_address)
+            .map_err(|_| anyhow!("{name_or_address:?} is neither a name in the key store nor an address"))
     }
 
     /// The key whose address is `addr`, if the store holds it.
