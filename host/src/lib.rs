@@ -12,6 +12,7 @@ pub mod externs;
 pub mod genesis;
 pub mod keys;
 pub mod node;
+pub mod testing;
 
 pub use node::{ChainMeta, Node, Outcome};
 

@@ -1,0 +1,152 @@
+//! Test support shared by integration tests, benchmarks and (later) the conformance runner:
+//! a genesis-backed harness, signed sends by account name, state snapshots and invariant checks.
+
+use std::collections::BTreeMap;
+
+use anyhow::{anyhow, bail};
+use cid::Cid;
+use fvm::executor::ApplyRet;
+use fvm_ipld_encoding::RawBytes;
+use fvm_shared::address::Address;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+use fvm_shared::message::Message;
+use fvm_shared::{ActorID, MethodNum};
+use serde::Serialize;
+
+use crate::genesis::{self, GenesisConfig};
+use crate::keys::KeyStore;
+use crate::node::{Node, BLOCK_GAS_LIMIT};
+
+/// The gas-fee sinks: the FVM pays premiums to f02 and burns base fees to f099.
+pub const FEE_SINKS: [ActorID; 2] = [2, 99];
+
+/// A node at genesis plus the key store, with helpers to send as a named account.
+pub struct Harness {
+    pub node: Node,
+    pub keys: KeyStore,
+}
+
+impl Harness {
+    pub fn new(config_toml: &str, bundle_car: &[u8]) -> anyhow::Result<Self> {
+        let config = GenesisConfig::parse(config_toml)?;
+        let g = genesis::build(&config, bundle_car)?;
+        Ok(Self { node: g.node, keys: g.keys })
+    }
+
+    pub fn address(&self, name: &str) -> Address {
+        self.keys.address_of(name).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub fn id(&self, name: &str) -> ActorID {
+        let addr = self.address(name);
+        self.node.resolve(&addr).unwrap().unwrap_or_else(|| panic!("{name} does not exist"))
+    }
+
+    /// Signs with `from`'s key and applies at the next epoch.
+    pub fn send_raw(&mut self, from: &str, to: Address, method: MethodNum, params: RawBytes, value: TokenAmount) -> ApplyRet {
+        let key = self.keys.key(from).unwrap();
+        let sender = key.address();
+        let msg = Message {
+            version: 0,
+            from: sender,
+            to,
+            sequence: self.node.sequence(&sender).unwrap(),
+            value,
+            method_num: method,
+            params,
+            gas_limit: BLOCK_GAS_LIMIT,
+            gas_fee_cap: self.node.meta().base_fee.clone(),
+            gas_premium: TokenAmount::from_atto(1),
+        };
+        self.node.set_epoch(self.node.epoch() + 1).unwrap();
+        self.node.apply_signed(&key.sign_message(msg)).unwrap()
+    }
+
+    pub fn send<P: Serialize>(&mut self, from: &str, to: &str, method: MethodNum, params: &P) -> ApplyRet {
+        let to = self.address(to);
+        self.send_raw(from, to, method, RawBytes::serialize(params).unwrap(), TokenAmount::default())
+    }
+
+    /// Sends and asserts success, returning the decoded return value.
+    pub fn call<P: Serialize, R: serde::de::DeserializeOwned>(&mut self, from: &str, to: &str, method: MethodNum, params: &P) -> R {
+        let ret = self.send(from, to, method, params);
+        assert_ok(&ret);
+        ret.msg_receipt.return_data.deserialize().expect("decoding return")
+    }
+
+    /// Sends a message that must fail with `code`, and checks it changed nothing but the fees
+    /// and nonce the FVM charges the sender. Returns the failure text for message checks.
+    pub fn expect_failure(&mut self, from: &str, to: Address, method: MethodNum, params: RawBytes, code: ExitCode) -> String {
+        let before = Snapshot::take(&self.node).unwrap();
+        let sender = self.id(from);
+        let ret = self.send_raw(from, to, method, params, TokenAmount::default());
+        let failure = ret.failure_info.as_ref().map(|f| f.to_string()).unwrap_or_default();
+        assert_eq!(ret.msg_receipt.exit_code, code, "wrong exit code; failure: {failure}");
+        let after = Snapshot::take(&self.node).unwrap();
+        before.assert_unchanged_but_fees(&after, sender);
+        failure
+    }
+}
+
+pub fn assert_ok(ret: &ApplyRet) {
+    assert!(
+        ret.msg_receipt.exit_code.is_success(),
+        "message failed with {}: {:?}",
+        ret.msg_receipt.exit_code,
+        ret.failure_info.as_ref().map(|f| f.to_string())
+    );
+}
+
+/// Every actor's state head, balance and nonce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot(pub BTreeMap<ActorID, (Cid, TokenAmount, u64)>);
+
+impl Snapshot {
+    pub fn take(node: &Node) -> anyhow::Result<Self> {
+        Ok(Self(node.actors()?.into_iter().map(|(id, a)| (id, (a.state, a.balance, a.sequence))).collect()))
+    }
+
+    /// Panics unless only the sender's balance and nonce and the fee sinks' balances changed.
+    pub fn assert_unchanged_but_fees(&self, after: &Snapshot, sender: ActorID) {
+        assert_eq!(
+            self.0.keys().collect::<Vec<_>>(),
+            after.0.keys().collect::<Vec<_>>(),
+            "a failed message created or deleted actors"
+        );
+        for (id, (head, balance, seq)) in &self.0 {
+            let (head2, balance2, seq2) = &after.0[id];
+            assert_eq!(head, head2, "failed message changed the state of f0{id}");
+            if *id != sender && !FEE_SINKS.contains(id) {
+                assert_eq!(balance, balance2, "failed message moved FLT of f0{id}");
+                assert_eq!(seq, seq2, "failed message changed the nonce of f0{id}");
+            }
+        }
+    }
+
+    pub fn total_balance(&self) -> TokenAmount {
+        self.0.values().map(|(_, b, _)| b.clone()).sum()
+    }
+}
+
+/// Runs every actor's state invariant check and the global FLT total; returns all violations.
+pub fn check_invariants(node: &Node, expected_total: &TokenAmount) -> anyhow::Result<()> {
+    let mut errors = Vec::new();
+    let snapshot = Snapshot::take(node)?;
+    if &snapshot.total_balance() != expected_total {
+        errors.push(format!("total FLT {} != {}", snapshot.total_balance(), expected_total));
+    }
+    for (id, actor) in node.actors()? {
+        let name = node.code_name(&actor.code)?.ok_or_else(|| anyhow!("f0{id} has unknown code"))?;
+        let found = match name.as_str() {
+            "init" => node.actor_state::<cloudless_actor_init::State>(id)?.check_state_invariants(node.store()).err().into_iter().collect(),
+            "oracle" => node.actor_state::<cloudless_actor_oracle::State>(id)?.check_state_invariants(node.store()),
+            _ => Vec::new(),
+        };
+        errors.extend(found.into_iter().map(|e| format!("f0{id} ({name}): {e}")));
+    }
+    if !errors.is_empty() {
+        bail!("state invariants violated:\n{}", errors.join("\n"));
+    }
+    Ok(())
+}
