@@ -65,13 +65,15 @@ pub struct Node {
     state_root: Cid,
     /// The manifest (CAR root) to run with before the system actor holds one (genesis only).
     manifest_override: Option<Cid>,
+    /// Record every gas charge and call in `ApplyRet::exec_trace` (tests, debugging).
+    tracing: bool,
 }
 
 impl Node {
     pub fn new(store: Store, state_root: Cid, meta: ChainMeta, manifest_override: Option<Cid>) -> anyhow::Result<Self> {
         let nc = network_config(&meta, manifest_override)?;
         let engine = engines().get(&nc)?;
-        Ok(Self { store, engine, meta, state_root, manifest_override })
+        Ok(Self { store, engine, meta, state_root, manifest_override, tracing: false })
     }
 
     pub fn store(&self) -> &Store {
@@ -99,6 +101,11 @@ impl Node {
         Ok(())
     }
 
+    /// Turns execution traces (gas charges, calls) on or off for later messages.
+    pub fn set_tracing(&mut self, on: bool) {
+        self.tracing = on;
+    }
+
     /// Ends the genesis phase: from now on the FVM reads the manifest from the system actor.
     pub(crate) fn clear_manifest_override(&mut self) {
         self.manifest_override = None;
@@ -108,6 +115,9 @@ impl Node {
         let nc = network_config(&self.meta, self.manifest_override)?;
         let mut mc = nc.for_epoch(self.meta.epoch, self.meta.epoch.max(0) as u64, self.state_root);
         mc.set_base_fee(self.meta.base_fee.clone());
+        if self.tracing {
+            mc.enable_tracing();
+        }
         let machine = DefaultMachine::new(&mc, self.store.clone(), HostExterns)?;
         HostExecutor::new(self.engine.clone(), machine)
     }

@@ -56,7 +56,8 @@ impl Harness {
             method_num: method,
             params,
             gas_limit: BLOCK_GAS_LIMIT,
-            gas_fee_cap: self.node.meta().base_fee.clone(),
+            // A non-zero tip exercises the premium payment to f02.
+            gas_fee_cap: self.node.meta().base_fee.clone() + TokenAmount::from_atto(1),
             gas_premium: TokenAmount::from_atto(1),
         };
         self.node.set_epoch(self.node.epoch() + 1).unwrap();

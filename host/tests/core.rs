@@ -1,0 +1,130 @@
+//! Core actors and the kernel extension, as Wasm in the real FVM with the Cloudless kernel.
+
+use cloudless_actor_account::{AuthenticateMessageParams, METHOD_AUTHENTICATE_MESSAGE, METHOD_PUBKEY_ADDRESS};
+use cloudless_actor_init::{ExecParams, ExecReturn, METHOD_EXEC};
+use cloudless_host::testing::{assert_ok, check_invariants, Harness, Snapshot};
+use fvm::trace::ExecutionEvent;
+use fvm_ipld_encoding::RawBytes;
+use fvm_shared::address::Address;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+
+const CONFIG: &str = r#"
+[network]
+name = "core-test"
+[[accounts]]
+name = "alice"
+balance = "1000"
+[[accounts]]
+name = "bob"
+balance = "1000"
+"#;
+
+fn harness() -> Harness {
+    Harness::new(CONFIG, cloudless_bundle::TEST_BUNDLE_CAR).unwrap()
+}
+
+fn exec(h: &mut Harness, code: cid::Cid) -> fvm::executor::ApplyRet {
+    let p = ExecParams { code_cid: code, constructor_params: RawBytes::default() };
+    h.send_raw("alice", Address::new_id(1), METHOD_EXEC, RawBytes::serialize(p).unwrap(), TokenAmount::default())
+}
+
+#[test]
+fn kernel_syscall_runs_from_a_wasm_actor_and_is_metered() {
+    let mut h = harness();
+    let code = h.node.code_of("test-syscall").unwrap();
+    let ret = exec(&mut h, code);
+    assert_ok(&ret);
+    let created: ExecReturn = ret.msg_receipt.return_data.deserialize().unwrap();
+    assert_eq!(created.id_address, Address::new_id(102), "init hands out IDs after the accounts");
+
+    let to = created.id_address;
+    let method = cloudless_actor_test_syscall::METHOD_ABI_VERSION;
+    h.node.set_tracing(true);
+    let ret = h.send_raw("bob", to, method, RawBytes::default(), TokenAmount::default());
+    assert_ok(&ret);
+    let version: u64 = ret.msg_receipt.return_data.deserialize().unwrap();
+    assert_eq!(version, cloudless_kernel::ABI_VERSION);
+
+    // The kernel charged the syscall's published price.
+    let charges: Vec<_> = ret
+        .exec_trace
+        .iter()
+        .filter_map(|e| match e {
+            ExecutionEvent::GasCharge(c) if c.name == "cloudless_abi_version" => Some(c.compute_gas),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(charges, vec![cloudless_kernel::gas::ABI_VERSION_GAS]);
+    check_invariants(&h.node, &Snapshot::take(&h.node).unwrap().total_balance()).unwrap();
+}
+
+#[test]
+fn init_exec_refuses_foreign_code_and_core_actors() {
+    let mut h = harness();
+    let foreign = cid::Cid::new_v1(0x55, cid::multihash::Multihash::wrap(0, b"not-an-actor").unwrap());
+    let p = RawBytes::serialize(ExecParams { code_cid: foreign, constructor_params: RawBytes::default() }).unwrap();
+    h.expect_failure("alice", Address::new_id(1), METHOD_EXEC, p, ExitCode::USR_FORBIDDEN);
+    // Core actors only accept the system actor as constructor caller.
+    let account = h.node.code_of("account").unwrap();
+    let p = RawBytes::serialize(ExecParams { code_cid: account, constructor_params: RawBytes::serialize(h.address("alice")).unwrap() }).unwrap();
+    h.expect_failure("alice", Address::new_id(1), METHOD_EXEC, p, ExitCode::USR_FORBIDDEN);
+    h.expect_failure("alice", Address::new_id(1), METHOD_EXEC, RawBytes::new(vec![9]), ExitCode::USR_SERIALIZATION);
+}
+
+#[test]
+fn account_authenticates_real_signatures_only() {
+    let mut h = harness();
+    let alice = h.address("alice");
+    let addr: Address = h.call("bob", "alice", METHOD_PUBKEY_ADDRESS, &());
+    assert_eq!(addr, alice);
+
+    let message = b"compute unit lease #7".to_vec();
+    let signature = h.keys.key("alice").unwrap().sign(&message).bytes;
+    let ok: bool = h.call("bob", "alice", METHOD_AUTHENTICATE_MESSAGE, &AuthenticateMessageParams { signature: signature.clone(), message: message.clone() });
+    assert!(ok);
+
+    let by_bob = h.keys.key("bob").unwrap().sign(&message).bytes;
+    let p = RawBytes::serialize(AuthenticateMessageParams { signature: by_bob, message: message.clone() }).unwrap();
+    h.expect_failure("bob", alice, METHOD_AUTHENTICATE_MESSAGE, p, ExitCode::USR_ILLEGAL_ARGUMENT);
+    let p = RawBytes::serialize(AuthenticateMessageParams { signature, message: b"other".to_vec() }).unwrap();
+    h.expect_failure("bob", alice, METHOD_AUTHENTICATE_MESSAGE, p, ExitCode::USR_ILLEGAL_ARGUMENT);
+    let p = RawBytes::serialize(AuthenticateMessageParams { signature: vec![1, 2, 3], message }).unwrap();
+    h.expect_failure("bob", alice, METHOD_AUTHENTICATE_MESSAGE, p, ExitCode::USR_ILLEGAL_ARGUMENT);
+    h.expect_failure("bob", alice, METHOD_AUTHENTICATE_MESSAGE, RawBytes::new(vec![0x80]), ExitCode::USR_SERIALIZATION);
+    // The constructor is for the system actor only.
+    h.expect_failure("bob", alice, 1, RawBytes::serialize(alice).unwrap(), ExitCode::USR_FORBIDDEN);
+
+    // The burnt-funds account is keyless: it can never authenticate.
+    let p = RawBytes::serialize(AuthenticateMessageParams { signature: vec![0; 65], message: vec![] }).unwrap();
+    h.expect_failure("bob", Address::new_id(99), METHOD_AUTHENTICATE_MESSAGE, p, ExitCode::USR_FORBIDDEN);
+}
+
+#[test]
+fn eam_refuses_evm_and_placeholders_only_hold_value() {
+    let mut h = harness();
+    for method in cloudless_actor_eam::CREATE_METHODS {
+        let failure = h.expect_failure("alice", Address::new_id(10), method, RawBytes::new(vec![0x80]), ExitCode::USR_FORBIDDEN);
+        assert!(failure.contains("EVM actors are not supported"), "{failure}");
+    }
+
+    // FLT sent to an unknown f410 address creates a placeholder that holds it.
+    let f4 = Address::new_delegated(10, &[0x11; 20]).unwrap();
+    let ret = h.send_raw("alice", f4, 0, RawBytes::default(), TokenAmount::from_whole(3));
+    assert_ok(&ret);
+    let id = h.node.resolve(&f4).unwrap().unwrap();
+    assert_eq!(h.node.balance(id).unwrap(), TokenAmount::from_whole(3));
+    assert_eq!(h.node.code_name(&h.node.actor(id).unwrap().unwrap().code).unwrap().as_deref(), Some("placeholder"));
+    h.expect_failure("alice", f4, 2, RawBytes::default(), ExitCode::USR_UNHANDLED_MESSAGE);
+}
+
+#[test]
+fn premiums_go_to_the_reward_actor_and_base_fees_are_burnt() {
+    let mut h = harness();
+    let before = Snapshot::take(&h.node).unwrap();
+    let ret = h.send_raw("alice", h.address("bob"), 0, RawBytes::default(), TokenAmount::from_whole(1));
+    assert_ok(&ret);
+    assert!(h.node.balance(2).unwrap() > before.0[&2].1, "f02 received the premium");
+    assert!(h.node.balance(99).unwrap() > before.0[&99].1, "f099 received the burnt base fee");
+    assert_eq!(Snapshot::take(&h.node).unwrap().total_balance(), before.total_balance());
+}
