@@ -12,3 +12,75 @@ fn example_genesis_builds() {
     let names: Vec<_> = g.node.manifest().unwrap().into_iter().map(|(n, _)| n).collect();
     assert!(names.contains(&"oracle".to_string()));
 }
+
+fn error_of(toml: &str) -> String {
+    match GenesisConfig::parse(toml).and_then(|c| build(&c, cloudless_bundle::BUNDLE_CAR).map(|_| ())) {
+        Ok(()) => panic!("config should be rejected:\n{toml}"),
+        Err(e) => format!("{e:#}"),
+    }
+}
+
+const BASE: &str = r#"
+[network]
+name = "bad"
+[[accounts]]
+name = "admin"
+balance = "1"
+"#;
+
+#[test]
+fn bad_configs_name_the_line_or_key() {
+    let cases: &[(&str, &str)] = &[
+        ("[actors.capacity]\nid = 80\n", "line"),
+        ("[actors.oracle]\nid = 2\nadmin = \"admin\"\n", "actors.oracle.id: f02 is reserved for the reward actor"),
+        ("[actors.oracle]\nid = 100\nadmin = \"admin\"\n", "actors.oracle.id: f0100 collides with IDs init hands out"),
+        ("[actors.oracle]\nid = 83\nadmin = \"nobody\"\n", "actors.oracle.admin"),
+        ("[actors.oracle]\nid = 83\n", "missing field `admin`"),
+        ("[[accounts]]\nname = \"admin\"\nbalance = \"1\"\n", "accounts[1].name"),
+        ("[[accounts]]\nname = \"x\"\nbalance = \"one\"\n", "line"),
+        ("[[accounts]]\nname = \"x\"\naddress = \"f1nope\"\nbalance = \"1\"\n", "accounts[1]"),
+        ("[[accounts]]\nname = \"x\"\nkey = \"abcd\"\nbalance = \"1\"\n", "accounts[1]"),
+        (
+            "[actors.oracle]\nid = 83\nadmin = \"admin\"\n[[actors.oracle.assets]]\nsymbol = \"A\"\nquorum = 1\nreport_expiry = 1\nreporters = [\"ghost\"]\n",
+            "actors.oracle.assets[0].reporters[0]",
+        ),
+        (
+            "[actors.oracle]\nid = 83\nadmin = \"admin\"\n[[actors.oracle.assets]]\nsymbol = \"A\"\nquorum = 0\nreport_expiry = 1\n",
+            "actors.oracle: constructor of f083 failed with exit code 16",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let err = error_of(&format!("{BASE}{extra}"));
+        assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
+    }
+    let err = error_of("[network]\nname = \"x\"\nversion = 5\n");
+    assert!(err.contains("network.version"), "{err}");
+    let err = error_of("[network]\nname = \"x\"\nfirst_actor_id = 50\n");
+    assert!(err.contains("network.first_actor_id"), "{err}");
+}
+
+#[test]
+fn genesis_is_deterministic_and_conserves_flt() {
+    let config = GenesisConfig::parse(EXAMPLE).unwrap();
+    let a = build(&config, cloudless_bundle::BUNDLE_CAR).unwrap();
+    let b = build(&config, cloudless_bundle::BUNDLE_CAR).unwrap();
+    assert_eq!(a.node.state_root(), b.node.state_root());
+    let total: fvm_shared::econ::TokenAmount = config.accounts.iter().map(|a| a.balance.clone()).sum();
+    let snapshot = cloudless_host::testing::Snapshot::take(&a.node).unwrap();
+    assert_eq!(snapshot.total_balance(), total);
+    assert_eq!(a.node.balance(0).unwrap(), fvm_shared::econ::TokenAmount::default(), "system actor gave everything away");
+    cloudless_host::testing::check_invariants(&a.node, &total).unwrap();
+
+    // The state CAR round-trips to the same root.
+    let dir = std::env::temp_dir().join(format!("cloudless-genesis-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("state.car");
+    a.node.save_car(&path).unwrap();
+    let loaded = cloudless_host::Node::load_car(&path).unwrap();
+    assert_eq!(loaded.state_root(), a.node.state_root());
+    assert_eq!(loaded.meta(), a.node.meta());
+    let mut again = Vec::new();
+    b.node.save_car(&dir.join("b.car")).unwrap();
+    again.extend(std::fs::read(dir.join("b.car")).unwrap());
+    assert_eq!(std::fs::read(&path).unwrap(), again, "state CARs are byte-identical");
+}
