@@ -26,7 +26,11 @@ fn main() {
     let cargo_home = std::env::var("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|_| {
         PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
     });
-    let target_dir = workspace.join("target").join("wasm");
+    // Overridable so the reproducibility check can build from clean directories.
+    println!("cargo:rerun-if-env-changed=CLOUDLESS_WASM_TARGET_DIR");
+    let target_dir = std::env::var("CLOUDLESS_WASM_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace.join("target").join("wasm"));
 
     for path in ["actors", "syscalls/sdk", "Cargo.lock", "Cargo.toml", "rust-toolchain.toml"] {
         println!("cargo:rerun-if-changed={}", workspace.join(path).display());

@@ -1,0 +1,36 @@
+# Cloudless: `make bundle` builds the actor bundle, `make test` runs every test.
+SHELL := /bin/bash
+CARGO ?= cargo
+BUNDLE := target/bundle/cloudless.car
+
+.PHONY: setup bundle test check bench reproducible clean
+
+# Installs what the build needs when it is missing: the wasm32 target and cmake (RandomX).
+setup:
+	@rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$$' \
+		|| rustup target add wasm32-unknown-unknown
+	@command -v cmake >/dev/null 2>&1 || { \
+		echo "installing cmake"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq cmake >/dev/null; }
+
+# Compiles every actor to Wasm, packs the CAR and prints each actor's code CID and size.
+bundle: setup
+	$(CARGO) run --locked --release -p cloudless-bundle -- $(BUNDLE)
+
+test: setup
+	$(CARGO) test --locked --workspace
+	./scripts/check-reproducible.sh
+
+check: setup
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+
+bench: setup
+	$(CARGO) bench --locked -p cloudless-host --bench oracle
+
+reproducible: setup
+	./scripts/check-reproducible.sh
+
+clean:
+	$(CARGO) clean
