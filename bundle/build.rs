@@ -23,9 +23,9 @@ fn main() {
     let workspace = manifest_dir.parent().unwrap().to_path_buf();
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let cargo_home = std::env::var("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
-    });
+    let cargo_home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
     // Overridable so the reproducibility check can build from clean directories.
     println!("cargo:rerun-if-env-changed=CLOUDLESS_WASM_TARGET_DIR");
     let target_dir = std::env::var("CLOUDLESS_WASM_TARGET_DIR")

@@ -19,7 +19,9 @@ fn ok(args: &[&str]) -> String {
 }
 
 fn send_json(state: &str, from: &str, method: &str, params: &str) -> Value {
-    let out = ok(&["send", "--state", state, "--from", from, "--to", "oracle", "--method", method, "--params", params, "--json"]);
+    let out = ok(&[
+        "send", "--state", state, "--from", from, "--to", "oracle", "--method", method, "--params", params, "--json",
+    ]);
     serde_json::from_str(&out).unwrap()
 }
 
@@ -50,12 +52,27 @@ fn walkthrough_reports_and_reads_the_median() {
     assert_eq!(st["state"]["assets"][0]["reports"].as_array().unwrap().len(), 3);
 
     // A refused report: exit code 2, the receipt says USR_FORBIDDEN (18), the state is written.
-    let out = cloudless(&["send", "--state", state, "--from", "alice", "--to", "oracle", "--method", "Report", "--params", r#"["FLT/USD", "9"]"#, "--json"]);
+    let out = cloudless(&[
+        "send",
+        "--state",
+        state,
+        "--from",
+        "alice",
+        "--to",
+        "oracle",
+        "--method",
+        "Report",
+        "--params",
+        r#"["FLT/USD", "9"]"#,
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["exit_code"], 18);
     // Bad input never reaches the chain.
-    let out = cloudless(&["send", "--state", state, "--from", "alice", "--to", "oracle", "--method", "Report", "--params", "[1]"]);
+    let out = cloudless(&[
+        "send", "--state", state, "--from", "alice", "--to", "oracle", "--method", "Report", "--params", "[1]",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("params of Report"));
     let out = cloudless(&["genesis", "/nonexistent.toml", "-o", state]);

@@ -131,7 +131,13 @@ fn account_methods() -> Vec<MethodAbi> {
     vec![
         SEND,
         method("PubkeyAddress", METHOD_PUBKEY_ADDRESS, no_params, ret::<AddressText>, Shape::Leaf),
-        method("AuthenticateMessage", METHOD_AUTHENTICATE_MESSAGE, params::<AuthenticateMessageParams>, ret::<bool>, Shape::Leaf),
+        method(
+            "AuthenticateMessage",
+            METHOD_AUTHENTICATE_MESSAGE,
+            params::<AuthenticateMessageParams>,
+            ret::<bool>,
+            Shape::Leaf,
+        ),
     ]
 }
 

@@ -29,7 +29,12 @@ impl Rand for HostExterns {
 }
 
 impl Consensus for HostExterns {
-    fn verify_consensus_fault(&self, _h1: &[u8], _h2: &[u8], _extra: &[u8]) -> anyhow::Result<(Option<ConsensusFault>, i64)> {
+    fn verify_consensus_fault(
+        &self,
+        _h1: &[u8],
+        _h2: &[u8],
+        _extra: &[u8],
+    ) -> anyhow::Result<(Option<ConsensusFault>, i64)> {
         // No block headers exist in the standalone host, so no fault can be proven.
         Ok((None, 0))
     }

@@ -16,13 +16,13 @@ use cloudless_runtime::amount;
 use fvm::state_tree::StateTree;
 use fvm_ipld_blockstore::MemoryBlockstore;
 use fvm_ipld_encoding::{CborStore, RawBytes};
-use multihash_codetable::Code;
 use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::message::Message;
 use fvm_shared::state::{ActorState, StateTreeVersion};
 use fvm_shared::ActorID;
+use multihash_codetable::Code;
 use serde::{Deserialize, Serialize};
 
 use crate::keys::{Key, KeyStore};
@@ -199,7 +199,10 @@ impl GenesisConfig {
                 bail!("{key}.id: f0{id} is reserved for the {owner} actor");
             }
             if id >= n.first_actor_id {
-                bail!("{key}.id: f0{id} collides with IDs init hands out (from network.first_actor_id = {})", n.first_actor_id);
+                bail!(
+                    "{key}.id: f0{id} collides with IDs init hands out (from network.first_actor_id = {})",
+                    n.first_actor_id
+                );
             }
             if let Some(other) = ids.insert(id, key) {
                 bail!("{key}.id: f0{id} is already used by {other}");
@@ -238,8 +241,7 @@ impl GenesisConfig {
         if let Some(a) = self.accounts.iter().find(|a| a.name == reference) {
             return self.account_address(a);
         }
-        Address::from_str(reference)
-            .map_err(|_| anyhow!("{reference:?} is neither a genesis account nor an address"))
+        Address::from_str(reference).map_err(|_| anyhow!("{reference:?} is neither a genesis account nor an address"))
     }
 
     fn total_balance(&self) -> TokenAmount {
@@ -259,7 +261,8 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
     let mut tree = StateTree::new(&store, StateTreeVersion::V5)?;
     // The one state written by hand: see the system actor's docs (FVM reachability rules).
     let mut system = ActorState::new_empty(code("system")?, None);
-    system.state = store.put_cbor(&cloudless_actor_system::State { builtin_actors: bundle.manifest_data }, Code::Blake2b256)?;
+    system.state =
+        store.put_cbor(&cloudless_actor_system::State { builtin_actors: bundle.manifest_data }, Code::Blake2b256)?;
     system.balance = config.total_balance();
     tree.set_actor(0, system);
     tree.set_actor(1, ActorState::new_empty(code("init")?, None));
@@ -313,7 +316,10 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
     Ok(Genesis { node, keys, actors })
 }
 
-fn oracle_params(config: &GenesisConfig, o: &OracleConfig) -> anyhow::Result<cloudless_actor_oracle::ConstructorParams> {
+fn oracle_params(
+    config: &GenesisConfig,
+    o: &OracleConfig,
+) -> anyhow::Result<cloudless_actor_oracle::ConstructorParams> {
     use cloudless_actor_oracle::{AssetConfig, AssetParams, ConstructorParams};
     let assets = o
         .assets
@@ -350,7 +356,13 @@ fn system_message(to: Address, method_num: u64, params: Option<RawBytes>, value:
 }
 
 /// Runs `id`'s constructor as the system actor; a failure names the actor and its message.
-fn construct(node: &mut Node, id: ActorID, what: &str, params: Option<RawBytes>, value: TokenAmount) -> anyhow::Result<()> {
+fn construct(
+    node: &mut Node,
+    id: ActorID,
+    what: &str,
+    params: Option<RawBytes>,
+    value: TokenAmount,
+) -> anyhow::Result<()> {
     let ret = node.apply_implicit(system_message(Address::new_id(id), 1, params, value))?;
     if !ret.msg_receipt.exit_code.is_success() {
         let why = ret.failure_info.map(|f| f.to_string()).unwrap_or_default();
@@ -359,7 +371,14 @@ fn construct(node: &mut Node, id: ActorID, what: &str, params: Option<RawBytes>,
     Ok(())
 }
 
-fn install<P: Serialize>(node: &mut Node, id: ActorID, code: cid::Cid, what: &str, params: Option<&P>, value: TokenAmount) -> anyhow::Result<()> {
+fn install<P: Serialize>(
+    node: &mut Node,
+    id: ActorID,
+    code: cid::Cid,
+    what: &str,
+    params: Option<&P>,
+    value: TokenAmount,
+) -> anyhow::Result<()> {
     node.install_actor(id, code).with_context(|| what.to_string())?;
     let params = params.map(RawBytes::serialize).transpose()?;
     construct(node, id, what, params, value)

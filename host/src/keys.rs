@@ -34,7 +34,8 @@ impl std::fmt::Debug for Key {
 
 impl Key {
     pub fn from_bytes(secret: &[u8]) -> anyhow::Result<Self> {
-        let bytes: [u8; 32] = secret.try_into().map_err(|_| anyhow!("a secp256k1 key is 32 bytes, got {}", secret.len()))?;
+        let bytes: [u8; 32] =
+            secret.try_into().map_err(|_| anyhow!("a secp256k1 key is 32 bytes, got {}", secret.len()))?;
         let secret = libsecp256k1::SecretKey::parse(&bytes).map_err(|e| anyhow!("invalid secp256k1 key: {e:?}"))?;
         Ok(Self { secret })
     }
@@ -83,10 +84,7 @@ fn decode_hex(text: &str) -> anyhow::Result<Vec<u8>> {
     if text.len() % 2 != 0 {
         return Err(anyhow!("odd number of hex digits"));
     }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(|e| anyhow!("{e}")))
-        .collect()
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(|e| anyhow!("{e}"))).collect()
 }
 
 /// The CID of a message: DAG-CBOR, blake2b-256.

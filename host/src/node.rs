@@ -281,4 +281,3 @@ impl std::fmt::Debug for Node {
         f.debug_struct("Node").field("state_root", &self.state_root).field("meta", &self.meta).finish()
     }
 }
-

@@ -44,7 +44,14 @@ impl Harness {
     }
 
     /// Signs with `from`'s key and applies at the next epoch.
-    pub fn send_raw(&mut self, from: &str, to: Address, method: MethodNum, params: RawBytes, value: TokenAmount) -> ApplyRet {
+    pub fn send_raw(
+        &mut self,
+        from: &str,
+        to: Address,
+        method: MethodNum,
+        params: RawBytes,
+        value: TokenAmount,
+    ) -> ApplyRet {
         let key = self.keys.key(from).unwrap();
         let sender = key.address();
         let msg = Message {
@@ -70,7 +77,13 @@ impl Harness {
     }
 
     /// Sends and asserts success, returning the decoded return value.
-    pub fn call<P: Serialize, R: serde::de::DeserializeOwned>(&mut self, from: &str, to: &str, method: MethodNum, params: &P) -> R {
+    pub fn call<P: Serialize, R: serde::de::DeserializeOwned>(
+        &mut self,
+        from: &str,
+        to: &str,
+        method: MethodNum,
+        params: &P,
+    ) -> R {
         let ret = self.send(from, to, method, params);
         assert_ok(&ret);
         ret.msg_receipt.return_data.deserialize().expect("decoding return")
@@ -78,7 +91,14 @@ impl Harness {
 
     /// Sends a message that must fail with `code`, and checks it changed nothing but the fees
     /// and nonce the FVM charges the sender. Returns the failure text for message checks.
-    pub fn expect_failure(&mut self, from: &str, to: Address, method: MethodNum, params: RawBytes, code: ExitCode) -> String {
+    pub fn expect_failure(
+        &mut self,
+        from: &str,
+        to: Address,
+        method: MethodNum,
+        params: RawBytes,
+        code: ExitCode,
+    ) -> String {
         let before = Snapshot::take(&self.node).unwrap();
         let sender = self.id(from);
         let ret = self.send_raw(from, to, method, params, TokenAmount::default());
@@ -140,7 +160,12 @@ pub fn check_invariants(node: &Node, expected_total: &TokenAmount) -> anyhow::Re
     for (id, actor) in node.actors()? {
         let name = node.code_name(&actor.code)?.ok_or_else(|| anyhow!("f0{id} has unknown code"))?;
         let found = match name.as_str() {
-            "init" => node.actor_state::<cloudless_actor_init::State>(id)?.check_state_invariants(node.store()).err().into_iter().collect(),
+            "init" => node
+                .actor_state::<cloudless_actor_init::State>(id)?
+                .check_state_invariants(node.store())
+                .err()
+                .into_iter()
+                .collect(),
             "oracle" => node.actor_state::<cloudless_actor_oracle::State>(id)?.check_state_invariants(node.store()),
             _ => Vec::new(),
         };

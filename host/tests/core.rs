@@ -67,7 +67,11 @@ fn init_exec_refuses_foreign_code_and_core_actors() {
     h.expect_failure("alice", Address::new_id(1), METHOD_EXEC, p, ExitCode::USR_FORBIDDEN);
     // Core actors only accept the system actor as constructor caller.
     let account = h.node.code_of("account").unwrap();
-    let p = RawBytes::serialize(ExecParams { code_cid: account, constructor_params: RawBytes::serialize(h.address("alice")).unwrap() }).unwrap();
+    let p = RawBytes::serialize(ExecParams {
+        code_cid: account,
+        constructor_params: RawBytes::serialize(h.address("alice")).unwrap(),
+    })
+    .unwrap();
     h.expect_failure("alice", Address::new_id(1), METHOD_EXEC, p, ExitCode::USR_FORBIDDEN);
     h.expect_failure("alice", Address::new_id(1), METHOD_EXEC, RawBytes::new(vec![9]), ExitCode::USR_SERIALIZATION);
 }
@@ -81,7 +85,12 @@ fn account_authenticates_real_signatures_only() {
 
     let message = b"compute unit lease #7".to_vec();
     let signature = h.keys.key("alice").unwrap().sign(&message).bytes;
-    let ok: bool = h.call("bob", "alice", METHOD_AUTHENTICATE_MESSAGE, &AuthenticateMessageParams { signature: signature.clone(), message: message.clone() });
+    let ok: bool = h.call(
+        "bob",
+        "alice",
+        METHOD_AUTHENTICATE_MESSAGE,
+        &AuthenticateMessageParams { signature: signature.clone(), message: message.clone() },
+    );
     assert!(ok);
 
     let by_bob = h.keys.key("bob").unwrap().sign(&message).bytes;
@@ -104,7 +113,8 @@ fn account_authenticates_real_signatures_only() {
 fn eam_refuses_evm_and_placeholders_only_hold_value() {
     let mut h = harness();
     for method in cloudless_actor_eam::CREATE_METHODS {
-        let failure = h.expect_failure("alice", Address::new_id(10), method, RawBytes::new(vec![0x80]), ExitCode::USR_FORBIDDEN);
+        let failure =
+            h.expect_failure("alice", Address::new_id(10), method, RawBytes::new(vec![0x80]), ExitCode::USR_FORBIDDEN);
         assert!(failure.contains("EVM actors are not supported"), "{failure}");
     }
 

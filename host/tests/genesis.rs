@@ -68,7 +68,11 @@ fn genesis_is_deterministic_and_conserves_flt() {
     let total: fvm_shared::econ::TokenAmount = config.accounts.iter().map(|a| a.balance.clone()).sum();
     let snapshot = cloudless_host::testing::Snapshot::take(&a.node).unwrap();
     assert_eq!(snapshot.total_balance(), total);
-    assert_eq!(a.node.balance(0).unwrap(), fvm_shared::econ::TokenAmount::default(), "system actor gave everything away");
+    assert_eq!(
+        a.node.balance(0).unwrap(),
+        fvm_shared::econ::TokenAmount::default(),
+        "system actor gave everything away"
+    );
     cloudless_host::testing::check_invariants(&a.node, &total).unwrap();
 
     // The state CAR round-trips to the same root.

@@ -169,7 +169,8 @@ fn admin_methods_are_admin_only_and_validated() {
     t.fails("mallory", METHOD_ADD_ASSET, params(&btc), ExitCode::USR_FORBIDDEN);
     t.ok("admin", METHOD_ADD_ASSET, &btc);
     t.fails("admin", METHOD_ADD_ASSET, params(&btc), ExitCode::USR_ILLEGAL_ARGUMENT);
-    let bad = AssetParams { symbol: "ETH/USD".into(), config: AssetConfig { quorum: 0, ..cfg.clone() }, reporters: vec![] };
+    let bad =
+        AssetParams { symbol: "ETH/USD".into(), config: AssetConfig { quorum: 0, ..cfg.clone() }, reporters: vec![] };
     t.fails("admin", METHOD_ADD_ASSET, params(&bad), ExitCode::USR_ILLEGAL_ARGUMENT);
     let ghost = Address::new_secp256k1(&[4; 65]).unwrap();
     let unknown = AssetParams { symbol: "ETH/USD".into(), config: cfg.clone(), reporters: vec![ghost] };
@@ -181,7 +182,8 @@ fn admin_methods_are_admin_only_and_validated() {
     t.ok("admin", METHOD_SET_ASSET_CONFIG, &set);
     let missing = SetAssetConfigParams { asset: "XYZ".into(), config: cfg.clone() };
     t.fails("admin", METHOD_SET_ASSET_CONFIG, params(&missing), ExitCode::USR_NOT_FOUND);
-    let negative = SetAssetConfigParams { asset: "BTC/USD".into(), config: AssetConfig { report_expiry: -1, ..cfg.clone() } };
+    let negative =
+        SetAssetConfigParams { asset: "BTC/USD".into(), config: AssetConfig { report_expiry: -1, ..cfg.clone() } };
     t.fails("admin", METHOD_SET_ASSET_CONFIG, params(&negative), ExitCode::USR_ILLEGAL_ARGUMENT);
 
     let add = ReporterParams { asset: "BTC/USD".into(), reporter: t.h.address("r2") };

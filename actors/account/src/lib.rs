@@ -39,7 +39,9 @@ pub fn validate_account_address(addr: &Address, own_id: ActorID) -> Result<(), S
 
 #[cfg(feature = "fil-actor")]
 mod actor {
-    use cloudless_runtime::{actor_error, sdk, ActorError, ActorResult, FIRST_EXPORTED_METHOD_NUMBER, METHOD_CONSTRUCTOR};
+    use cloudless_runtime::{
+        actor_error, sdk, ActorError, ActorResult, FIRST_EXPORTED_METHOD_NUMBER, METHOD_CONSTRUCTOR,
+    };
     use fvm_ipld_encoding::ipld_block::IpldBlock;
     use fvm_shared::crypto::signature::{Signature, SignatureType};
     use fvm_shared::MethodNum;

@@ -28,9 +28,7 @@ impl State {
     pub fn map_address_to_new_id<BS: Blockstore>(&mut self, store: &BS, addr: &Address) -> ActorResult<ActorID> {
         let mut map = self.load_map(store)?;
         let id = self.next_id;
-        let previous = map
-            .set_if_absent(BytesKey(addr.to_bytes()), id)
-            .or_illegal_state("updating address map")?;
+        let previous = map.set_if_absent(BytesKey(addr.to_bytes()), id).or_illegal_state("updating address map")?;
         if !previous {
             return Err(actor_error!(illegal_argument; "address {addr} is already mapped"));
         }

@@ -173,7 +173,9 @@ impl Asset {
             return Err(actor_error!(forbidden; "f0{reporter} is not a reporter of {}", self.symbol));
         }
         if !price.is_positive() {
-            return Err(actor_error!(illegal_argument; "price must be positive, got {}", amount::format_decimal(&price)));
+            return Err(
+                actor_error!(illegal_argument; "price must be positive, got {}", amount::format_decimal(&price)),
+            );
         }
         if self.config.max_deviation > 0 {
             if let Some((m, _)) = self.current_median(now) {

@@ -139,7 +139,13 @@ fn reporter_management() {
 
 #[test]
 fn config_and_symbol_validation() {
-    for bad in [config(0, 10, 0, 0), config(65, 10, 0, 0), config(1, 0, 0, 0), config(1, 10, 10_000_001, 0), config(1, 10, 0, -1)] {
+    for bad in [
+        config(0, 10, 0, 0),
+        config(65, 10, 0, 0),
+        config(1, 0, 0, 0),
+        config(1, 10, 10_000_001, 0),
+        config(1, 10, 0, -1),
+    ] {
         assert_eq!(code(Asset::new("X".into(), bad, vec![])), ExitCode::USR_ILLEGAL_ARGUMENT);
     }
     for bad in ["", "FLT USD", &"X".repeat(33)] {

@@ -20,14 +20,8 @@ impl EventBuilder {
     }
 
     pub fn field<T: Serialize + ?Sized>(mut self, key: &str, value: &T) -> ActorResult<Self> {
-        let value = to_vec(value)
-            .map_err(|e| ActorError::serialization(format!("event field {key}: {e}")))?;
-        self.entries.push(Entry {
-            flags: Flags::FLAG_INDEXED_ALL,
-            key: key.to_string(),
-            codec: CBOR,
-            value,
-        });
+        let value = to_vec(value).map_err(|e| ActorError::serialization(format!("event field {key}: {e}")))?;
+        self.entries.push(Entry { flags: Flags::FLAG_INDEXED_ALL, key: key.to_string(), codec: CBOR, value });
         Ok(self)
     }
 

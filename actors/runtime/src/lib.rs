@@ -6,9 +6,9 @@
 //! - [`sdk`] (feature `fil-actor`): the thin Wasm glue over `fvm_sdk` (caller checks, params, state,
 //!   the `invoke` entry point). Everything else here builds natively so actor logic is unit-tested fast.
 
-mod error;
 pub mod address;
 pub mod amount;
+mod error;
 pub mod events;
 #[cfg(feature = "fil-actor")]
 pub mod sdk;

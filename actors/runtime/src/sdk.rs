@@ -23,9 +23,7 @@ pub struct SdkStore;
 
 impl Blockstore for SdkStore {
     fn get(&self, k: &Cid) -> anyhow::Result<Option<Vec<u8>>> {
-        fvm_sdk::ipld::get(k)
-            .map(Some)
-            .map_err(|e| anyhow::anyhow!("get {k}: {e}"))
+        fvm_sdk::ipld::get(k).map(Some).map_err(|e| anyhow::anyhow!("get {k}: {e}"))
     }
 
     fn put_keyed(&self, k: &Cid, block: &[u8]) -> anyhow::Result<()> {
@@ -37,8 +35,7 @@ impl Blockstore for SdkStore {
 
     fn put<D: AsRef<[u8]>>(&self, code: Code, block: &Block<D>) -> anyhow::Result<Cid> {
         // Hash natively in the kernel rather than in Wasm.
-        fvm_sdk::ipld::put(code.into(), 32, block.codec, block.data.as_ref())
-            .map_err(|e| anyhow::anyhow!("put: {e}"))
+        fvm_sdk::ipld::put(code.into(), 32, block.codec, block.data.as_ref()).map_err(|e| anyhow::anyhow!("put: {e}"))
     }
 }
 
@@ -81,9 +78,7 @@ pub fn params<T: DeserializeOwned>(params_id: u32) -> ActorResult<T> {
     let block = fvm_sdk::message::params_raw(params_id)
         .or_code(ExitCode::USR_SERIALIZATION, "reading params")?
         .ok_or_else(|| ActorError::serialization("method requires parameters"))?;
-    block
-        .deserialize()
-        .map_err(|e| actor_error!(serialization; "failed to decode params: {e}"))
+    block.deserialize().map_err(|e| actor_error!(serialization; "failed to decode params: {e}"))
 }
 
 /// Loads this actor's state.
@@ -115,9 +110,7 @@ pub fn emit(event: EventBuilder) -> ActorResult<()> {
 
 /// Encodes a method's return value.
 pub fn ret<T: Serialize + ?Sized>(value: &T) -> ActorResult<Option<IpldBlock>> {
-    IpldBlock::serialize(DAG_CBOR, value)
-        .map(Some)
-        .or_code(ExitCode::USR_SERIALIZATION, "encoding return value")
+    IpldBlock::serialize(DAG_CBOR, value).map(Some).or_code(ExitCode::USR_SERIALIZATION, "encoding return value")
 }
 
 /// A method dispatcher: method number and params block → return block or error.
@@ -130,10 +123,7 @@ pub fn run(dispatch: Dispatch, params_id: u32) -> u32 {
         Ok(None) => NO_DATA_BLOCK_ID,
         Ok(Some(block)) => match fvm_sdk::ipld::put_block(block.codec, &block.data) {
             Ok(id) => id,
-            Err(e) => fvm_sdk::vm::abort(
-                ExitCode::USR_SERIALIZATION.value(),
-                Some(&format!("returning value: {e}")),
-            ),
+            Err(e) => fvm_sdk::vm::abort(ExitCode::USR_SERIALIZATION.value(), Some(&format!("returning value: {e}"))),
         },
         Err(err) => fvm_sdk::vm::abort(err.exit_code().value(), Some(err.msg())),
     }

@@ -19,7 +19,6 @@ pub struct State {
     pub builtin_actors: Cid,
 }
 
-
 /// Checks a decoded manifest: the FVM's required actors present, no name or code twice.
 pub fn validate_manifest(entries: &[(String, Cid)]) -> Result<(), String> {
     for required in REQUIRED_ACTORS {

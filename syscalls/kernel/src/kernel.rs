@@ -6,15 +6,14 @@ use fvm::kernel::filecoin::{DefaultFilecoinKernel, FilecoinKernel};
 use fvm::kernel::prelude::*;
 use fvm::kernel::Result;
 use fvm::kernel::{
-    ActorOps, CryptoOps, DebugOps, EventOps, IpldBlockOps, MessageOps, NetworkOps, RandomnessOps,
-    SelfOps, SendOps, SyscallHandler, UpgradeOps,
+    ActorOps, CryptoOps, DebugOps, EventOps, IpldBlockOps, MessageOps, NetworkOps, RandomnessOps, SelfOps, SendOps,
+    SyscallHandler, UpgradeOps,
 };
 use fvm::syscalls::Linker;
 use fvm_shared::consensus::ConsensusFault;
 use fvm_shared::piece::PieceInfo;
 use fvm_shared::sector::{
-    AggregateSealVerifyProofAndInfos, RegisteredSealProof, ReplicaUpdateInfo, SealVerifyInfo,
-    WindowPoStVerifyInfo,
+    AggregateSealVerifyProofAndInfos, RegisteredSealProof, ReplicaUpdateInfo, SealVerifyInfo, WindowPoStVerifyInfo,
 };
 
 use crate::{gas, syscalls, ABI_VERSION, MODULE};
@@ -63,15 +62,7 @@ impl<C: CallManager> Kernel for CloudlessKernel<C> {
         value_received: TokenAmount,
         read_only: bool,
     ) -> Self {
-        CloudlessKernel(DefaultFilecoinKernel::new(
-            mgr,
-            blocks,
-            caller,
-            actor_id,
-            method,
-            value_received,
-            read_only,
-        ))
+        CloudlessKernel(DefaultFilecoinKernel::new(mgr, blocks, caller, actor_id, method, value_received, read_only))
     }
 
     fn machine(&self) -> &<Self::CallManager as CallManager>::Machine {
@@ -138,4 +129,3 @@ where
         Ok(())
     }
 }
-
