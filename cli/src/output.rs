@@ -22,7 +22,7 @@ fn ipld_json(node: Ipld) -> Value {
         Ipld::Integer(i) => i64::try_from(i).map(|v| json!(v)).unwrap_or_else(|_| json!(i.to_string())),
         Ipld::Float(f) => json!(f),
         Ipld::String(s) => json!(s),
-        Ipld::Bytes(b) => json!({ "bytes": b.iter().map(|x| format!("{x:02x}")).collect::<String>() }),
+        Ipld::Bytes(b) => json!({ "bytes": hex::encode(b) }),
         Ipld::List(l) => Value::Array(l.into_iter().map(ipld_json).collect()),
         Ipld::Map(m) => Value::Object(m.into_iter().map(|(k, v)| (k, ipld_json(v))).collect()),
         Ipld::Link(c) => json!({ "/": c.to_string() }),

@@ -24,7 +24,7 @@ fn main() {
     let (mut report_gas, mut report_time) = (Vec::new(), Vec::new());
     for i in 0..RUNS {
         // Prices wander within the 10% deviation guard.
-        let price = parse_decimal(&format!("0.5{}", i % 10)).unwrap();
+        let price = parse_decimal(&format!("0.5{}", i % 5)).unwrap();
         let params = ReportParams { asset: "FLT/USD".into(), price };
         let start = Instant::now();
         let ret = h.send(reporters[i % 3], "oracle", METHOD_REPORT, &params);

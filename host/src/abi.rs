@@ -76,12 +76,8 @@ fn no_return(bytes: &[u8]) -> anyhow::Result<Value> {
     if bytes.is_empty() {
         Ok(Value::Null)
     } else {
-        Ok(json!({ "raw_hex": hex(bytes) }))
+        Ok(json!({ "raw_hex": hex::encode(bytes) }))
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 const fn method(name: &'static str, number: MethodNum, params: ParamsFn, ret: ReturnFn, ret_shape: Shape) -> MethodAbi {

@@ -41,7 +41,7 @@ impl Key {
     }
 
     pub fn from_hex(hex_text: &str) -> anyhow::Result<Self> {
-        let bytes = decode_hex(hex_text.trim()).context("private key is not hex")?;
+        let bytes = hex::decode(hex_text.trim()).context("private key is not hex")?;
         Self::from_bytes(&bytes)
     }
 
@@ -57,7 +57,7 @@ impl Key {
     }
 
     pub fn to_hex(&self) -> String {
-        self.secret.serialize().iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(self.secret.serialize())
     }
 
     pub fn address(&self) -> Address {
@@ -78,13 +78,6 @@ impl Key {
         let signature = self.sign(&message_cid(&message).to_bytes());
         SignedMessage { message, signature }
     }
-}
-
-fn decode_hex(text: &str) -> anyhow::Result<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return Err(anyhow!("odd number of hex digits"));
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(|e| anyhow!("{e}"))).collect()
 }
 
 /// The CID of a message: DAG-CBOR, blake2b-256.

@@ -138,3 +138,31 @@ fn premiums_go_to_the_reward_actor_and_base_fees_are_burnt() {
     assert!(h.node.balance(99).unwrap() > before.0[&99].1, "f099 received the burnt base fee");
     assert_eq!(Snapshot::take(&h.node).unwrap().total_balance(), before.total_balance());
 }
+
+#[test]
+fn unsigned_messages_apply_with_nonce_and_gas_checks() {
+    let mut h = harness();
+    let (alice, bob) = (h.address("alice"), h.address("bob"));
+    let msg = |sequence| fvm_shared::message::Message {
+        version: 0,
+        from: alice,
+        to: bob,
+        sequence,
+        value: TokenAmount::from_whole(2),
+        method_num: 0,
+        params: RawBytes::default(),
+        gas_limit: 10_000_000_000,
+        gas_fee_cap: h.node.meta().base_fee.clone(),
+        gas_premium: TokenAmount::default(),
+    };
+    let first = msg(0);
+    let stale = msg(0);
+    assert_ok(&h.node.apply_unsigned(first).unwrap());
+    assert_eq!(h.node.sequence(&alice).unwrap(), 1);
+    let bob_balance = h.node.balance(h.id("bob")).unwrap();
+    assert_eq!(bob_balance, TokenAmount::from_whole(1002));
+    let before = Snapshot::take(&h.node).unwrap();
+    let ret = h.node.apply_unsigned(stale).unwrap();
+    assert_eq!(ret.msg_receipt.exit_code, ExitCode::SYS_SENDER_STATE_INVALID);
+    assert_eq!(Snapshot::take(&h.node).unwrap(), before);
+}

@@ -24,6 +24,8 @@ pub trait CloudlessOps: Kernel {
     fn abi_version(&self) -> Result<u64>;
 }
 
+// ambassador needs one `delegate` attribute per trait, which clippy reads as duplicates.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Delegate)]
 #[delegate(IpldBlockOps, where = "C: CallManager")]
 #[delegate(ActorOps, where = "C: CallManager")]
