@@ -16,11 +16,7 @@ mod actor {
 
     fn dispatch(method: MethodNum, _params: u32) -> ActorResult<Option<IpldBlock>> {
         match method {
-            METHOD_CONSTRUCTOR => {
-                sdk::require_system_caller()?;
-                sdk::set_state(&())?;
-                Ok(None)
-            }
+            METHOD_CONSTRUCTOR => sdk::construct_stateless(),
             m if CREATE_METHODS.contains(&m) => Err(actor_error!(
                 forbidden;
                 "EVM actors are not supported on a Cloudless subnet (EAM method {m} refused)"

@@ -130,24 +130,26 @@ fn set_asset_config(params: SetAssetConfigParams) -> ActorResult<Option<IpldBloc
 }
 
 fn add_reporter(params: ReporterParams) -> ActorResult<Option<IpldBlock>> {
-    let mut st = state_as_admin()?;
-    let reporter = sdk::resolve(&params.reporter)?;
-    let mut asset = st.get_asset(&sdk::SdkStore, &params.asset)?;
-    asset.add_reporter(reporter)?;
-    st.put_asset(&sdk::SdkStore, asset)?;
-    sdk::set_state(&st)?;
-    emit_reporter("reporter-added", &params.asset, reporter)?;
-    Ok(None)
+    update_reporter(params, "reporter-added", Asset::add_reporter)
 }
 
 fn remove_reporter(params: ReporterParams) -> ActorResult<Option<IpldBlock>> {
+    update_reporter(params, "reporter-removed", Asset::remove_reporter)
+}
+
+/// Admin-only change of an asset's reporter set, with its event.
+fn update_reporter(
+    params: ReporterParams,
+    event_type: &str,
+    change: fn(&mut Asset, ActorID) -> ActorResult<()>,
+) -> ActorResult<Option<IpldBlock>> {
     let mut st = state_as_admin()?;
     let reporter = sdk::resolve(&params.reporter)?;
     let mut asset = st.get_asset(&sdk::SdkStore, &params.asset)?;
-    asset.remove_reporter(reporter)?;
+    change(&mut asset, reporter)?;
     st.put_asset(&sdk::SdkStore, asset)?;
     sdk::set_state(&st)?;
-    emit_reporter("reporter-removed", &params.asset, reporter)?;
+    emit_reporter(event_type, &params.asset, reporter)?;
     Ok(None)
 }
 

@@ -12,11 +12,7 @@ mod actor {
 
     fn dispatch(method: MethodNum, _params: u32) -> ActorResult<Option<IpldBlock>> {
         match method {
-            METHOD_CONSTRUCTOR => {
-                sdk::require_system_caller()?;
-                sdk::set_state(&())?;
-                Ok(None)
-            }
+            METHOD_CONSTRUCTOR => sdk::construct_stateless(),
             _ => sdk::unhandled(method),
         }
     }

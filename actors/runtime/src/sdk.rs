@@ -67,6 +67,13 @@ pub fn require_system_caller() -> ActorResult<()> {
     require_caller(crate::SYSTEM_ACTOR_ID, "system actor")
 }
 
+/// The whole constructor of an actor without state of its own: system caller only.
+pub fn construct_stateless() -> ActorResult<Option<IpldBlock>> {
+    require_system_caller()?;
+    set_state(&())?;
+    Ok(None)
+}
+
 /// Resolves an address to an actor ID; unknown addresses are USR_NOT_FOUND.
 pub fn resolve(addr: &Address) -> ActorResult<ActorID> {
     fvm_sdk::actor::resolve_address(addr)
