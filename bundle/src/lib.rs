@@ -69,6 +69,22 @@ pub fn inspect(car: &[u8]) -> anyhow::Result<BundleInfo> {
     load(&MemoryBlockstore::new(), car)
 }
 
+/// Packs `(name, wasm)` pairs, in manifest order, into a bundle CAR.
+pub fn pack<'a>(actors: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> anyhow::Result<Vec<u8>> {
+    let dir =
+        std::env::temp_dir().join(format!("cloudless-pack-{}-{:?}", std::process::id(), std::thread::current().id()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("bundle.car");
+    let mut bundler = fil_actor_bundler::Bundler::new(&path);
+    for ((name, wasm), id) in actors.into_iter().zip(1u32..) {
+        bundler.add_from_bytes(id, name.to_string(), None, wasm)?;
+    }
+    bundler.finish()?;
+    let bytes = std::fs::read(&path)?;
+    std::fs::remove_dir_all(&dir)?;
+    Ok(bytes)
+}
+
 /// A bundle running an official builtin-actors core set with the Cloudless actors, as fendermint
 /// runs one: every actor of `core_car` in its own order (the FVM numbers actor types by manifest
 /// position, and the official actors expect their positions), then each actor of `ours_car`
@@ -83,18 +99,38 @@ pub fn compose(core_car: &[u8], ours_car: &[u8]) -> anyhow::Result<Vec<u8>> {
         }
     }
     let extra = ours.actors.iter().filter(|a| core.code_of(&a.name).is_none());
-    let dir = std::env::temp_dir().join(format!("cloudless-compose-{}-{}", std::process::id(), core.root));
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join("bundle.car");
-    let mut bundler = fil_actor_bundler::Bundler::new(&path);
-    for (actor, id) in core.actors.iter().chain(extra).zip(1u32..) {
-        let wasm = store.get(&actor.code)?.ok_or_else(|| anyhow!("code of {} missing", actor.name))?;
-        bundler.add_from_bytes(id, actor.name.clone(), Some(&actor.code), &wasm)?;
-    }
-    bundler.finish()?;
-    let bytes = std::fs::read(&path)?;
-    std::fs::remove_dir_all(&dir)?;
-    Ok(bytes)
+    let entries = core
+        .actors
+        .iter()
+        .chain(extra)
+        .map(|a| Ok((a.name.as_str(), store.get(&a.code)?.ok_or_else(|| anyhow!("code of {} missing", a.name))?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    pack(entries.iter().map(|(n, w)| (*n, w.as_slice())))
+}
+
+/// A stand-in for an official core bundle, for tests: our core actors in builtin-actors' order
+/// (system, init, cron, account, ..., placeholder, eam, ethaccount), including an actor (`cron`)
+/// the Cloudless bundle does not ship.
+#[doc(hidden)]
+pub fn stand_in_official_core() -> anyhow::Result<Vec<u8>> {
+    let store = MemoryBlockstore::new();
+    let ours = load(&store, TEST_BUNDLE_CAR)?;
+    let wasm = |name: &str| -> anyhow::Result<Vec<u8>> {
+        let code = ours.code_of(name).ok_or_else(|| anyhow!("no {name}"))?;
+        store.get(&code)?.ok_or_else(|| anyhow!("code of {name} missing"))
+    };
+    let actors = [
+        ("system", wasm("system")?),
+        ("init", wasm("init")?),
+        // Any valid Wasm with a code CID of its own stands in for builtin-actors' cron.
+        ("cron", wasm("test-syscall")?),
+        ("account", wasm("account")?),
+        ("reward", wasm("reward")?),
+        ("placeholder", wasm("placeholder")?),
+        ("eam", wasm("eam")?),
+        ("ethaccount", wasm("ethaccount")?),
+    ];
+    pack(actors.iter().map(|(n, w)| (*n, w.as_slice())))
 }
 
 /// The table `make bundle` and `cloudless bundle inspect` print.
@@ -129,33 +165,15 @@ mod tests {
 
     #[test]
     fn compose_keeps_core_order_and_appends_ours() {
-        // A stand-in "official" core bundle: our core actors in another order plus an actor we
-        // do not have, and without our product actors.
-        let prod = inspect(BUNDLE_CAR).unwrap();
-        let store = MemoryBlockstore::new();
-        load(&store, BUNDLE_CAR).unwrap();
-        let order = ["system", "init", "reward", "account", "placeholder", "eam", "ethaccount"];
-        let dir = std::env::temp_dir().join(format!("cloudless-core-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("core.car");
-        let mut bundler = fil_actor_bundler::Bundler::new(&path);
-        for (name, id) in order.iter().chain(&["cron"]).zip(1u32..) {
-            let source = if *name == "cron" { "reward" } else { name };
-            let wasm = store.get(&prod.code_of(source).unwrap()).unwrap().unwrap();
-            let mut bytes = wasm.clone();
-            if *name == "cron" {
-                bytes.extend_from_slice(b"\0"); // distinct code, still a valid CAR entry
-            }
-            bundler.add_from_bytes(id, name.to_string(), None, &bytes).unwrap();
-        }
-        bundler.finish().unwrap();
-        let core_car = std::fs::read(&path).unwrap();
-
-        let composed = inspect(&compose(&core_car, BUNDLE_CAR).unwrap()).unwrap();
+        let core = stand_in_official_core().unwrap();
+        let composed = inspect(&compose(&core, BUNDLE_CAR).unwrap()).unwrap();
         let names: Vec<_> = composed.actors.iter().map(|a| a.name.as_str()).collect();
-        assert_eq!(names, [&order[..], &["cron", "oracle"]].concat());
-        assert_eq!(composed.code_of("oracle"), prod.code_of("oracle"));
+        let expected = ["system", "init", "cron", "account", "reward", "placeholder", "eam", "ethaccount", "oracle"];
+        assert_eq!(names, expected);
+        assert_eq!(composed.code_of("oracle"), inspect(BUNDLE_CAR).unwrap().code_of("oracle"));
         assert!(compose(BUNDLE_CAR, b"junk").is_err());
+        let no_init = pack([("system", &b"x"[..])]).unwrap();
+        assert!(compose(&no_init, BUNDLE_CAR).unwrap_err().to_string().contains("init"));
     }
 
     #[test]

@@ -63,6 +63,16 @@ enum Command {
 enum BundleCommand {
     /// Print each actor's name, code CID and Wasm size (default: the embedded bundle).
     Inspect { car: Option<PathBuf> },
+    /// Run an official builtin-actors core set with the Cloudless actors: keeps every actor of
+    /// the core CAR in its order and appends the Cloudless actors it lacks.
+    Compose {
+        /// The core bundle (e.g. an official builtin-actors CAR).
+        #[arg(long)]
+        core: PathBuf,
+        /// Where to write the composed bundle.
+        #[arg(short, long)]
+        out: PathBuf,
+    },
 }
 
 /// The key store beside a state CAR unless one is named.
@@ -85,6 +95,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 None => cloudless_bundle::BUNDLE_CAR.to_vec(),
             };
             print!("{}", cloudless_bundle::format_table(&cloudless_bundle::inspect(&bytes)?));
+            Ok(())
+        }
+        Command::Bundle { command: BundleCommand::Compose { core, out } } => {
+            let core = std::fs::read(&core).with_context(|| format!("reading {}", core.display()))?;
+            let composed = cloudless_bundle::compose(&core, cloudless_bundle::BUNDLE_CAR)?;
+            std::fs::write(&out, &composed).with_context(|| format!("writing {}", out.display()))?;
+            print!("{}", cloudless_bundle::format_table(&cloudless_bundle::inspect(&composed)?));
             Ok(())
         }
         Command::Genesis { config, out, keys, bundle } => {

@@ -88,3 +88,26 @@ fn genesis_is_deterministic_and_conserves_flt() {
     again.extend(std::fs::read(dir.join("b.car")).unwrap());
     assert_eq!(std::fs::read(&path).unwrap(), again, "state CARs are byte-identical");
 }
+
+#[test]
+fn host_runs_a_bundle_whose_core_set_comes_from_another_car() {
+    // The core set in builtin-actors' manifest order, with an actor we do not ship (cron).
+    let core = cloudless_bundle::stand_in_official_core().unwrap();
+    let bundle = cloudless_bundle::compose(&core, cloudless_bundle::BUNDLE_CAR).unwrap();
+    let config = GenesisConfig::parse(EXAMPLE).unwrap();
+    let g = build(&config, &bundle).unwrap();
+    let names: Vec<_> = g.node.manifest().unwrap().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names[2], "cron");
+    let mut h = cloudless_host::testing::Harness { node: g.node, keys: g.keys };
+    for (r, p) in [("reporter1", "0.5"), ("reporter2", "0.6")] {
+        let params = cloudless_actor_oracle::ReportParams {
+            asset: "FLT/USD".into(),
+            price: cloudless_runtime::amount::parse_decimal(p).unwrap(),
+        };
+        cloudless_host::testing::assert_ok(&h.send(r, "oracle", cloudless_actor_oracle::METHOD_REPORT, &params));
+    }
+    let q = cloudless_actor_oracle::AssetQuery { asset: "FLT/USD".into() };
+    let price: cloudless_actor_oracle::PriceInfo =
+        h.call("alice", "oracle", cloudless_actor_oracle::METHOD_GET_PRICE, &q);
+    assert_eq!(price.median, cloudless_runtime::amount::parse_decimal("0.55").unwrap());
+}
