@@ -16,12 +16,21 @@ use fvm_shared::sector::{
     AggregateSealVerifyProofAndInfos, RegisteredSealProof, ReplicaUpdateInfo, SealVerifyInfo, WindowPoStVerifyInfo,
 };
 
-use crate::{gas, syscalls, ABI_VERSION, MODULE};
+use fvm::kernel::ClassifyResult;
+use fvm::syscall_error;
+
+use crate::{gas, groth16, randomx, syscalls, ABI_VERSION, MODULE};
 
 /// Operations the Cloudless kernel adds to the Filecoin kernel.
 pub trait CloudlessOps: Kernel {
     /// The ABI version of the `cloudless` module.
     fn abi_version(&self) -> Result<u64>;
+
+    /// RandomX light-mode hashes of 64-byte (K, H) pairs, 32 bytes each, in order.
+    fn randomx_hashes(&self, pairs: &[u8]) -> Result<Vec<u8>>;
+
+    /// Groth16 verification on BN254; malformed input is an `IllegalArgument` error.
+    fn groth16_verify_bn254(&self, vk: &[u8], proof: &[u8], inputs: &[u8]) -> Result<bool>;
 }
 
 // ambassador needs one `delegate` attribute per trait, which clippy reads as duplicates.
@@ -44,6 +53,24 @@ impl<C: CallManager> CloudlessOps for CloudlessKernel<C> {
     fn abi_version(&self) -> Result<u64> {
         let _timer = self.0.charge_gas("cloudless_abi_version", gas::ABI_VERSION_GAS)?;
         Ok(ABI_VERSION)
+    }
+
+    fn randomx_hashes(&self, pairs: &[u8]) -> Result<Vec<u8>> {
+        // Shape and limits first (no RandomX work), then the full price, then the work.
+        let batch =
+            randomx::parse_batch(pairs).map_err(|e| syscall_error!(IllegalArgument; "randomx_hashes: {}", e))?;
+        let price = gas::randomx_hashes(pairs.len(), batch.distinct_keys, batch.pairs.len());
+        let _timer = self.0.charge_gas("cloudless_randomx_hashes", price)?;
+        let hashes = randomx::hash_batch(&batch).or_fatal()?;
+        Ok(hashes.concat())
+    }
+
+    fn groth16_verify_bn254(&self, vk: &[u8], proof: &[u8], inputs: &[u8]) -> Result<bool> {
+        let n = groth16::input_count(inputs.len())
+            .map_err(|e| syscall_error!(IllegalArgument; "groth16_verify_bn254: {}", e))?;
+        let _timer = self.0.charge_gas("cloudless_groth16_verify_bn254", gas::groth16_verify(n))?;
+        groth16::verify(vk, proof, inputs)
+            .map_err(|e| syscall_error!(IllegalArgument; "groth16_verify_bn254: {}", e).into())
     }
 }
 
@@ -128,6 +155,8 @@ where
     fn link_syscalls(linker: &mut Linker<K>) -> anyhow::Result<()> {
         DefaultFilecoinKernel::<K::CallManager>::link_syscalls(linker)?;
         linker.link_syscall(MODULE, "abi_version", syscalls::abi_version)?;
+        linker.link_syscall(MODULE, "randomx_hashes", syscalls::randomx_hashes)?;
+        linker.link_syscall(MODULE, "groth16_verify_bn254", syscalls::groth16_verify_bn254)?;
         Ok(())
     }
 }

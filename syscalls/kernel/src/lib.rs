@@ -5,7 +5,9 @@
 //! memory and call the kernel; the kernel charges gas from [`gas`] before doing any work.
 
 pub mod gas;
+pub mod groth16;
 mod kernel;
+pub mod randomx;
 mod syscalls;
 
 pub use kernel::{CloudlessKernel, CloudlessOps};
@@ -13,5 +15,6 @@ pub use kernel::{CloudlessKernel, CloudlessOps};
 /// The Wasm import module name of every Cloudless syscall.
 pub const MODULE: &str = "cloudless";
 
-/// The ABI version this kernel implements (see `cloudless-syscalls`).
-pub const ABI_VERSION: u64 = 1;
+pub use cloudless_syscalls::abi;
+/// The ABI version this kernel implements.
+pub use cloudless_syscalls::abi::ABI_VERSION;

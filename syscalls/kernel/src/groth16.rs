@@ -1,0 +1,194 @@
+//! Groth16 verification on BN254 with the SPEC §1 encoding (arkworks).
+//!
+//! Points are big-endian uncompressed affine coordinates as in the Ethereum precompiles
+//! (EIP-196/197): G1 = x ‖ y (64 bytes), G2 = x.im ‖ x.re ‖ y.im ‖ y.re (128 bytes); all-zero
+//! bytes are the point at infinity. Field elements must be below the base field modulus, points
+//! on the curve and (G2) in the prime-order subgroup; public inputs are 32-byte big-endian
+//! scalars below the group order. Anything else is a [`Malformed`] error; a well-formed proof
+//! that does not verify is `Ok(false)`.
+
+use ark_bn254::{Bn254, Fq, Fq2, Fr, G1Affine, G2Affine};
+use ark_ec::AffineRepr;
+use ark_ff::{BigInt, BigInteger, PrimeField};
+use ark_groth16::{Groth16, PreparedVerifyingKey, Proof, VerifyingKey};
+use cloudless_syscalls::abi::{
+    groth16_vk_len, G1_LEN, G2_LEN, GROTH16_PROOF_LEN, MAX_GROTH16_PUBLIC_INPUTS, SCALAR_LEN,
+};
+
+/// Why an input is not a well-formed verification request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed(pub String);
+
+impl std::fmt::Display for Malformed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn malformed<T>(msg: impl Into<String>) -> Result<T, Malformed> {
+    Err(Malformed(msg.into()))
+}
+
+/// A 32-byte big-endian integer as arkworks limbs (little-endian u64s).
+fn bigint(bytes: &[u8]) -> BigInt<4> {
+    let mut limbs = [0u64; 4];
+    for (i, limb) in limbs.iter_mut().enumerate() {
+        let end = 32 - 8 * i;
+        *limb = u64::from_be_bytes(bytes[end - 8..end].try_into().expect("8 bytes"));
+    }
+    BigInt::new(limbs)
+}
+
+fn field(bytes: &[u8], what: &str) -> Result<Fq, Malformed> {
+    Fq::from_bigint(bigint(bytes))
+        .ok_or_else(|| Malformed(format!("{what}: coordinate is not below the field modulus")))
+}
+
+/// Number of public inputs a buffer of `len` bytes holds, if it is well formed.
+pub fn input_count(len: usize) -> Result<usize, Malformed> {
+    if !len.is_multiple_of(SCALAR_LEN) {
+        return malformed(format!("public inputs must be 32-byte scalars, got {len} bytes"));
+    }
+    let n = len / SCALAR_LEN;
+    if n > MAX_GROTH16_PUBLIC_INPUTS {
+        return malformed(format!("{n} public inputs exceed the limit of {MAX_GROTH16_PUBLIC_INPUTS}"));
+    }
+    Ok(n)
+}
+
+pub fn parse_g1(bytes: &[u8], what: &str) -> Result<G1Affine, Malformed> {
+    if bytes.len() != G1_LEN {
+        return malformed(format!("{what}: a G1 point is {G1_LEN} bytes, got {}", bytes.len()));
+    }
+    if bytes.iter().all(|b| *b == 0) {
+        return Ok(G1Affine::zero());
+    }
+    let p = G1Affine::new_unchecked(field(&bytes[..32], what)?, field(&bytes[32..], what)?);
+    // G1 has cofactor 1: on the curve means in the group.
+    if !p.is_on_curve() {
+        return malformed(format!("{what}: point is not on the BN254 G1 curve"));
+    }
+    Ok(p)
+}
+
+pub fn parse_g2(bytes: &[u8], what: &str) -> Result<G2Affine, Malformed> {
+    if bytes.len() != G2_LEN {
+        return malformed(format!("{what}: a G2 point is {G2_LEN} bytes, got {}", bytes.len()));
+    }
+    if bytes.iter().all(|b| *b == 0) {
+        return Ok(G2Affine::zero());
+    }
+    let fq2 = |im: &[u8], re: &[u8]| -> Result<Fq2, Malformed> { Ok(Fq2::new(field(re, what)?, field(im, what)?)) };
+    let p = G2Affine::new_unchecked(fq2(&bytes[..32], &bytes[32..64])?, fq2(&bytes[64..96], &bytes[96..])?);
+    if !p.is_on_curve() {
+        return malformed(format!("{what}: point is not on the BN254 G2 curve"));
+    }
+    if !p.is_in_correct_subgroup_assuming_on_curve() {
+        return malformed(format!("{what}: point is not in the BN254 G2 subgroup"));
+    }
+    Ok(p)
+}
+
+pub fn parse_scalar(bytes: &[u8], what: &str) -> Result<Fr, Malformed> {
+    Fr::from_bigint(bigint(bytes)).ok_or_else(|| Malformed(format!("{what}: scalar is not below the group order")))
+}
+
+/// Decodes and checks a full request.
+pub fn parse(
+    vk: &[u8],
+    proof: &[u8],
+    inputs: &[u8],
+) -> Result<(VerifyingKey<Bn254>, Proof<Bn254>, Vec<Fr>), Malformed> {
+    let n = input_count(inputs.len())?;
+    if vk.len() != groth16_vk_len(n) {
+        return malformed(format!(
+            "a verifying key for {n} public inputs is {} bytes, got {}",
+            groth16_vk_len(n),
+            vk.len()
+        ));
+    }
+    if proof.len() != GROTH16_PROOF_LEN {
+        return malformed(format!("a proof is {GROTH16_PROOF_LEN} bytes, got {}", proof.len()));
+    }
+    let g2 = |i: usize, what| parse_g2(&vk[G1_LEN + i * G2_LEN..G1_LEN + (i + 1) * G2_LEN], what);
+    let ic_start = G1_LEN + 3 * G2_LEN;
+    let key = VerifyingKey {
+        alpha_g1: parse_g1(&vk[..G1_LEN], "vk.alpha")?,
+        beta_g2: g2(0, "vk.beta")?,
+        gamma_g2: g2(1, "vk.gamma")?,
+        delta_g2: g2(2, "vk.delta")?,
+        gamma_abc_g1: vk[ic_start..]
+            .chunks_exact(G1_LEN)
+            .enumerate()
+            .map(|(i, c)| parse_g1(c, &format!("vk.ic[{i}]")))
+            .collect::<Result<_, _>>()?,
+    };
+    let parsed = Proof {
+        a: parse_g1(&proof[..G1_LEN], "proof.a")?,
+        b: parse_g2(&proof[G1_LEN..G1_LEN + G2_LEN], "proof.b")?,
+        c: parse_g1(&proof[G1_LEN + G2_LEN..], "proof.c")?,
+    };
+    let scalars = inputs
+        .chunks_exact(SCALAR_LEN)
+        .enumerate()
+        .map(|(i, c)| parse_scalar(c, &format!("input[{i}]")))
+        .collect::<Result<_, _>>()?;
+    Ok((key, parsed, scalars))
+}
+
+/// Verifies; `Err` only for malformed input.
+pub fn verify(vk: &[u8], proof: &[u8], inputs: &[u8]) -> Result<bool, Malformed> {
+    let (key, proof, inputs) = parse(vk, proof, inputs)?;
+    let pvk: PreparedVerifyingKey<Bn254> = ark_groth16::prepare_verifying_key(&key);
+    Groth16::<Bn254>::verify_proof(&pvk, &proof, &inputs).or_else(|e| malformed(format!("verification: {e}")))
+}
+
+fn put_field(out: &mut Vec<u8>, f: &Fq) {
+    out.extend_from_slice(&f.into_bigint().to_bytes_be());
+}
+
+/// Encodes a G1 point (for provers, tools and tests).
+pub fn encode_g1(p: &G1Affine) -> Vec<u8> {
+    let mut out = Vec::with_capacity(G1_LEN);
+    match p.xy() {
+        None => out.resize(G1_LEN, 0),
+        Some((x, y)) => {
+            put_field(&mut out, &x);
+            put_field(&mut out, &y);
+        }
+    }
+    out
+}
+
+/// Encodes a G2 point in the Ethereum order (imaginary part first).
+pub fn encode_g2(p: &G2Affine) -> Vec<u8> {
+    let mut out = Vec::with_capacity(G2_LEN);
+    match p.xy() {
+        None => out.resize(G2_LEN, 0),
+        Some((x, y)) => {
+            for c in [x.c1, x.c0, y.c1, y.c0] {
+                put_field(&mut out, &c);
+            }
+        }
+    }
+    out
+}
+
+pub fn encode_vk(vk: &VerifyingKey<Bn254>) -> Vec<u8> {
+    let mut out = encode_g1(&vk.alpha_g1);
+    for g in [&vk.beta_g2, &vk.gamma_g2, &vk.delta_g2] {
+        out.extend(encode_g2(g));
+    }
+    for ic in &vk.gamma_abc_g1 {
+        out.extend(encode_g1(ic));
+    }
+    out
+}
+
+pub fn encode_proof(proof: &Proof<Bn254>) -> Vec<u8> {
+    [encode_g1(&proof.a), encode_g2(&proof.b), encode_g1(&proof.c)].concat()
+}
+
+pub fn encode_scalar(s: &Fr) -> [u8; 32] {
+    s.into_bigint().to_bytes_be().try_into().expect("32 bytes")
+}

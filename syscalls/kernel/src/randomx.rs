@@ -1,0 +1,145 @@
+//! RandomX light-mode hashing for `randomx_hashes`, with Fluence's parameters (`ccp-randomx`,
+//! the same vendored RandomX as Fluence's capacity-commitment prover), and a node-local cache of
+//! initialized RandomX caches. The cache only saves time: gas is charged as if every key were
+//! new, and results are the same either way.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock};
+
+use ccp_randomx::cache::CacheHandle;
+use ccp_randomx::{Cache, RandomXFlags, RandomXVM};
+use cloudless_syscalls::abi::{MAX_RANDOMX_HASHES, MAX_RANDOMX_KEYS, RANDOMX_KEY_LEN, RANDOMX_PAIR_LEN};
+
+pub type Key = [u8; 32];
+pub type Input = [u8; 32];
+pub type Hash = [u8; 32];
+
+/// Node-local settings. Each cached key holds a 256 MiB RandomX cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RandomxConfig {
+    /// Initialized caches kept between calls (0 = none).
+    pub cached_keys: usize,
+    /// Use RandomX's JIT compiler where the CPU supports it (false: interpreter).
+    pub jit: bool,
+}
+
+impl Default for RandomxConfig {
+    fn default() -> Self {
+        Self { cached_keys: 2, jit: true }
+    }
+}
+
+/// A validated batch: pairs in input order and how many distinct keys they use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    pub pairs: Vec<(Key, Input)>,
+    pub distinct_keys: usize,
+}
+
+/// Checks the shape and the published limits; no RandomX work happens here.
+pub fn parse_batch(bytes: &[u8]) -> Result<Batch, String> {
+    if bytes.is_empty() || !bytes.len().is_multiple_of(RANDOMX_PAIR_LEN) {
+        return Err(format!("input must be a non-empty list of 64-byte (K, H) pairs, got {} bytes", bytes.len()));
+    }
+    let n = bytes.len() / RANDOMX_PAIR_LEN;
+    if n > MAX_RANDOMX_HASHES {
+        return Err(format!("{n} hashes exceed the limit of {MAX_RANDOMX_HASHES} per call"));
+    }
+    let pairs: Vec<(Key, Input)> = bytes
+        .chunks_exact(RANDOMX_PAIR_LEN)
+        .map(|c| (c[..RANDOMX_KEY_LEN].try_into().expect("32"), c[RANDOMX_KEY_LEN..].try_into().expect("32")))
+        .collect();
+    let distinct_keys = pairs.iter().map(|(k, _)| k).collect::<std::collections::BTreeSet<_>>().len();
+    if distinct_keys > MAX_RANDOMX_KEYS {
+        return Err(format!("{distinct_keys} distinct keys exceed the limit of {MAX_RANDOMX_KEYS} per call"));
+    }
+    Ok(Batch { pairs, distinct_keys })
+}
+
+/// RandomX flags for light mode, with or without the JIT.
+pub fn light_flags(jit: bool) -> RandomXFlags {
+    let mut flags = RandomXFlags::recommended();
+    flags.remove(RandomXFlags::FULL_MEM | RandomXFlags::LARGE_PAGES);
+    if !jit {
+        flags.remove(RandomXFlags::FLAG_JIT);
+    }
+    flags
+}
+
+struct Caches {
+    config: RandomxConfig,
+    /// Most recently used last. A handle shares the C cache (reference counted).
+    entries: Vec<(Key, CacheHandle)>,
+    /// Cache initialisations performed (for tests and metrics).
+    inits: u64,
+}
+
+fn caches() -> &'static Mutex<Caches> {
+    static CACHES: OnceLock<Mutex<Caches>> = OnceLock::new();
+    CACHES.get_or_init(|| Mutex::new(Caches { config: RandomxConfig::default(), entries: Vec::new(), inits: 0 }))
+}
+
+/// Sets the node-local RandomX settings (drops cached keys).
+pub fn configure(config: RandomxConfig) {
+    let mut c = caches().lock().unwrap_or_else(|p| p.into_inner());
+    c.config = config;
+    c.entries.clear();
+}
+
+pub fn config() -> RandomxConfig {
+    caches().lock().unwrap_or_else(|p| p.into_inner()).config
+}
+
+/// How many RandomX caches this process has initialised.
+pub fn cache_inits() -> u64 {
+    caches().lock().unwrap_or_else(|p| p.into_inner()).inits
+}
+
+impl Caches {
+    fn get(&mut self, key: &Key, flags: RandomXFlags) -> anyhow::Result<CacheHandle> {
+        if let Some(pos) = self.entries.iter().position(|(k, _)| k == key) {
+            let entry = self.entries.remove(pos);
+            let cache = entry.1.clone();
+            self.entries.push(entry);
+            return Ok(cache);
+        }
+        let cache =
+            Cache::new(key, flags).map_err(|e| anyhow::anyhow!("RandomX cache allocation failed: {e}"))?.handle();
+        self.inits += 1;
+        if self.config.cached_keys > 0 {
+            if self.entries.len() >= self.config.cached_keys {
+                self.entries.remove(0);
+            }
+            self.entries.push((*key, cache.clone()));
+        }
+        Ok(cache)
+    }
+}
+
+/// Computes every hash of the batch, grouping pairs by key so each key's cache is initialised
+/// (or taken from the node cache) once. Errors are node failures (memory), never input errors.
+pub fn hash_batch(batch: &Batch) -> anyhow::Result<Vec<Hash>> {
+    let mut caches = caches().lock().unwrap_or_else(|p| p.into_inner());
+    let flags = light_flags(caches.config.jit);
+    let mut by_key: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    for (i, (k, _)) in batch.pairs.iter().enumerate() {
+        by_key.entry(*k).or_default().push(i);
+    }
+    let mut out = vec![[0u8; 32]; batch.pairs.len()];
+    for (key, indices) in by_key {
+        let cache = caches.get(&key, flags)?;
+        let vm = RandomXVM::light(cache, flags).map_err(|e| anyhow::anyhow!("RandomX VM creation failed: {e}"))?;
+        for i in indices {
+            out[i] = vm.hash(&batch.pairs[i].1).into_slice();
+        }
+    }
+    Ok(out)
+}
+
+/// One hash without the node cache (reference path for tests and the prover).
+pub fn hash_one(key: &[u8], input: &[u8], jit: bool) -> anyhow::Result<Hash> {
+    let flags = light_flags(jit);
+    let cache = Cache::new(key, flags).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let vm = RandomXVM::light(cache, flags).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(vm.hash(input).into_slice())
+}

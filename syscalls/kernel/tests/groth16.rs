@@ -1,0 +1,143 @@
+//! Groth16 on BN254: a small circuit proved here with arkworks, then verified through the
+//! syscall's decoder with the SPEC §1 encoding; tampering, malformed encodings and random bytes.
+
+use ark_bn254::{Bn254, Fr, G1Affine, G2Affine};
+use ark_ec::{AffineRepr, CurveGroup};
+use ark_ff::{BigInteger, Field, PrimeField};
+use ark_groth16::Groth16;
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+use ark_relations::lc;
+use ark_snark::SNARK;
+use ark_std::rand::{rngs::StdRng, SeedableRng};
+use cloudless_kernel::groth16::{encode_proof, encode_scalar, encode_vk, parse_g1, parse_g2, verify};
+use proptest::prelude::*;
+
+/// Knows x such that x^3 + x + 5 = out (public).
+#[derive(Clone)]
+struct Cube {
+    x: Option<Fr>,
+    out: Option<Fr>,
+}
+
+impl ConstraintSynthesizer<Fr> for Cube {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        let x_val = self.x;
+        let x = cs.new_witness_variable(|| x_val.ok_or(SynthesisError::AssignmentMissing))?;
+        let x2_val = x_val.map(|v| v.square());
+        let x2 = cs.new_witness_variable(|| x2_val.ok_or(SynthesisError::AssignmentMissing))?;
+        let x3_val = x2_val.zip(x_val).map(|(a, b)| a * b);
+        let x3 = cs.new_witness_variable(|| x3_val.ok_or(SynthesisError::AssignmentMissing))?;
+        let out = cs.new_input_variable(|| self.out.ok_or(SynthesisError::AssignmentMissing))?;
+        cs.enforce_r1cs_constraint(|| lc!() + x, || lc!() + x, || lc!() + x2)?;
+        cs.enforce_r1cs_constraint(|| lc!() + x2, || lc!() + x, || lc!() + x3)?;
+        let five = Fr::from(5u64);
+        cs.enforce_r1cs_constraint(
+            || lc!() + x3 + x + (five, ark_relations::gr1cs::Variable::One),
+            || lc!() + ark_relations::gr1cs::Variable::One,
+            || lc!() + out,
+        )?;
+        Ok(())
+    }
+}
+
+struct Fixture {
+    vk: Vec<u8>,
+    proof: Vec<u8>,
+    inputs: Vec<u8>,
+}
+
+fn fixture() -> Fixture {
+    let mut rng = StdRng::seed_from_u64(7);
+    let setup = Cube { x: None, out: None };
+    let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(setup, &mut rng).unwrap();
+    let x = Fr::from(3u64);
+    let out = x * x * x + x + Fr::from(5u64); // 35
+    let proof = Groth16::<Bn254>::prove(&pk, Cube { x: Some(x), out: Some(out) }, &mut rng).unwrap();
+    Fixture { vk: encode_vk(&vk), proof: encode_proof(&proof), inputs: encode_scalar(&out).to_vec() }
+}
+
+#[test]
+fn valid_proof_verifies_and_tampering_fails() {
+    let f = fixture();
+    assert_eq!(verify(&f.vk, &f.proof, &f.inputs), Ok(true));
+
+    // Wrong public input: well-formed, invalid.
+    let wrong = encode_scalar(&Fr::from(36u64));
+    assert_eq!(verify(&f.vk, &f.proof, &wrong), Ok(false));
+
+    // A proof whose A is another valid point: well-formed, invalid.
+    let mut tampered = f.proof.clone();
+    let other = (G1Affine::generator() * Fr::from(2u64)).into_affine();
+    tampered[..64].copy_from_slice(&cloudless_kernel::groth16::encode_g1(&other));
+    assert_eq!(verify(&f.vk, &tampered, &f.inputs), Ok(false));
+}
+
+#[test]
+fn malformed_inputs_are_errors() {
+    let f = fixture();
+    // Wrong number of inputs for the key.
+    let two = [f.inputs.clone(), f.inputs.clone()].concat();
+    assert!(verify(&f.vk, &f.proof, &two).unwrap_err().0.contains("verifying key for 2"));
+    assert!(verify(&f.vk, &f.proof, &[]).is_err());
+    // Truncated buffers.
+    assert!(verify(&f.vk[..f.vk.len() - 1], &f.proof, &f.inputs).is_err());
+    assert!(verify(&f.vk, &f.proof[..255], &f.inputs).is_err());
+    assert!(verify(&f.vk, &f.proof, &f.inputs[..31]).is_err());
+    // Off-curve G1 point: (1, 1).
+    let mut off = f.proof.clone();
+    off[..64].fill(0);
+    off[31] = 1;
+    off[63] = 1;
+    assert!(verify(&f.vk, &off, &f.inputs).unwrap_err().0.contains("not on the BN254 G1 curve"));
+    // Non-canonical field element: x = p (the modulus) is not below p.
+    let p = ark_bn254::Fq::MODULUS.to_bytes_be();
+    let mut non_canonical = f.proof.clone();
+    non_canonical[..32].copy_from_slice(&p);
+    assert!(verify(&f.vk, &non_canonical, &f.inputs).unwrap_err().0.contains("field modulus"));
+    // Non-canonical scalar: r itself.
+    let r = Fr::MODULUS.to_bytes_be();
+    assert!(verify(&f.vk, &f.proof, &r).unwrap_err().0.contains("group order"));
+}
+
+#[test]
+fn g2_points_outside_the_subgroup_are_rejected() {
+    // Search for a point on the twist that is not in the r-torsion subgroup.
+    let mut x = ark_bn254::Fq2::from(1u64);
+    let point = loop {
+        if let Some(p) = G2Affine::get_point_from_x_unchecked(x, false) {
+            if !p.is_in_correct_subgroup_assuming_on_curve() {
+                break p;
+            }
+        }
+        x += ark_bn254::Fq2::ONE;
+    };
+    let bytes = cloudless_kernel::groth16::encode_g2(&point);
+    assert!(parse_g2(&bytes, "b").unwrap_err().0.contains("subgroup"));
+    // The generator and infinity round-trip.
+    let g = G2Affine::generator();
+    assert_eq!(parse_g2(&cloudless_kernel::groth16::encode_g2(&g), "g").unwrap(), g);
+    assert_eq!(parse_g1(&[0; 64], "inf").unwrap(), G1Affine::zero());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Random bytes never panic the verifier: they are an error or `false`.
+    #[test]
+    fn random_bytes_never_panic(vk in proptest::collection::vec(any::<u8>(), 0..600),
+                                proof in proptest::collection::vec(any::<u8>(), 250..260),
+                                inputs in proptest::collection::vec(any::<u8>(), 0..70)) {
+        let _ = verify(&vk, &proof, &inputs);
+    }
+
+    /// A valid key and proof with random public inputs never panic either.
+    #[test]
+    fn random_inputs_on_a_valid_key(input in proptest::collection::vec(any::<u8>(), 32)) {
+        let f = fixture_cached();
+        let _ = verify(&f.vk, &f.proof, &input);
+    }
+}
+
+fn fixture_cached() -> &'static Fixture {
+    static F: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
+    F.get_or_init(fixture)
+}
