@@ -93,12 +93,11 @@ pub fn parse_scalar(bytes: &[u8], what: &str) -> Result<Fr, Malformed> {
     Fr::from_bigint(bigint(bytes)).ok_or_else(|| Malformed(format!("{what}: scalar is not below the group order")))
 }
 
+/// A decoded verification request: key, proof, public inputs.
+pub type Request = (VerifyingKey<Bn254>, Proof<Bn254>, Vec<Fr>);
+
 /// Decodes and checks a full request.
-pub fn parse(
-    vk: &[u8],
-    proof: &[u8],
-    inputs: &[u8],
-) -> Result<(VerifyingKey<Bn254>, Proof<Bn254>, Vec<Fr>), Malformed> {
+pub fn parse(vk: &[u8], proof: &[u8], inputs: &[u8]) -> Result<Request, Malformed> {
     let n = input_count(inputs.len())?;
     if vk.len() != groth16_vk_len(n) {
         return malformed(format!(
