@@ -14,6 +14,26 @@ pub type Key = [u8; 32];
 pub type Input = [u8; 32];
 pub type Hash = [u8; 32];
 
+/// Fixed vectors (K, H, RandomX(K, H)) in hex, computed with Fluence's `ccp-randomx` (light
+/// mode); tests check the syscall reproduces them bit for bit.
+pub const TEST_VECTORS: [(&str, &str, &str); 3] = [
+    (
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "6b366e77bfd1e3814d18925d667254b717f7995b3688bd521c8921b0435edc88",
+    ),
+    (
+        "0101010101010101010101010101010101010101010101010101010101010101",
+        "0202020202020202020202020202020202020202020202020202020202020202",
+        "1930f723ae209208f43d0d4bd53ee854c43cf2a2c3368bfaaa70df3964225ce4",
+    ),
+    (
+        "abababababababababababababababababababababababababababababababab",
+        "0101010101010101010101010101010101010101010101010101010101010101",
+        "38948f5a1a0cf9b320b29a5cfa403f7b09fc52c6ecd4d8ad87c679adee83cd8b",
+    ),
+];
+
 /// Node-local settings. Each cached key holds a 256 MiB RandomX cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RandomxConfig {

@@ -1,60 +1,12 @@
 //! Groth16 on BN254: a small circuit proved here with arkworks, then verified through the
 //! syscall's decoder with the SPEC §1 encoding; tampering, malformed encodings and random bytes.
 
-use ark_bn254::{Bn254, Fr, G1Affine, G2Affine};
+use ark_bn254::{Fr, G1Affine, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, Field, PrimeField};
-use ark_groth16::Groth16;
-use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
-use ark_relations::lc;
-use ark_snark::SNARK;
-use ark_std::rand::{rngs::StdRng, SeedableRng};
-use cloudless_kernel::groth16::{encode_proof, encode_scalar, encode_vk, parse_g1, parse_g2, verify};
+use cloudless_kernel::groth16::testing::{fixture, Fixture};
+use cloudless_kernel::groth16::{encode_scalar, parse_g1, parse_g2, verify};
 use proptest::prelude::*;
-
-/// Knows x such that x^3 + x + 5 = out (public).
-#[derive(Clone)]
-struct Cube {
-    x: Option<Fr>,
-    out: Option<Fr>,
-}
-
-impl ConstraintSynthesizer<Fr> for Cube {
-    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
-        let x_val = self.x;
-        let x = cs.new_witness_variable(|| x_val.ok_or(SynthesisError::AssignmentMissing))?;
-        let x2_val = x_val.map(|v| v.square());
-        let x2 = cs.new_witness_variable(|| x2_val.ok_or(SynthesisError::AssignmentMissing))?;
-        let x3_val = x2_val.zip(x_val).map(|(a, b)| a * b);
-        let x3 = cs.new_witness_variable(|| x3_val.ok_or(SynthesisError::AssignmentMissing))?;
-        let out = cs.new_input_variable(|| self.out.ok_or(SynthesisError::AssignmentMissing))?;
-        cs.enforce_r1cs_constraint(|| lc!() + x, || lc!() + x, || lc!() + x2)?;
-        cs.enforce_r1cs_constraint(|| lc!() + x2, || lc!() + x, || lc!() + x3)?;
-        let five = Fr::from(5u64);
-        cs.enforce_r1cs_constraint(
-            || lc!() + x3 + x + (five, ark_relations::gr1cs::Variable::One),
-            || lc!() + ark_relations::gr1cs::Variable::One,
-            || lc!() + out,
-        )?;
-        Ok(())
-    }
-}
-
-struct Fixture {
-    vk: Vec<u8>,
-    proof: Vec<u8>,
-    inputs: Vec<u8>,
-}
-
-fn fixture() -> Fixture {
-    let mut rng = StdRng::seed_from_u64(7);
-    let setup = Cube { x: None, out: None };
-    let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(setup, &mut rng).unwrap();
-    let x = Fr::from(3u64);
-    let out = x * x * x + x + Fr::from(5u64); // 35
-    let proof = Groth16::<Bn254>::prove(&pk, Cube { x: Some(x), out: Some(out) }, &mut rng).unwrap();
-    Fixture { vk: encode_vk(&vk), proof: encode_proof(&proof), inputs: encode_scalar(&out).to_vec() }
-}
 
 #[test]
 fn valid_proof_verifies_and_tampering_fails() {

@@ -1,30 +1,11 @@
 //! RandomX with Fluence's parameters: fixed vectors, JIT vs interpreter, batching, limits and
 //! the node-local cache.
 
-use cloudless_kernel::randomx::{self, hash_batch, hash_one, parse_batch, RandomxConfig};
+use cloudless_kernel::randomx::{self, hash_batch, hash_one, parse_batch, RandomxConfig, TEST_VECTORS};
 
 fn h32(text: &str) -> [u8; 32] {
     hex::decode(text).unwrap().try_into().unwrap()
 }
-
-/// (K, H, RandomX(K, H)) computed with Fluence's `ccp-randomx` (light mode).
-const VECTORS: [(&str, &str, &str); 3] = [
-    (
-        "0000000000000000000000000000000000000000000000000000000000000000",
-        "0000000000000000000000000000000000000000000000000000000000000000",
-        "6b366e77bfd1e3814d18925d667254b717f7995b3688bd521c8921b0435edc88",
-    ),
-    (
-        "0101010101010101010101010101010101010101010101010101010101010101",
-        "0202020202020202020202020202020202020202020202020202020202020202",
-        "1930f723ae209208f43d0d4bd53ee854c43cf2a2c3368bfaaa70df3964225ce4",
-    ),
-    (
-        "abababababababababababababababababababababababababababababababab",
-        "0101010101010101010101010101010101010101010101010101010101010101",
-        "38948f5a1a0cf9b320b29a5cfa403f7b09fc52c6ecd4d8ad87c679adee83cd8b",
-    ),
-];
 
 fn batch_bytes(pairs: &[([u8; 32], [u8; 32])]) -> Vec<u8> {
     pairs.iter().flat_map(|(k, h)| k.iter().chain(h).copied()).collect()
@@ -43,8 +24,8 @@ fn fluence_parameters_not_stock_randomx() {
 
 #[test]
 fn batched_hashes_match_vectors_in_both_modes_and_with_or_without_cache() {
-    let pairs: Vec<_> = VECTORS.iter().map(|(k, h, _)| (h32(k), h32(h))).collect();
-    let expected: Vec<_> = VECTORS.iter().map(|(_, _, r)| h32(r)).collect();
+    let pairs: Vec<_> = TEST_VECTORS.iter().map(|(k, h, _)| (h32(k), h32(h))).collect();
+    let expected: Vec<_> = TEST_VECTORS.iter().map(|(_, _, r)| h32(r)).collect();
     // A repeated key in the batch uses one cache.
     let mut with_repeat = pairs.clone();
     with_repeat.push(pairs[1]);

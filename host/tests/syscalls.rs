@@ -1,0 +1,122 @@
+//! The `cloudless` syscalls called from a Wasm actor in the real FVM host: results equal the
+//! library's, gas is the published price charged before work, bad input is an actor-visible
+//! error that does no RandomX work.
+
+use cloudless_actor_test_syscall::*;
+use cloudless_host::testing::{assert_ok, Harness};
+use cloudless_kernel::groth16::testing::fixture;
+use cloudless_kernel::{gas, randomx};
+use fvm::executor::ApplyRet;
+use fvm::trace::ExecutionEvent;
+use fvm_ipld_encoding::{BytesDe, RawBytes};
+use fvm_shared::address::Address;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+
+const CONFIG: &str = "[network]\nname = \"syscalls\"\n[[accounts]]\nname = \"alice\"\nbalance = \"1000000\"\n";
+
+fn harness() -> (Harness, Address) {
+    let mut h = Harness::new(CONFIG, cloudless_bundle::TEST_BUNDLE_CAR).unwrap();
+    let code = h.node.code_of("test-syscall").unwrap();
+    let p = cloudless_actor_init::ExecParams { code_cid: code, constructor_params: RawBytes::default() };
+    let ret = h.send_raw("alice", Address::new_id(1), 2, RawBytes::serialize(p).unwrap(), TokenAmount::default());
+    assert_ok(&ret);
+    let created: cloudless_actor_init::ExecReturn = ret.msg_receipt.return_data.deserialize().unwrap();
+    h.node.set_tracing(true);
+    (h, created.id_address)
+}
+
+fn charged(ret: &ApplyRet, name: &str) -> Vec<u64> {
+    ret.exec_trace
+        .iter()
+        .filter_map(|e| match e {
+            ExecutionEvent::GasCharge(c) if c.name == name => Some(c.compute_gas.round_up()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn pairs_of(vectors: &[(&str, &str, &str)]) -> Vec<u8> {
+    vectors.iter().flat_map(|(k, h, _)| [hex::decode(k).unwrap(), hex::decode(h).unwrap()].concat()).collect()
+}
+
+#[test]
+fn randomx_through_wasm_matches_fluence_vectors_and_charges_the_table() {
+    let (mut h, actor) = harness();
+    // Two keys (a third would not fit the 10B block gas limit), one of them used twice.
+    let v = &randomx::TEST_VECTORS;
+    let batch = [v[0], v[1], v[0]];
+    let pairs = pairs_of(&batch);
+    let params = RawBytes::serialize(RandomxHashesParams { pairs: pairs.clone() }).unwrap();
+    let ret = h.send_raw("alice", actor, METHOD_RANDOMX_HASHES, params, TokenAmount::default());
+    assert_ok(&ret);
+    let BytesDe(hashes) = ret.msg_receipt.return_data.deserialize().unwrap();
+    let expected: Vec<u8> = batch.iter().flat_map(|(_, _, r)| hex::decode(r).unwrap()).collect();
+    assert_eq!(hashes, expected);
+    let price = gas::randomx_hashes(pairs.len(), 2, 3).round_up();
+    assert_eq!(charged(&ret, "cloudless_randomx_hashes"), vec![price]);
+    assert!(ret.msg_receipt.gas_used > price);
+}
+
+#[test]
+fn oversized_or_unaffordable_batches_fail_before_any_randomx_work() {
+    let (mut h, actor) = harness();
+    let before = randomx::cache_inits();
+    // 65 pairs: over the published limit, refused before memory is read.
+    let params = RawBytes::serialize(RandomxHashesParams { pairs: vec![7; 65 * 64] }).unwrap();
+    let failure = h.expect_failure("alice", actor, METHOD_RANDOMX_HASHES, params, ExitCode::USR_ILLEGAL_ARGUMENT);
+    assert!(failure.contains("exceeds the limit"), "{failure}");
+    // Five distinct keys: over the key limit.
+    let five: Vec<u8> = (0..5u8).flat_map(|i| [[i; 32], [0; 32]].concat()).collect();
+    let params = RawBytes::serialize(RandomxHashesParams { pairs: five }).unwrap();
+    h.expect_failure("alice", actor, METHOD_RANDOMX_HASHES, params, ExitCode::USR_ILLEGAL_ARGUMENT);
+    assert_eq!(randomx::cache_inits(), before, "no RandomX cache was initialised");
+
+    // Not enough gas for the price: out of gas, still without RandomX work.
+    let key = h.keys.key("alice").unwrap();
+    let msg = fvm_shared::message::Message {
+        version: 0,
+        from: key.address(),
+        to: actor,
+        sequence: h.node.sequence(&key.address()).unwrap(),
+        value: TokenAmount::default(),
+        method_num: METHOD_RANDOMX_HASHES,
+        params: RawBytes::serialize(RandomxHashesParams { pairs: vec![9; 64] }).unwrap(),
+        gas_limit: gas::RANDOMX_PER_KEY, // below key + hash
+        gas_fee_cap: h.node.meta().base_fee.clone(),
+        gas_premium: TokenAmount::default(),
+    };
+    let ret = h.node.apply_signed(&key.sign_message(msg)).unwrap();
+    assert_eq!(ret.msg_receipt.exit_code, ExitCode::SYS_OUT_OF_GAS);
+    assert_eq!(randomx::cache_inits(), before);
+}
+
+#[test]
+fn groth16_through_wasm_true_false_and_errors() {
+    let (mut h, actor) = harness();
+    let f = fixture();
+    let call = |h: &mut Harness, vk: &[u8], proof: &[u8], inputs: &[u8]| {
+        let p = Groth16VerifyParams { vk: vk.to_vec(), proof: proof.to_vec(), inputs: inputs.to_vec() };
+        h.send_raw("alice", actor, METHOD_GROTH16_VERIFY, RawBytes::serialize(p).unwrap(), TokenAmount::default())
+    };
+    let ret = call(&mut h, &f.vk, &f.proof, &f.inputs);
+    assert_ok(&ret);
+    assert!(ret.msg_receipt.return_data.deserialize::<bool>().unwrap());
+    assert_eq!(charged(&ret, "cloudless_groth16_verify_bn254"), vec![gas::groth16_verify(1).round_up()]);
+
+    let mut wrong_input = f.inputs.clone();
+    wrong_input[31] ^= 1;
+    let ret = call(&mut h, &f.vk, &f.proof, &wrong_input);
+    assert_ok(&ret);
+    assert!(!ret.msg_receipt.return_data.deserialize::<bool>().unwrap());
+
+    let truncated = Groth16VerifyParams { vk: f.vk.clone(), proof: f.proof[..200].to_vec(), inputs: f.inputs.clone() };
+    let failure = h.expect_failure(
+        "alice",
+        actor,
+        METHOD_GROTH16_VERIFY,
+        RawBytes::serialize(truncated).unwrap(),
+        ExitCode::USR_ILLEGAL_ARGUMENT,
+    );
+    assert!(failure.contains("groth16_verify_bn254"), "{failure}");
+}
