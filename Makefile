@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BUNDLE := target/bundle/cloudless.car
 
-.PHONY: setup bundle test check bench reproducible clean
+.PHONY: setup bundle test check bench calibrate reproducible clean
 
 # Installs what the build needs when it is missing: the wasm32 target and cmake (RandomX).
 setup:
@@ -28,6 +28,11 @@ check: setup
 
 bench: setup
 	$(CARGO) bench --locked -p cloudless-host --bench oracle
+	$(CARGO) bench --locked -p cloudless-host --bench syscalls
+
+# Times every priced syscall component and compares with the table in syscalls/kernel/src/gas.rs.
+calibrate: setup
+	$(CARGO) bench --locked -p cloudless-kernel --bench calibrate
 
 reproducible: setup
 	./scripts/check-reproducible.sh

@@ -1,0 +1,80 @@
+//! The `cloudless` syscalls through the full node path (signed message, Wasm actor, kernel):
+//! wall time against the library called directly, and gas per proof as batches grow.
+//! `make bench` (or `cargo bench -p cloudless-host --bench syscalls`).
+
+use std::time::Instant;
+
+use cloudless_actor_test_syscall::{RandomxHashesParams, METHOD_RANDOMX_HASHES};
+use cloudless_host::testing::{assert_ok, Harness};
+use cloudless_kernel::randomx::{self, hash_batch, parse_batch, RandomxConfig};
+use fvm_ipld_encoding::RawBytes;
+use fvm_shared::address::Address;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::message::Message;
+
+const CONFIG: &str = "[network]\nname = \"bench\"\n[[accounts]]\nname = \"alice\"\nbalance = \"1000000\"\n";
+
+fn pairs(keys: u8, hashes_per_key: u8) -> Vec<u8> {
+    (0..keys).flat_map(|k| (0..hashes_per_key).flat_map(move |h| [[k + 1; 32], [h; 32]].concat())).collect()
+}
+
+fn main() {
+    // Same work on both paths: no node-local cache.
+    randomx::configure(RandomxConfig { cached_keys: 0, jit: true });
+    let mut h = Harness::new(CONFIG, cloudless_bundle::TEST_BUNDLE_CAR).unwrap();
+    let code = h.node.code_of("test-syscall").unwrap();
+    let p = cloudless_actor_init::ExecParams { code_cid: code, constructor_params: RawBytes::default() };
+    let ret = h.send_raw("alice", Address::new_id(1), 2, RawBytes::serialize(p).unwrap(), TokenAmount::default());
+    assert_ok(&ret);
+    let actor = ret.msg_receipt.return_data.deserialize::<cloudless_actor_init::ExecReturn>().unwrap().id_address;
+    let key = h.keys.key("alice").unwrap();
+
+    let run = |h: &mut Harness, bytes: Vec<u8>| {
+        let msg = Message {
+            version: 0,
+            from: key.address(),
+            to: actor,
+            sequence: h.node.sequence(&key.address()).unwrap(),
+            value: TokenAmount::default(),
+            method_num: METHOD_RANDOMX_HASHES,
+            params: RawBytes::serialize(RandomxHashesParams { pairs: bytes }).unwrap(),
+            gas_limit: 50_000_000_000, // beyond the block limit: measures the large batches too
+            gas_fee_cap: h.node.meta().base_fee.clone(),
+            gas_premium: TokenAmount::default(),
+        };
+        let signed = key.sign_message(msg);
+        let start = Instant::now();
+        let ret = h.node.apply_signed(&signed).unwrap();
+        let elapsed = start.elapsed();
+        assert_ok(&ret);
+        (ret.msg_receipt.gas_used, elapsed)
+    };
+
+    println!("randomx_hashes: syscall (signed message through Wasm) vs library, 1 key x 8 hashes");
+    let batch = pairs(1, 8);
+    let parsed = parse_batch(&batch).unwrap();
+    let start = Instant::now();
+    hash_batch(&parsed).unwrap();
+    let direct = start.elapsed();
+    let (_, via_syscall) = run(&mut h, batch);
+    println!(
+        "  library {direct:.2?}  syscall {via_syscall:.2?}  overhead ratio {:.4}",
+        via_syscall.as_secs_f64() / direct.as_secs_f64()
+    );
+
+    println!("gas per proof as the batch grows");
+    println!("  {:>5} {:>7} {:>16} {:>14} {:>10}", "keys", "hashes", "gas", "gas/proof", "wall");
+    for (keys, per_key) in [(1u8, 1u8), (1, 8), (1, 32), (1, 64), (2, 1), (2, 8)] {
+        let (gas, wall) = run(&mut h, pairs(keys, per_key));
+        let proofs = keys as u64 * per_key as u64;
+        println!("  {keys:>5} {proofs:>7} {gas:>16} {:>14} {wall:>10.2?}", gas / proofs);
+    }
+    let fit = (cloudless_host::node::BLOCK_GAS_LIMIT
+        - cloudless_kernel::gas::RANDOMX_BASE
+        - cloudless_kernel::gas::RANDOMX_PER_KEY)
+        / cloudless_kernel::gas::RANDOMX_PER_HASH;
+    println!(
+        "  (block gas limit {}: one key fits at most {fit} hashes in one message)",
+        cloudless_host::node::BLOCK_GAS_LIMIT
+    );
+}
