@@ -52,6 +52,30 @@ enum Command {
         #[arg(long)]
         keys: Option<PathBuf>,
     },
+    /// Mine capacity proofs (RandomX) for a unit; prints or writes them as JSON.
+    Prove {
+        /// The 32-byte unit id (hex).
+        #[arg(long)]
+        unit: String,
+        /// The period's 32-byte global nonce (hex).
+        #[arg(long)]
+        global_nonce: String,
+        /// The 32-byte difficulty (hex); a proof's hash must be at or below it.
+        #[arg(long)]
+        difficulty: String,
+        /// How many proofs to find.
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+        /// auto (fast when memory allows and the work repays the dataset), light or fast.
+        #[arg(long, default_value = "auto")]
+        mode: cloudless_host::prove::Mode,
+        /// First local nonce tried (hex, 32 bytes; default zero).
+        #[arg(long)]
+        start: Option<String>,
+        /// Write the JSON here instead of stdout.
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+    },
     /// List the key store.
     Keys {
         #[arg(long)]
@@ -132,6 +156,37 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let addr = store.address_of(&actor)?;
             let id = node.resolve(&addr)?.with_context(|| format!("{actor} ({addr}) does not exist in this state"))?;
             println!("{}", serde_json::to_string_pretty(&cloudless_host::abi::actor_json(&node, id)?)?);
+            Ok(())
+        }
+        Command::Prove { unit, global_nonce, difficulty, count, mode, start, out } => {
+            use cloudless_host::prove::{parse_hex32, prove, ProveRequest};
+            let req = ProveRequest {
+                unit_id: parse_hex32(&unit, "--unit")?,
+                global_nonce: parse_hex32(&global_nonce, "--global-nonce")?,
+                difficulty: parse_hex32(&difficulty, "--difficulty")?,
+                count,
+                start: start.as_deref().map(|s| parse_hex32(s, "--start")).transpose()?.unwrap_or_default(),
+                mode,
+            };
+            let proofs = prove(&req, |p| {
+                eprint!(
+                    "\rhashes {:>10}  proofs {}/{}  {:.1} H/s   ",
+                    p.hashes, p.found, p.wanted, p.hashes_per_second
+                );
+            })?;
+            eprintln!();
+            let json = serde_json::to_string_pretty(&serde_json::json!({
+                "unit_id": unit,
+                "global_nonce": global_nonce,
+                "difficulty": difficulty,
+                "proofs": proofs,
+            }))?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, json + "\n").with_context(|| format!("writing {}", path.display()))?
+                }
+                None => println!("{json}"),
+            }
             Ok(())
         }
         Command::Keys { keys } => {

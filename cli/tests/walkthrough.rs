@@ -81,3 +81,32 @@ fn walkthrough_reports_and_reads_the_median() {
     let table = ok(&["bundle", "inspect"]);
     assert!(table.contains("oracle") && table.contains("manifest"));
 }
+
+#[test]
+fn prove_mines_proofs_that_meet_the_difficulty() {
+    let unit = "07".repeat(32);
+    let nonce = "09".repeat(32);
+    let difficulty = format!("3f{}", "ff".repeat(31));
+    let out = ok(&[
+        "prove",
+        "--unit",
+        &unit,
+        "--global-nonce",
+        &nonce,
+        "--difficulty",
+        &difficulty,
+        "--count",
+        "3",
+        "--mode",
+        "light",
+    ]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let proofs = v["proofs"].as_array().unwrap();
+    assert_eq!(proofs.len(), 3);
+    for p in proofs {
+        assert!(p["result_hash"].as_str().unwrap() <= difficulty.as_str());
+    }
+    let bad = cloudless(&["prove", "--unit", "abc", "--global-nonce", &nonce, "--difficulty", &difficulty]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--unit"));
+}

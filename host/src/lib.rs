@@ -5,6 +5,7 @@
 //! - [`keys`]: secp256k1 keys, message signing, and the dev key store of genesis accounts.
 //! - [`car`]: state CAR import/export (the whole DAG reachable from the state root).
 //! - [`abi`]: method names, JSON params and decoded returns/state for the CLI.
+//! - [`prove`]: mining capacity proofs (RandomX) for a unit, as `cloudless prove` does.
 
 pub mod abi;
 pub mod car;
@@ -12,6 +13,7 @@ pub mod externs;
 pub mod genesis;
 pub mod keys;
 pub mod node;
+pub mod prove;
 pub mod testing;
 
 pub use node::{ChainMeta, Node, Outcome};

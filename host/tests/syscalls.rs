@@ -120,3 +120,27 @@ fn groth16_through_wasm_true_false_and_errors() {
     );
     assert!(failure.contains("groth16_verify_bn254"), "{failure}");
 }
+
+#[test]
+fn mined_capacity_proofs_verify_through_the_syscall() {
+    use cloudless_host::prove::{parse_hex32, prove, randomx_key, Mode, ProveRequest};
+    let (mut h, actor) = harness();
+    let req = ProveRequest {
+        unit_id: [0x42; 32],
+        global_nonce: [0x24; 32],
+        difficulty: parse_hex32(&format!("1f{}", "ff".repeat(31)), "difficulty").unwrap(),
+        count: 3,
+        start: [0; 32],
+        mode: Mode::Light,
+    };
+    let proofs = prove(&req, |_| ()).unwrap();
+    let key = randomx_key(&req.global_nonce, &req.unit_id);
+    let pairs: Vec<u8> =
+        proofs.iter().flat_map(|p| [key.to_vec(), hex::decode(&p.local_nonce).unwrap()].concat()).collect();
+    let params = RawBytes::serialize(RandomxHashesParams { pairs }).unwrap();
+    let ret = h.send_raw("alice", actor, METHOD_RANDOMX_HASHES, params, TokenAmount::default());
+    assert_ok(&ret);
+    let BytesDe(hashes) = ret.msg_receipt.return_data.deserialize().unwrap();
+    let mined: Vec<u8> = proofs.iter().flat_map(|p| hex::decode(&p.result_hash).unwrap()).collect();
+    assert_eq!(hashes, mined);
+}
