@@ -4,7 +4,9 @@
 
 use std::time::Instant;
 
-use cloudless_actor_test_syscall::{RandomxHashesParams, METHOD_RANDOMX_HASHES};
+use cloudless_actor_test_syscall::{
+    Groth16VerifyParams, RandomxHashesParams, METHOD_GROTH16_VERIFY, METHOD_GROTH16_VERIFY_WASM, METHOD_RANDOMX_HASHES,
+};
 use cloudless_host::testing::{assert_ok, Harness};
 use cloudless_kernel::randomx::{self, hash_batch, parse_batch, RandomxConfig};
 use fvm_ipld_encoding::RawBytes;
@@ -29,15 +31,15 @@ fn main() {
     let actor = ret.msg_receipt.return_data.deserialize::<cloudless_actor_init::ExecReturn>().unwrap().id_address;
     let key = h.keys.key("alice").unwrap();
 
-    let run = |h: &mut Harness, bytes: Vec<u8>| {
+    let send = |h: &mut Harness, method_num: u64, params: RawBytes| {
         let msg = Message {
             version: 0,
             from: key.address(),
             to: actor,
             sequence: h.node.sequence(&key.address()).unwrap(),
             value: TokenAmount::default(),
-            method_num: METHOD_RANDOMX_HASHES,
-            params: RawBytes::serialize(RandomxHashesParams { pairs: bytes }).unwrap(),
+            method_num,
+            params,
             gas_limit: 50_000_000_000, // beyond the block limit: measures the large batches too
             gas_fee_cap: h.node.meta().base_fee.clone(),
             gas_premium: TokenAmount::default(),
@@ -49,14 +51,27 @@ fn main() {
         assert_ok(&ret);
         (ret.msg_receipt.gas_used, elapsed)
     };
+    let run = |h: &mut Harness, bytes: Vec<u8>| {
+        send(h, METHOD_RANDOMX_HASHES, RawBytes::serialize(RandomxHashesParams { pairs: bytes }).unwrap())
+    };
 
     println!("randomx_hashes: syscall (signed message through Wasm) vs library, 1 key x 8 hashes");
     let batch = pairs(1, 8);
     let parsed = parse_batch(&batch).unwrap();
-    let start = Instant::now();
-    hash_batch(&parsed).unwrap();
-    let direct = start.elapsed();
-    let (_, via_syscall) = run(&mut h, batch);
+    let median = |mut v: Vec<std::time::Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let direct = median(
+        (0..3)
+            .map(|_| {
+                let start = Instant::now();
+                hash_batch(&parsed).unwrap();
+                start.elapsed()
+            })
+            .collect(),
+    );
+    let via_syscall = median((0..3).map(|_| run(&mut h, batch.clone()).1).collect());
     println!(
         "  library {direct:.2?}  syscall {via_syscall:.2?}  overhead ratio {:.4}",
         via_syscall.as_secs_f64() / direct.as_secs_f64()
@@ -76,5 +91,18 @@ fn main() {
     println!(
         "  (block gas limit {}: one key fits at most {fit} hashes in one message)",
         cloudless_host::node::BLOCK_GAS_LIMIT
+    );
+
+    println!("groth16 (BN254, 1 public input): native syscall vs the same verifier compiled to Wasm");
+    let f = cloudless_kernel::groth16::testing::fixture();
+    let p = RawBytes::serialize(Groth16VerifyParams { vk: f.vk, proof: f.proof, inputs: f.inputs }).unwrap();
+    let (native_gas, native_wall) = send(&mut h, METHOD_GROTH16_VERIFY, p.clone());
+    let (wasm_gas, wasm_wall) = send(&mut h, METHOD_GROTH16_VERIFY_WASM, p);
+    println!("  native  gas {native_gas:>14}  wall {native_wall:>10.2?}");
+    println!("  wasm    gas {wasm_gas:>14}  wall {wasm_wall:>10.2?}");
+    println!(
+        "  wasm / native: gas {:.1}x, wall {:.1}x",
+        wasm_gas as f64 / native_gas as f64,
+        wasm_wall.as_secs_f64() / native_wall.as_secs_f64()
     );
 }

@@ -144,3 +144,23 @@ fn mined_capacity_proofs_verify_through_the_syscall() {
     let mined: Vec<u8> = proofs.iter().flat_map(|p| hex::decode(&p.result_hash).unwrap()).collect();
     assert_eq!(hashes, mined);
 }
+
+#[test]
+fn the_wasm_build_of_the_verifier_agrees_with_the_syscall() {
+    let (mut h, actor) = harness();
+    let f = fixture();
+    let p = Groth16VerifyParams { vk: f.vk.clone(), proof: f.proof.clone(), inputs: f.inputs.clone() };
+    let native =
+        h.send_raw("alice", actor, METHOD_GROTH16_VERIFY, RawBytes::serialize(&p).unwrap(), TokenAmount::default());
+    let wasm = h.send_raw(
+        "alice",
+        actor,
+        METHOD_GROTH16_VERIFY_WASM,
+        RawBytes::serialize(&p).unwrap(),
+        TokenAmount::default(),
+    );
+    assert_ok(&native);
+    assert_ok(&wasm);
+    assert!(wasm.msg_receipt.return_data.deserialize::<bool>().unwrap());
+    assert!(wasm.msg_receipt.gas_used > native.msg_receipt.gas_used, "native verification is the cheaper path");
+}

@@ -8,6 +8,8 @@ use fvm_ipld_encoding::tuple::*;
 pub const METHOD_ABI_VERSION: u64 = frc42_dispatch::method_hash!("AbiVersion");
 pub const METHOD_RANDOMX_HASHES: u64 = frc42_dispatch::method_hash!("RandomxHashes");
 pub const METHOD_GROTH16_VERIFY: u64 = frc42_dispatch::method_hash!("Groth16Verify");
+/// The same verification compiled into this Wasm actor (benchmark comparison only).
+pub const METHOD_GROTH16_VERIFY_WASM: u64 = frc42_dispatch::method_hash!("Groth16VerifyWasm");
 
 /// Concatenated 64-byte (K, H) pairs; the return is the concatenated 32-byte hashes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
@@ -44,6 +46,12 @@ mod actor {
             METHOD_ABI_VERSION => sdk::ret(&cloudless_syscalls::abi_version()),
             METHOD_RANDOMX_HASHES => randomx_hashes(sdk::params(params)?),
             METHOD_GROTH16_VERIFY => groth16_verify(sdk::params(params)?),
+            METHOD_GROTH16_VERIFY_WASM => {
+                let p: Groth16VerifyParams = sdk::params(params)?;
+                let valid = cloudless_groth16::verify(&p.vk, &p.proof, &p.inputs)
+                    .map_err(|e| actor_error!(illegal_argument; "groth16 (wasm): {e}"))?;
+                sdk::ret(&valid)
+            }
             _ => sdk::unhandled(method),
         }
     }

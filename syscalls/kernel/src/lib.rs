@@ -5,7 +5,7 @@
 //! memory and call the kernel; the kernel charges gas from [`gas`] before doing any work.
 
 pub mod gas;
-pub mod groth16;
+pub use cloudless_groth16 as groth16;
 mod kernel;
 pub mod randomx;
 mod syscalls;

@@ -1,4 +1,6 @@
-//! Groth16 verification on BN254 with the SPEC §1 encoding (arkworks).
+//! Groth16 verification on BN254 with the SPEC §1 encoding (arkworks). The kernel runs it
+//! natively behind `groth16_verify_bn254`; the same code compiled into a Wasm actor shows what
+//! the native path saves.
 //!
 //! Points are big-endian uncompressed affine coordinates as in the Ethereum precompiles
 //! (EIP-196/197): G1 = x ‖ y (64 bytes), G2 = x.im ‖ x.re ‖ y.im ‖ y.re (128 bytes); all-zero

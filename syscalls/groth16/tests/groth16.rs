@@ -4,8 +4,8 @@
 use ark_bn254::{Fr, G1Affine, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, Field, PrimeField};
-use cloudless_kernel::groth16::testing::{fixture, Fixture};
-use cloudless_kernel::groth16::{encode_scalar, parse_g1, parse_g2, verify};
+use cloudless_groth16::testing::{fixture, Fixture};
+use cloudless_groth16::{encode_scalar, parse_g1, parse_g2, verify};
 use proptest::prelude::*;
 
 #[test]
@@ -20,7 +20,7 @@ fn valid_proof_verifies_and_tampering_fails() {
     // A proof whose A is another valid point: well-formed, invalid.
     let mut tampered = f.proof.clone();
     let other = (G1Affine::generator() * Fr::from(2u64)).into_affine();
-    tampered[..64].copy_from_slice(&cloudless_kernel::groth16::encode_g1(&other));
+    tampered[..64].copy_from_slice(&cloudless_groth16::encode_g1(&other));
     assert_eq!(verify(&f.vk, &tampered, &f.inputs), Ok(false));
 }
 
@@ -63,11 +63,11 @@ fn g2_points_outside_the_subgroup_are_rejected() {
         }
         x += ark_bn254::Fq2::ONE;
     };
-    let bytes = cloudless_kernel::groth16::encode_g2(&point);
+    let bytes = cloudless_groth16::encode_g2(&point);
     assert!(parse_g2(&bytes, "b").unwrap_err().0.contains("subgroup"));
     // The generator and infinity round-trip.
     let g = G2Affine::generator();
-    assert_eq!(parse_g2(&cloudless_kernel::groth16::encode_g2(&g), "g").unwrap(), g);
+    assert_eq!(parse_g2(&cloudless_groth16::encode_g2(&g), "g").unwrap(), g);
     assert_eq!(parse_g1(&[0; 64], "inf").unwrap(), G1Affine::zero());
 }
 
