@@ -159,7 +159,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Prove { unit, global_nonce, difficulty, count, mode, start, out } => {
-            use cloudless_host::prove::{parse_hex32, prove, ProveRequest};
+            use cloudless_host::prove::{parse_hex32, prove, Progress, ProveRequest};
             let req = ProveRequest {
                 unit_id: parse_hex32(&unit, "--unit")?,
                 global_nonce: parse_hex32(&global_nonce, "--global-nonce")?,
@@ -168,11 +168,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 start: start.as_deref().map(|s| parse_hex32(s, "--start")).transpose()?.unwrap_or_default(),
                 mode,
             };
-            let proofs = prove(&req, |p| {
-                eprint!(
-                    "\rhashes {:>10}  proofs {}/{}  {:.1} H/s   ",
-                    p.hashes, p.found, p.wanted, p.hashes_per_second
-                );
+            let proofs = prove(&req, |p| match p {
+                Progress::Dataset { done, total } => {
+                    eprint!("\rbuilding fast-mode dataset {:>3}%   ", done * 100 / total.max(1))
+                }
+                Progress::Mining { hashes, found, wanted, hashes_per_second } => {
+                    eprint!("\rhashes {hashes:>10}  proofs {found}/{wanted}  {hashes_per_second:.1} H/s   ")
+                }
             })?;
             eprintln!();
             let json = serde_json::to_string_pretty(&serde_json::json!({

@@ -73,11 +73,39 @@ pub struct ProveRequest {
 
 /// Progress reported while mining.
 #[derive(Debug, Clone, Copy)]
-pub struct Progress {
-    pub hashes: u64,
-    pub found: usize,
-    pub wanted: usize,
-    pub hashes_per_second: f64,
+pub enum Progress {
+    /// Building the fast-mode dataset: items done out of total.
+    Dataset { done: u64, total: u64 },
+    /// Hashing.
+    Mining { hashes: u64, found: usize, wanted: usize, hashes_per_second: f64 },
+}
+
+/// Builds the 2 GiB fast-mode dataset on every core, in slices, reporting progress.
+fn build_dataset(key: &Bytes32, flags: RandomXFlags, progress: &mut impl FnMut(Progress)) -> anyhow::Result<Dataset> {
+    let cache = ccp_randomx::Cache::new(key, flags).map_err(|e| anyhow!("building the RandomX cache: {e}"))?;
+    let dataset = Dataset::allocate(false).map_err(|e| anyhow!("allocating the RandomX dataset: {e}"))?;
+    let total = dataset.items_count();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+    let slices = 32u64;
+    let per_slice = total.div_ceil(slices);
+    for slice in 0..slices {
+        let (start, end) = (slice * per_slice, ((slice + 1) * per_slice).min(total));
+        let per_thread = (end - start).div_ceil(threads);
+        std::thread::scope(|scope| {
+            for t in 0..threads {
+                let (from, to) = (start + t * per_thread, (start + (t + 1) * per_thread).min(end));
+                if from >= to {
+                    continue;
+                }
+                // Disjoint item ranges of one dataset may be initialised concurrently.
+                let mut handle = dataset.handle();
+                let cache = cache.handle();
+                scope.spawn(move || handle.initialize(&cache, from, to - from));
+            }
+        });
+        progress(Progress::Dataset { done: end, total });
+    }
+    Ok(dataset)
 }
 
 fn increment(nonce: &mut Bytes32) {
@@ -125,7 +153,7 @@ pub fn prove(req: &ProveRequest, mut progress: impl FnMut(Progress)) -> anyhow::
     let mut hash: Box<dyn FnMut(&Bytes32) -> Bytes32> = if choose_fast(req) {
         let mut flags = RandomXFlags::recommended_full_mem();
         flags.remove(RandomXFlags::LARGE_PAGES);
-        let dataset = Dataset::new(&key, flags).map_err(|e| anyhow!("building the RandomX dataset: {e}"))?;
+        let dataset = build_dataset(&key, flags, &mut progress)?;
         let vm = RandomXVM::fast(dataset.handle(), flags).map_err(|e| anyhow!("{e}"))?;
         Box::new(move |h| vm.hash(h).into_slice())
     } else {
@@ -148,7 +176,7 @@ pub fn prove(req: &ProveRequest, mut progress: impl FnMut(Progress)) -> anyhow::
         }
         if hashes % 64 == 0 || proofs.len() == req.count {
             let secs = started.elapsed().as_secs_f64().max(1e-9);
-            progress(Progress {
+            progress(Progress::Mining {
                 hashes,
                 found: proofs.len(),
                 wanted: req.count,
