@@ -66,6 +66,23 @@ fn oversized_or_unaffordable_batches_fail_before_any_randomx_work() {
     let params = RawBytes::serialize(RandomxHashesParams { pairs: vec![7; 65 * 64] }).unwrap();
     let failure = h.expect_failure("alice", actor, METHOD_RANDOMX_HASHES, params, ExitCode::USR_ILLEGAL_ARGUMENT);
     assert!(failure.contains("exceeds the limit"), "{failure}");
+    let ret = h
+        .node
+        .apply_unsigned(fvm_shared::message::Message {
+            version: 0,
+            from: h.address("alice"),
+            to: actor,
+            sequence: h.node.sequence(&h.address("alice")).unwrap(),
+            value: TokenAmount::default(),
+            method_num: METHOD_RANDOMX_HASHES,
+            params: RawBytes::serialize(RandomxHashesParams { pairs: vec![7; 65 * 64] }).unwrap(),
+            gas_limit: 10_000_000_000,
+            gas_fee_cap: h.node.meta().base_fee.clone(),
+            gas_premium: TokenAmount::default(),
+        })
+        .unwrap();
+    assert_eq!(ret.msg_receipt.exit_code, ExitCode::USR_ILLEGAL_ARGUMENT);
+    assert!(ret.msg_receipt.gas_used < gas::RANDOMX_PER_HASH / 10, "refused cheaply: {} gas", ret.msg_receipt.gas_used);
     // Five distinct keys: over the key limit.
     let five: Vec<u8> = (0..5u8).flat_map(|i| [[i; 32], [0; 32]].concat()).collect();
     let params = RawBytes::serialize(RandomxHashesParams { pairs: five }).unwrap();
@@ -163,4 +180,36 @@ fn the_wasm_build_of_the_verifier_agrees_with_the_syscall() {
     assert_ok(&wasm);
     assert!(wasm.msg_receipt.return_data.deserialize::<bool>().unwrap());
     assert!(wasm.msg_receipt.gas_used > native.msg_receipt.gas_used, "native verification is the cheaper path");
+}
+
+#[test]
+fn random_bytes_through_the_host_are_false_or_an_error_never_a_crash() {
+    use rand::{Rng, SeedableRng};
+    let (mut h, actor) = harness();
+    let f = fixture();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    for case in 0..24 {
+        // Mix valid parts with random ones so both decoding and verification are reached.
+        let mut vk = f.vk.clone();
+        let mut proof = f.proof.clone();
+        let mut inputs = f.inputs.clone();
+        match case % 4 {
+            0 => vk = (0..rng.gen_range(0..700)).map(|_| rng.gen()).collect(),
+            1 => proof = (0..rng.gen_range(0..300)).map(|_| rng.gen()).collect(),
+            2 => inputs = (0..rng.gen_range(0..70)).map(|_| rng.gen()).collect(),
+            _ => {
+                let i = rng.gen_range(0..proof.len());
+                proof[i] ^= rng.gen_range(1..=255u8);
+            }
+        }
+        let p = Groth16VerifyParams { vk, proof, inputs };
+        let ret =
+            h.send_raw("alice", actor, METHOD_GROTH16_VERIFY, RawBytes::serialize(p).unwrap(), TokenAmount::default());
+        let code = ret.msg_receipt.exit_code;
+        if code.is_success() {
+            assert!(!ret.msg_receipt.return_data.deserialize::<bool>().unwrap(), "case {case} verified");
+        } else {
+            assert_eq!(code, ExitCode::USR_ILLEGAL_ARGUMENT, "case {case}");
+        }
+    }
 }
