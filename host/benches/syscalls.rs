@@ -32,18 +32,8 @@ fn main() {
     let key = h.keys.key("alice").unwrap();
 
     let send = |h: &mut Harness, method_num: u64, params: RawBytes| {
-        let msg = Message {
-            version: 0,
-            from: key.address(),
-            to: actor,
-            sequence: h.node.sequence(&key.address()).unwrap(),
-            value: TokenAmount::default(),
-            method_num,
-            params,
-            gas_limit: 50_000_000_000, // beyond the block limit: measures the large batches too
-            gas_fee_cap: h.node.meta().base_fee.clone(),
-            gas_premium: TokenAmount::default(),
-        };
+        // Beyond the block limit: measures the large batches too.
+        let msg = Message { gas_limit: 50_000_000_000, ..h.message("alice", actor, method_num, params) };
         let signed = key.sign_message(msg);
         let start = Instant::now();
         let ret = h.node.apply_signed(&signed).unwrap();

@@ -52,23 +52,28 @@ impl Harness {
         params: RawBytes,
         value: TokenAmount,
     ) -> ApplyRet {
-        let key = self.keys.key(from).unwrap();
-        let sender = key.address();
-        let msg = Message {
+        let msg = Message { value, ..self.message(from, to, method, params) };
+        self.node.set_epoch(self.node.epoch() + 1).unwrap();
+        self.node.apply_signed(&self.keys.key(from).unwrap().sign_message(msg)).unwrap()
+    }
+
+    /// A message from `from` with its next nonce, no value, the block gas limit and a 1 atto
+    /// tip; override fields with struct update syntax.
+    pub fn message(&self, from: &str, to: Address, method: MethodNum, params: RawBytes) -> Message {
+        let sender = self.keys.key(from).unwrap().address();
+        Message {
             version: 0,
             from: sender,
             to,
             sequence: self.node.sequence(&sender).unwrap(),
-            value,
+            value: TokenAmount::default(),
             method_num: method,
             params,
             gas_limit: BLOCK_GAS_LIMIT,
             // A non-zero tip exercises the premium payment to f02.
             gas_fee_cap: self.node.meta().base_fee.clone() + TokenAmount::from_atto(1),
             gas_premium: TokenAmount::from_atto(1),
-        };
-        self.node.set_epoch(self.node.epoch() + 1).unwrap();
-        self.node.apply_signed(&key.sign_message(msg)).unwrap()
+        }
     }
 
     pub fn send<P: Serialize>(&mut self, from: &str, to: &str, method: MethodNum, params: &P) -> ApplyRet {

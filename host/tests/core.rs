@@ -143,20 +143,11 @@ fn premiums_go_to_the_reward_actor_and_base_fees_are_burnt() {
 fn unsigned_messages_apply_with_nonce_and_gas_checks() {
     let mut h = harness();
     let (alice, bob) = (h.address("alice"), h.address("bob"));
-    let msg = |sequence| fvm_shared::message::Message {
-        version: 0,
-        from: alice,
-        to: bob,
-        sequence,
+    let msg = || fvm_shared::message::Message {
         value: TokenAmount::from_whole(2),
-        method_num: 0,
-        params: RawBytes::default(),
-        gas_limit: 10_000_000_000,
-        gas_fee_cap: h.node.meta().base_fee.clone(),
-        gas_premium: TokenAmount::default(),
+        ..h.message("alice", bob, 0, RawBytes::default())
     };
-    let first = msg(0);
-    let stale = msg(0);
+    let (first, stale) = (msg(), msg());
     assert_ok(&h.node.apply_unsigned(first).unwrap());
     assert_eq!(h.node.sequence(&alice).unwrap(), 1);
     let bob_balance = h.node.balance(h.id("bob")).unwrap();

@@ -221,19 +221,7 @@ fn constructor_unknown_methods_and_replays_are_refused() {
 
     // A replayed signed message fails the FVM's nonce check and changes nothing at all.
     let key = t.h.keys.key("r1").unwrap();
-    let sender = key.address();
-    let msg = fvm_shared::message::Message {
-        version: 0,
-        from: sender,
-        to: t.oracle,
-        sequence: t.h.node.sequence(&sender).unwrap(),
-        value: TokenAmount::default(),
-        method_num: METHOD_REPORT,
-        params: params(&report("FLT/USD", "0.7")),
-        gas_limit: 10_000_000_000,
-        gas_fee_cap: t.h.node.meta().base_fee.clone(),
-        gas_premium: TokenAmount::default(),
-    };
+    let msg = t.h.message("r1", t.oracle, METHOD_REPORT, params(&report("FLT/USD", "0.7")));
     let signed = key.sign_message(msg);
     assert_ok(&t.h.node.apply_signed(&signed).unwrap());
     let before = Snapshot::take(&t.h.node).unwrap();

@@ -66,21 +66,8 @@ fn oversized_or_unaffordable_batches_fail_before_any_randomx_work() {
     let params = RawBytes::serialize(RandomxHashesParams { pairs: vec![7; 65 * 64] }).unwrap();
     let failure = h.expect_failure("alice", actor, METHOD_RANDOMX_HASHES, params, ExitCode::USR_ILLEGAL_ARGUMENT);
     assert!(failure.contains("exceeds the limit"), "{failure}");
-    let ret = h
-        .node
-        .apply_unsigned(fvm_shared::message::Message {
-            version: 0,
-            from: h.address("alice"),
-            to: actor,
-            sequence: h.node.sequence(&h.address("alice")).unwrap(),
-            value: TokenAmount::default(),
-            method_num: METHOD_RANDOMX_HASHES,
-            params: RawBytes::serialize(RandomxHashesParams { pairs: vec![7; 65 * 64] }).unwrap(),
-            gas_limit: 10_000_000_000,
-            gas_fee_cap: h.node.meta().base_fee.clone(),
-            gas_premium: TokenAmount::default(),
-        })
-        .unwrap();
+    let over = RawBytes::serialize(RandomxHashesParams { pairs: vec![7; 65 * 64] }).unwrap();
+    let ret = h.node.apply_unsigned(h.message("alice", actor, METHOD_RANDOMX_HASHES, over)).unwrap();
     assert_eq!(ret.msg_receipt.exit_code, ExitCode::USR_ILLEGAL_ARGUMENT);
     assert!(ret.msg_receipt.gas_used < gas::RANDOMX_PER_HASH / 10, "refused cheaply: {} gas", ret.msg_receipt.gas_used);
     // Five distinct keys: over the key limit.
@@ -91,17 +78,10 @@ fn oversized_or_unaffordable_batches_fail_before_any_randomx_work() {
 
     // Not enough gas for the price: out of gas, still without RandomX work.
     let key = h.keys.key("alice").unwrap();
+    let pairs = RawBytes::serialize(RandomxHashesParams { pairs: vec![9; 64] }).unwrap();
     let msg = fvm_shared::message::Message {
-        version: 0,
-        from: key.address(),
-        to: actor,
-        sequence: h.node.sequence(&key.address()).unwrap(),
-        value: TokenAmount::default(),
-        method_num: METHOD_RANDOMX_HASHES,
-        params: RawBytes::serialize(RandomxHashesParams { pairs: vec![9; 64] }).unwrap(),
         gas_limit: gas::RANDOMX_PER_KEY, // below key + hash
-        gas_fee_cap: h.node.meta().base_fee.clone(),
-        gas_premium: TokenAmount::default(),
+        ..h.message("alice", actor, METHOD_RANDOMX_HASHES, pairs)
     };
     let ret = h.node.apply_signed(&key.sign_message(msg)).unwrap();
     assert_eq!(ret.msg_receipt.exit_code, ExitCode::SYS_OUT_OF_GAS);
