@@ -14,6 +14,12 @@ use cloudless_host::Node;
 #[derive(Parser)]
 #[command(name = "cloudless", version, about = "Cloudless subnet tools: bundle, genesis, send, state")]
 struct Cli {
+    /// RandomX caches (256 MiB each) this node keeps between messages; never changes gas or results.
+    #[arg(long, global = true, default_value_t = 2)]
+    randomx_cache_keys: usize,
+    /// Run RandomX in the interpreter instead of the JIT (slower, same results).
+    #[arg(long, global = true)]
+    randomx_interpreter: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -112,6 +118,10 @@ fn main() {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    cloudless_kernel::randomx::configure(cloudless_kernel::randomx::RandomxConfig {
+        cached_keys: cli.randomx_cache_keys,
+        jit: !cli.randomx_interpreter,
+    });
     match cli.command {
         Command::Bundle { command: BundleCommand::Inspect { car } } => {
             let bytes = match &car {
