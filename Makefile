@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BUNDLE := target/bundle/cloudless.car
 
-.PHONY: setup bundle test check bench calibrate reproducible clean
+.PHONY: setup bundle test check bench calibrate conformance vectors reproducible clean
 
 # Installs what the build needs when it is missing: the wasm32 target and cmake (RandomX).
 setup:
@@ -20,7 +20,16 @@ bundle: setup
 
 test: setup
 	$(CARGO) test --locked --workspace
+	$(MAKE) conformance
 	./scripts/check-reproducible.sh
+
+# Replays every vector in test-vectors/corpus against the current bundle.
+conformance: setup
+	$(CARGO) run --locked -q -p cloudless-test-vectors -- run
+
+# Regenerates the corpus from test-vectors/scenarios (after an intended actor change).
+vectors: setup
+	$(CARGO) run --locked -q -p cloudless-test-vectors -- generate
 
 check: setup
 	$(CARGO) fmt --all -- --check

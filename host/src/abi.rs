@@ -110,6 +110,7 @@ fn oracle_methods() -> Vec<MethodAbi> {
     use cloudless_actor_oracle::*;
     vec![
         SEND,
+        method("Constructor", 1, params::<ConstructorParams>, no_return, Shape::Leaf),
         method("Report", METHOD_REPORT, params::<ReportParams>, no_return, Shape::Leaf),
         method("GetPrice", METHOD_GET_PRICE, params::<AssetQuery>, ret::<PriceInfo>, shapes::PRICE),
         method("GetAsset", METHOD_GET_ASSET, params::<AssetQuery>, ret::<Asset>, shapes::ASSET),
@@ -127,14 +128,37 @@ fn account_methods() -> Vec<MethodAbi> {
     vec![
         SEND,
         method("PubkeyAddress", METHOD_PUBKEY_ADDRESS, no_params, ret::<AddressText>, Shape::Leaf),
-        method(
-            "AuthenticateMessage",
-            METHOD_AUTHENTICATE_MESSAGE,
-            params::<AuthenticateMessageParams>,
-            ret::<bool>,
-            Shape::Leaf,
-        ),
+        method("AuthenticateMessage", METHOD_AUTHENTICATE_MESSAGE, authenticate_params, ret::<bool>, Shape::Leaf),
     ]
+}
+
+/// `AuthenticateMessage` in JSON: `[signature hex, message hex]`.
+fn authenticate_params(v: Value) -> anyhow::Result<Option<RawBytes>> {
+    let (signature, message): (String, String) = serde_json::from_value(v)?;
+    let p = cloudless_actor_account::AuthenticateMessageParams {
+        signature: hex::decode(signature).context("signature is not hex")?,
+        message: hex::decode(message).context("message is not hex")?,
+    };
+    Ok(Some(RawBytes::serialize(p)?))
+}
+
+/// `Exec` in JSON: `[code CID, constructor params hex]`.
+fn exec_params(v: Value) -> anyhow::Result<Option<RawBytes>> {
+    let (code, params): (String, String) = serde_json::from_value(v)?;
+    let p = cloudless_actor_init::ExecParams {
+        code_cid: code.parse().with_context(|| format!("{code:?} is not a CID"))?,
+        constructor_params: hex::decode(params).context("constructor params are not hex")?.into(),
+    };
+    Ok(Some(RawBytes::serialize(p)?))
+}
+
+fn exec_return(bytes: &[u8]) -> anyhow::Result<Value> {
+    let r: cloudless_actor_init::ExecReturn = fvm_ipld_encoding::from_slice(bytes)?;
+    Ok(json!({ "id_address": r.id_address.to_string(), "robust_address": r.robust_address.to_string() }))
+}
+
+fn init_methods() -> Vec<MethodAbi> {
+    vec![SEND, method("Exec", cloudless_actor_init::METHOD_EXEC, exec_params, exec_return, Shape::Leaf)]
 }
 
 /// An address decoded from CBOR, shown as text.
@@ -147,6 +171,7 @@ pub fn methods(code_name: &str) -> Vec<MethodAbi> {
     match code_name {
         "oracle" => oracle_methods(),
         "account" => account_methods(),
+        "init" => init_methods(),
         _ => vec![SEND],
     }
 }

@@ -19,8 +19,19 @@ pub fn import(store: &impl Blockstore, bytes: &[u8]) -> anyhow::Result<Vec<Cid>>
 
 /// Writes every block reachable from `roots` (following links in DAG-CBOR/CBOR blocks).
 pub fn export(store: &impl Blockstore, roots: &[Cid], out: impl Write) -> anyhow::Result<()> {
+    export_without(store, roots, &BTreeSet::new(), out)
+}
+
+/// As [`export`], leaving out the blocks in `exclude` (e.g. actor code a reader loads from the
+/// bundle itself).
+pub fn export_without(
+    store: &impl Blockstore,
+    roots: &[Cid],
+    exclude: &BTreeSet<Cid>,
+    out: impl Write,
+) -> anyhow::Result<()> {
     let mut writer = CarWriter::new(roots.to_vec().into(), out)?;
-    let mut seen = BTreeSet::new();
+    let mut seen = exclude.clone();
     let mut stack: Vec<Cid> = roots.iter().rev().copied().collect();
     while let Some(cid) = stack.pop() {
         if cid.hash().code() == IDENTITY_HASH || !seen.insert(cid) {

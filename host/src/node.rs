@@ -243,6 +243,23 @@ impl Node {
         std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
     }
 
+    /// The state CAR without actor code: what conformance vectors carry (a runner loads the
+    /// code from the bundle). Roots `[state root, chain meta]`.
+    pub fn state_car_without_code(&self) -> anyhow::Result<Vec<u8>> {
+        let meta = self.store.put_cbor(&self.meta, Code::Blake2b256)?;
+        let code = self.manifest()?.into_iter().map(|(_, c)| c).collect();
+        let mut bytes = Vec::new();
+        crate::car::export_without(&self.store, &[self.state_root, meta], &code, &mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// Loads a state CAR, with the actor code of `bundle_car` (for CARs without code).
+    pub fn from_car_with_bundle(state_car: &[u8], bundle_car: &[u8]) -> anyhow::Result<Self> {
+        let store: Store = Rc::new(MemoryBlockstore::new());
+        cloudless_bundle::load(&store, bundle_car).context("loading the bundle")?;
+        Self::from_store_and_car(store, state_car)
+    }
+
     /// Loads a state CAR written by [`Node::save_car`].
     pub fn load_car(path: &Path) -> anyhow::Result<Self> {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
@@ -250,7 +267,10 @@ impl Node {
     }
 
     pub fn from_car_bytes(bytes: &[u8]) -> anyhow::Result<Self> {
-        let store: Store = Rc::new(MemoryBlockstore::new());
+        Self::from_store_and_car(Rc::new(MemoryBlockstore::new()), bytes)
+    }
+
+    fn from_store_and_car(store: Store, bytes: &[u8]) -> anyhow::Result<Self> {
         let roots = crate::car::import(&store, bytes)?;
         let [state_root, meta_cid] = roots[..] else {
             bail!("a Cloudless state CAR has two roots (state, chain meta), found {}", roots.len());

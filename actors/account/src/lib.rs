@@ -52,7 +52,7 @@ mod actor {
 
     fn dispatch(method: MethodNum, params: u32) -> ActorResult<Option<IpldBlock>> {
         match method {
-            METHOD_CONSTRUCTOR => constructor(sdk::params(params)?),
+            METHOD_CONSTRUCTOR => sdk::construct(params, constructor),
             METHOD_PUBKEY_ADDRESS => sdk::ret(&sdk::state::<State>()?.address),
             METHOD_AUTHENTICATE_MESSAGE => authenticate(sdk::params(params)?),
             // Universal receiver: accounts accept any exported method (e.g. FRC-46 `Receive`).
@@ -62,7 +62,6 @@ mod actor {
     }
 
     fn constructor(address: Address) -> ActorResult<Option<IpldBlock>> {
-        sdk::require_system_caller()?;
         validate_account_address(&address, sdk::receiver()).map_err(ActorError::illegal_argument)?;
         sdk::set_state(&State { address })?;
         Ok(None)

@@ -13,14 +13,13 @@ cloudless_runtime::wasm_entry!(dispatch);
 
 fn dispatch(method: MethodNum, params: u32) -> ActorResult<Option<IpldBlock>> {
     match method {
-        METHOD_CONSTRUCTOR => constructor(sdk::params(params)?),
+        METHOD_CONSTRUCTOR => sdk::construct(params, constructor),
         METHOD_EXEC => exec(sdk::params(params)?),
         _ => sdk::unhandled(method),
     }
 }
 
 fn constructor(params: ConstructorParams) -> ActorResult<Option<IpldBlock>> {
-    sdk::require_system_caller()?;
     if params.network_name.is_empty() {
         return Err(actor_error!(illegal_argument; "network name must not be empty"));
     }

@@ -13,7 +13,7 @@ cloudless_runtime::wasm_entry!(dispatch);
 
 fn dispatch(method: MethodNum, params: u32) -> ActorResult<Option<IpldBlock>> {
     match method {
-        METHOD_CONSTRUCTOR => constructor(sdk::params(params)?),
+        METHOD_CONSTRUCTOR => sdk::construct(params, constructor),
         METHOD_REPORT => report(sdk::params(params)?),
         METHOD_GET_PRICE => get_price(sdk::params(params)?),
         METHOD_GET_ASSET => get_asset(sdk::params(params)?),
@@ -56,7 +56,6 @@ fn emit_reporter(event_type: &str, asset: &str, reporter: ActorID) -> ActorResul
 }
 
 fn constructor(params: ConstructorParams) -> ActorResult<Option<IpldBlock>> {
-    sdk::require_system_caller()?;
     let admin = sdk::resolve(&params.admin)?;
     let assets = params.assets.into_iter().map(new_asset).collect::<ActorResult<Vec<_>>>()?;
     let st = State::new(&sdk::SdkStore, admin, assets.clone())?;

@@ -67,6 +67,15 @@ pub fn require_system_caller() -> ActorResult<()> {
     require_caller(crate::SYSTEM_ACTOR_ID, "system actor")
 }
 
+/// Runs a constructor: the system actor only, checked before the params are decoded.
+pub fn construct<P: DeserializeOwned>(
+    params_id: u32,
+    constructor: impl FnOnce(P) -> ActorResult<Option<IpldBlock>>,
+) -> ActorResult<Option<IpldBlock>> {
+    require_system_caller()?;
+    constructor(params(params_id)?)
+}
+
 /// The whole constructor of an actor without state of its own: system caller only.
 pub fn construct_stateless() -> ActorResult<Option<IpldBlock>> {
     require_system_caller()?;

@@ -1,0 +1,126 @@
+//! The vector file: the FVM "message" class layout (as filecoin-project/test-vectors) with a
+//! `bundle` field naming the manifest the vector was generated against.
+//!
+//! - `car`: gzip + base64 of the precondition state CAR (roots `[state root, chain meta]`),
+//!   without actor code: a runner loads the code from the bundle.
+//! - `apply_messages[i].bytes`: base64 of the DAG-CBOR unsigned message; `epoch_offset` is
+//!   relative to the precondition epoch.
+//! - `postconditions.receipts[i]`: exit code, base64 return bytes, gas used.
+
+use std::io::{Read, Write};
+
+use anyhow::Context;
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vector {
+    pub class: String,
+    #[serde(rename = "_meta")]
+    pub meta: Meta,
+    pub bundle: BundleRef,
+    pub car: String,
+    pub preconditions: Preconditions,
+    pub apply_messages: Vec<ApplyMessage>,
+    pub postconditions: Postconditions,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub id: String,
+    pub description: String,
+    pub gen: Vec<Generator>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generator {
+    pub source: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleRef {
+    /// The bundle CAR root (versioned manifest) the vector was generated against.
+    pub manifest: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preconditions {
+    pub variants: Vec<Variant>,
+    /// Base fee in atto.
+    pub basefee: String,
+    pub state_tree: StateTree,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variant {
+    pub id: String,
+    pub epoch: i64,
+    pub nv: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateTree {
+    pub root_cid: CidJson,
+}
+
+/// A CID as DAG-JSON: `{"/": "bafy..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CidJson {
+    #[serde(rename = "/")]
+    pub cid: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyMessage {
+    pub bytes: String,
+    pub epoch_offset: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Postconditions {
+    pub state_tree: StateTree,
+    pub receipts: Vec<Receipt>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub exit_code: u32,
+    #[serde(rename = "return")]
+    pub return_data: String,
+    pub gas_used: u64,
+}
+
+pub fn b64(bytes: &[u8]) -> String {
+    B64.encode(bytes)
+}
+
+pub fn unb64(text: &str) -> anyhow::Result<Vec<u8>> {
+    B64.decode(text).context("invalid base64")
+}
+
+/// gzip (fixed level, no timestamp: the same bytes every time) then base64.
+pub fn gzip_b64(bytes: &[u8]) -> anyhow::Result<String> {
+    let mut enc = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::new(9));
+    enc.write_all(bytes)?;
+    Ok(b64(&enc.finish()?))
+}
+
+pub fn gunzip_b64(text: &str) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(&unb64(text)?[..]).read_to_end(&mut out).context("invalid gzip")?;
+    Ok(out)
+}
+
+impl Vector {
+    pub fn load(path: &std::path::Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+    }
+
+    /// The file text: pretty JSON with a trailing newline (byte-identical for equal vectors).
+    pub fn to_text(&self) -> anyhow::Result<String> {
+        Ok(serde_json::to_string_pretty(self)? + "\n")
+    }
+}
