@@ -15,6 +15,13 @@ use fvm_shared::error::ExitCode;
 
 const CONFIG: &str = "[network]\nname = \"syscalls\"\n[[accounts]]\nname = \"alice\"\nbalance = \"1000000\"\n";
 
+/// Tests here read the process-wide RandomX cache counter; they take turns so another test's
+/// hashing never shows up in it.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn harness() -> (Harness, Address) {
     let mut h = Harness::new(CONFIG, cloudless_bundle::TEST_BUNDLE_CAR).unwrap();
     let code = h.node.code_of("test-syscall").unwrap();
@@ -42,6 +49,7 @@ fn pairs_of(vectors: &[(&str, &str, &str)]) -> Vec<u8> {
 
 #[test]
 fn randomx_through_wasm_matches_fluence_vectors_and_charges_the_table() {
+    let _turn = serial();
     let (mut h, actor) = harness();
     // Two keys (a third would not fit the 10B block gas limit), one of them used twice.
     let v = &randomx::TEST_VECTORS;
@@ -60,6 +68,7 @@ fn randomx_through_wasm_matches_fluence_vectors_and_charges_the_table() {
 
 #[test]
 fn oversized_or_unaffordable_batches_fail_before_any_randomx_work() {
+    let _turn = serial();
     let (mut h, actor) = harness();
     let before = randomx::cache_inits();
     // 65 pairs: over the published limit, refused before memory is read.
@@ -90,6 +99,7 @@ fn oversized_or_unaffordable_batches_fail_before_any_randomx_work() {
 
 #[test]
 fn groth16_through_wasm_true_false_and_errors() {
+    let _turn = serial();
     let (mut h, actor) = harness();
     let f = fixture();
     let call = |h: &mut Harness, vk: &[u8], proof: &[u8], inputs: &[u8]| {
@@ -121,6 +131,7 @@ fn groth16_through_wasm_true_false_and_errors() {
 #[test]
 fn mined_capacity_proofs_verify_through_the_syscall() {
     use cloudless_host::prove::{parse_hex32, prove, randomx_key, Mode, ProveRequest};
+    let _turn = serial();
     let (mut h, actor) = harness();
     let req = ProveRequest {
         unit_id: [0x42; 32],
@@ -144,6 +155,7 @@ fn mined_capacity_proofs_verify_through_the_syscall() {
 
 #[test]
 fn the_wasm_build_of_the_verifier_agrees_with_the_syscall() {
+    let _turn = serial();
     let (mut h, actor) = harness();
     let f = fixture();
     let p = Groth16VerifyParams { vk: f.vk.clone(), proof: f.proof.clone(), inputs: f.inputs.clone() };
@@ -165,6 +177,7 @@ fn the_wasm_build_of_the_verifier_agrees_with_the_syscall() {
 #[test]
 fn random_bytes_through_the_host_are_false_or_an_error_never_a_crash() {
     use rand::{Rng, SeedableRng};
+    let _turn = serial();
     let (mut h, actor) = harness();
     let f = fixture();
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
