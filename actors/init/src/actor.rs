@@ -2,7 +2,7 @@
 
 use cloudless_runtime::{actor_error, sdk, ActorResult, AsActorError, METHOD_CONSTRUCTOR};
 use fvm_ipld_encoding::ipld_block::IpldBlock;
-use fvm_ipld_encoding::DAG_CBOR;
+use fvm_ipld_encoding::CBOR;
 use fvm_shared::address::Address;
 use fvm_shared::sys::SendFlags;
 use fvm_shared::MethodNum;
@@ -40,8 +40,10 @@ fn exec(params: ExecParams) -> ActorResult<Option<IpldBlock>> {
     sdk::set_state(&st)?;
 
     fvm_sdk::actor::create_actor(id, &params.code_cid, None).or_illegal_state("creating actor")?;
+    // Plain CBOR, as the FVM passes message params: the bytes reach the constructor, which
+    // reports undecodable params itself (USR_SERIALIZATION).
     let ctor_params = (!params.constructor_params.is_empty())
-        .then(|| IpldBlock { codec: DAG_CBOR, data: params.constructor_params.to_vec() });
+        .then(|| IpldBlock { codec: CBOR, data: params.constructor_params.to_vec() });
     let id_address = Address::new_id(id);
     let resp = fvm_sdk::send::send(
         &id_address,
