@@ -64,3 +64,15 @@ fn limits_and_shapes_are_checked_before_any_work() {
     let max: Vec<_> = (0..64).map(|i| (k(i % 4), k(i))).collect();
     assert_eq!(parse_batch(&batch_bytes(&max)).unwrap().distinct_keys, 4);
 }
+
+#[test]
+fn results_do_not_depend_on_cpu_features() {
+    use ccp_randomx::{Cache, RandomXFlags, RandomXVM};
+    // No JIT, software AES, portable Argon2: the most conservative configuration.
+    let portable = RandomXFlags::DEFAULT;
+    let (k, h, expected) = TEST_VECTORS[1];
+    let cache = Cache::new(&h32(k), portable).unwrap();
+    let vm = RandomXVM::light(cache.handle(), portable).unwrap();
+    assert_eq!(hex::encode(vm.hash(&h32(h)).into_slice()), expected);
+    assert_eq!(hex::encode(hash_one(&h32(k), &h32(h), true).unwrap()), expected, "recommended flags with JIT");
+}
