@@ -73,14 +73,7 @@ pub fn run(args: SendArgs) -> anyhow::Result<()> {
         }
     };
     let to = keys.address_of(&args.to)?;
-    let code_name = match node.resolve(&to)? {
-        Some(id) => {
-            let actor = node.actor(id)?.ok_or_else(|| anyhow!("no actor f0{id}"))?;
-            node.code_name(&actor.code)?.unwrap_or_default()
-        }
-        None => "account".to_string(), // a key address that does not exist yet
-    };
-    let method = abi::find_method(&code_name, &args.method)?;
+    let method = abi::find_method(&node.code_name_at(&to)?, &args.method)?;
     let params_json: Value = match &args.params {
         Some(text) => serde_json::from_str(text).context("--params is not valid JSON")?,
         None => Value::Null,

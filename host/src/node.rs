@@ -1,6 +1,7 @@
 //! A [`Node`] owns one chain state (blockstore + state root + chain parameters) and applies
 //! messages to it in ref-fvm with the Cloudless kernel.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -215,6 +216,14 @@ impl Node {
         Ok(self.manifest()?.into_iter().find(|(_, c)| c == code).map(|(n, _)| n))
     }
 
+    /// The manifest name of the actor at `addr`; "account" when nothing is there yet (sending
+    /// to a new key address creates an account).
+    pub fn code_name_at(&self, addr: &Address) -> anyhow::Result<String> {
+        let Some(id) = self.resolve(addr)? else { return Ok("account".into()) };
+        let actor = self.actor(id)?.ok_or_else(|| anyhow!("no actor f0{id}"))?;
+        Ok(self.code_name(&actor.code)?.unwrap_or_default())
+    }
+
     /// The code CID of a manifest name.
     pub fn code_of(&self, name: &str) -> anyhow::Result<Cid> {
         self.manifest()?
@@ -237,19 +246,21 @@ impl Node {
 
     /// Writes the state as a CAR: roots `[state root, chain meta]`, every reachable block.
     pub fn save_car(&self, path: &Path) -> anyhow::Result<()> {
-        let meta = self.store.put_cbor(&self.meta, Code::Blake2b256)?;
-        let mut bytes = Vec::new();
-        crate::car::export(&self.store, &[self.state_root, meta], &mut bytes)?;
+        let bytes = self.car_bytes(&BTreeSet::new())?;
         std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
     }
 
     /// The state CAR without actor code: what conformance vectors carry (a runner loads the
     /// code from the bundle). Roots `[state root, chain meta]`.
     pub fn state_car_without_code(&self) -> anyhow::Result<Vec<u8>> {
+        self.car_bytes(&self.manifest()?.into_iter().map(|(_, c)| c).collect())
+    }
+
+    /// The state CAR (roots `[state root, chain meta]`) leaving out `exclude`.
+    fn car_bytes(&self, exclude: &BTreeSet<Cid>) -> anyhow::Result<Vec<u8>> {
         let meta = self.store.put_cbor(&self.meta, Code::Blake2b256)?;
-        let code = self.manifest()?.into_iter().map(|(_, c)| c).collect();
         let mut bytes = Vec::new();
-        crate::car::export_without(&self.store, &[self.state_root, meta], &code, &mut bytes)?;
+        crate::car::export_without(&self.store, &[self.state_root, meta], exclude, &mut bytes)?;
         Ok(bytes)
     }
 

@@ -20,12 +20,7 @@ pub fn generator() -> Generator {
 fn message(node: &cloudless_host::Node, keys: &cloudless_host::keys::KeyStore, step: &Step) -> anyhow::Result<Message> {
     let from = node.key_address(&keys.address_of(&step.from)?)?;
     let to = keys.address_of(&step.to)?;
-    let code = match node.resolve(&to)? {
-        Some(id) => {
-            node.code_name(&node.actor(id)?.ok_or_else(|| anyhow!("no actor f0{id}"))?.code)?.unwrap_or_default()
-        }
-        None => "account".into(),
-    };
+    let code = node.code_name_at(&to)?;
     let (method_num, params) = match (&step.raw_params, step.method.parse::<u64>()) {
         // Raw params, or a method the ABI does not know: bytes as given.
         (Some(hex), _) => {

@@ -149,12 +149,13 @@ impl Asset {
         Ok(())
     }
 
+    /// Reports still fresh at `now`.
+    fn fresh_reports(&self, now: ChainEpoch) -> impl Iterator<Item = &Report> {
+        self.reports.iter().filter(move |r| now.saturating_sub(r.epoch) < self.config.report_expiry)
+    }
+
     fn fresh_prices(&self, now: ChainEpoch) -> Vec<BigInt> {
-        self.reports
-            .iter()
-            .filter(|r| now.saturating_sub(r.epoch) < self.config.report_expiry)
-            .map(|r| r.price.atto().clone())
-            .collect()
+        self.fresh_reports(now).map(|r| r.price.atto().clone()).collect()
     }
 
     /// The median and the number of fresh reports, if a quorum of them exists at `now`.
@@ -246,13 +247,7 @@ impl Asset {
                 "{} has fewer than {} fresh reports: no price", self.symbol, self.config.quorum
             )
         })?;
-        let updated_epoch = self
-            .reports
-            .iter()
-            .filter(|r| now.saturating_sub(r.epoch) < self.config.report_expiry)
-            .map(|r| r.epoch)
-            .max()
-            .unwrap_or(now);
+        let updated_epoch = self.fresh_reports(now).map(|r| r.epoch).max().unwrap_or(now);
         let twap = self.twap(now, &m);
         Ok(PriceInfo {
             median: TokenAmount::from_atto(m),
