@@ -22,6 +22,7 @@ pub const ACTORS: &[ActorSpec] = &[
     actor("eam", "cloudless-actor-eam"),
     actor("reward", "cloudless-actor-reward"),
     actor("oracle", "cloudless-actor-oracle"),
+    actor("capacity", "cloudless-actor-capacity"),
 ];
 
 /// Added after [`ACTORS`] in the test bundle only.

@@ -50,6 +50,30 @@ fn default_first_actor_id() -> ActorID {
 fn default_oracle_id() -> ActorID {
     83
 }
+fn default_capacity_id() -> ActorID {
+    80
+}
+fn default_true() -> bool {
+    true
+}
+fn default_min_duration() -> u64 {
+    5
+}
+fn default_max_failed_ratio() -> u64 {
+    4
+}
+fn default_min_proofs() -> u32 {
+    30
+}
+fn default_max_proofs() -> u32 {
+    50
+}
+fn default_oracle_asset() -> String {
+    "FLT/USD".into()
+}
+fn default_difficulty() -> String {
+    format!("0000241f{}", "ff".repeat(28))
+}
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -102,6 +126,57 @@ pub struct AccountConfig {
 #[serde(deny_unknown_fields)]
 pub struct ActorsConfig {
     pub oracle: Option<OracleConfig>,
+    pub capacity: Option<CapacityConfig>,
+}
+
+/// `[actors.capacity]`: SPEC §2 parameters with its defaults. Other actors are named by account
+/// name, address, or (for singletons) their section name (`"oracle"`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityConfig {
+    #[serde(default = "default_capacity_id")]
+    pub id: ActorID,
+    #[serde(default, with = "amount")]
+    pub balance: TokenAmount,
+    pub admin: String,
+    #[serde(default = "default_true")]
+    pub whitelist: bool,
+    #[serde(default = "default_min_duration")]
+    pub min_duration: u64,
+    #[serde(default = "default_max_failed_ratio")]
+    pub max_failed_ratio: u64,
+    #[serde(default = "default_min_proofs")]
+    pub min_proofs: u32,
+    #[serde(default = "default_max_proofs")]
+    pub max_proofs: u32,
+    /// PRECISION-scaled share of a unit's collateral slashed per failure (default 0).
+    #[serde(default)]
+    pub slashing_rate: u64,
+    #[serde(default)]
+    pub withdraw_periods_after_failed: u64,
+    /// USD (decimal) per unit, converted at the oracle's FLT/USD median.
+    #[serde(default, with = "amount")]
+    pub usd_collateral_per_unit: TokenAmount,
+    /// FLT (decimal) per unit when no fresh price exists.
+    #[serde(with = "amount")]
+    pub flt_collateral_per_unit: TokenAmount,
+    /// `"oracle"` (the configured oracle), an address, or absent.
+    #[serde(default)]
+    pub oracle: Option<String>,
+    #[serde(default = "default_oracle_asset")]
+    pub oracle_asset: String,
+    #[serde(default)]
+    pub rewards: Option<String>,
+    #[serde(default)]
+    pub market: Option<String>,
+    #[serde(default)]
+    pub treasury: Option<String>,
+    /// 32-byte hex; default 32 zero bytes.
+    #[serde(default)]
+    pub genesis_nonce: Option<String>,
+    /// 32-byte hex, big-endian (default 0x0000241f ff…ff).
+    #[serde(default = "default_difficulty")]
+    pub difficulty: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -156,6 +231,9 @@ impl GenesisConfig {
         let mut out = Vec::new();
         if let Some(o) = &self.actors.oracle {
             out.push(("actors.oracle", "oracle", o.id));
+        }
+        if let Some(c) = &self.actors.capacity {
+            out.push(("actors.capacity", "capacity", c.id));
         }
         out
     }
@@ -216,7 +294,19 @@ impl GenesisConfig {
                 }
             }
         }
+        if let Some(c) = &self.actors.capacity {
+            capacity_params(self, c, &|_| Ok(0)).context("actors.capacity")?;
+        }
         Ok(())
+    }
+
+    /// An account name, a singleton's name (`"oracle"`), or an address, as an ID once accounts exist.
+    fn resolve_id(&self, node: &Node, reference: &str) -> anyhow::Result<ActorID> {
+        if let Some((_, _, id)) = self.singletons().into_iter().find(|(_, name, _)| *name == reference) {
+            return Ok(id);
+        }
+        let addr = self.resolve_ref(reference)?;
+        node.resolve(&addr)?.ok_or_else(|| anyhow!("{reference:?} ({addr}) is not an actor at genesis"))
     }
 
     fn account_key(&self, a: &AccountConfig) -> anyhow::Result<Option<Key>> {
@@ -247,6 +337,7 @@ impl GenesisConfig {
     fn total_balance(&self) -> TokenAmount {
         let accounts = self.accounts.iter().map(|a| a.balance.clone());
         let actors = self.actors.oracle.iter().map(|o| o.balance.clone());
+        let actors = actors.chain(self.actors.capacity.iter().map(|c| c.balance.clone()));
         accounts.chain(actors).sum()
     }
 }
@@ -309,6 +400,12 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
         actors.push(("oracle".into(), o.id));
     }
 
+    if let Some(c) = &config.actors.capacity {
+        let params = capacity_params(config, c, &|r| config.resolve_id(&node, r)).context("actors.capacity")?;
+        install(&mut node, c.id, code("capacity")?, "actors.capacity", Some(&params), c.balance.clone())?;
+        actors.push(("capacity".into(), c.id));
+    }
+
     node.clear_manifest_override();
     for (name, id) in &actors {
         keys.actors.insert(name.clone(), Address::new_id(*id).to_string());
@@ -338,6 +435,44 @@ fn oracle_params(
         })
         .collect::<anyhow::Result<_>>()?;
     Ok(ConstructorParams { admin: config.resolve_ref(&o.admin)?, assets })
+}
+
+/// The capacity constructor params; `id_of` turns a reference into an actor ID.
+fn capacity_params(
+    config: &GenesisConfig,
+    c: &CapacityConfig,
+    id_of: &dyn Fn(&str) -> anyhow::Result<ActorID>,
+) -> anyhow::Result<cloudless_actor_capacity::ConstructorParams> {
+    use cloudless_runtime::bytes::Bytes32;
+    let reference = |key: &str, r: &Option<String>| -> anyhow::Result<Option<ActorID>> {
+        r.as_deref().map(id_of).transpose().with_context(|| key.to_string())
+    };
+    let bytes32 = |key: &str, text: &str| Bytes32::from_hex(text).map_err(|e| anyhow!("{key}: {e}"));
+    let params = cloudless_actor_capacity::ConstructorParams {
+        admin: config.resolve_ref(&c.admin).context("admin")?,
+        config: cloudless_actor_capacity::Config {
+            genesis_epoch: config.network.genesis_epoch,
+            period_length: config.network.period_length,
+            whitelist: c.whitelist,
+            min_duration: c.min_duration,
+            max_failed_ratio: c.max_failed_ratio,
+            min_proofs: c.min_proofs,
+            max_proofs: c.max_proofs,
+            slashing_rate: c.slashing_rate,
+            withdraw_periods_after_failed: c.withdraw_periods_after_failed,
+            usd_collateral_per_unit: c.usd_collateral_per_unit.clone(),
+            flt_collateral_per_unit: c.flt_collateral_per_unit.clone(),
+            oracle: reference("oracle", &c.oracle)?,
+            oracle_asset: c.oracle_asset.clone(),
+            rewards: reference("rewards", &c.rewards)?,
+            market: reference("market", &c.market)?,
+            treasury: reference("treasury", &c.treasury)?,
+        },
+        genesis_nonce: c.genesis_nonce.as_deref().map(|t| bytes32("genesis_nonce", t)).transpose()?.unwrap_or_default(),
+        difficulty: bytes32("difficulty", &c.difficulty)?,
+    };
+    cloudless_actor_capacity::state::validate_config(&params.config).map_err(|e| anyhow!("{}", e.msg()))?;
+    Ok(params)
 }
 
 fn system_message(to: Address, method_num: u64, params: Option<RawBytes>, value: TokenAmount) -> Message {

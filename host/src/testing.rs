@@ -172,6 +172,9 @@ pub fn check_invariants(node: &Node, expected_total: &TokenAmount) -> anyhow::Re
                 .into_iter()
                 .collect(),
             "oracle" => node.actor_state::<cloudless_actor_oracle::State>(id)?.check_state_invariants(node.store()),
+            "capacity" => node
+                .actor_state::<cloudless_actor_capacity::State>(id)?
+                .check_state_invariants(node.store(), &actor.balance),
             _ => Vec::new(),
         };
         errors.extend(found.into_iter().map(|e| format!("f0{id} ({name}): {e}")));

@@ -41,3 +41,20 @@ pub mod vec {
         Ok(Vec::<Wrapped>::deserialize(d)?.into_iter().map(|w| w.0).collect())
     }
 }
+
+/// The same for an optional address (`null` in JSON).
+pub mod option {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(transparent)]
+    struct Wrapped(#[serde(with = "super")] Address);
+
+    pub fn serialize<S: Serializer>(addr: &Option<Address>, s: S) -> Result<S::Ok, S::Error> {
+        addr.map(Wrapped).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Address>, D::Error> {
+        Ok(Option::<Wrapped>::deserialize(d)?.map(|w| w.0))
+    }
+}

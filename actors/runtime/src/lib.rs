@@ -8,8 +8,10 @@
 
 pub mod address;
 pub mod amount;
+pub mod bytes;
 mod error;
 pub mod events;
+pub mod map;
 #[cfg(feature = "fil-actor")]
 pub mod sdk;
 

@@ -7,8 +7,11 @@ use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_ipld_encoding::{CborStore, DAG_CBOR};
 use fvm_sdk::NO_DATA_BLOCK_ID;
 use fvm_shared::address::Address;
-use fvm_shared::error::ExitCode;
+use fvm_shared::crypto::hash::SupportedHashes;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::{ErrorNumber, ExitCode};
 use fvm_shared::event::ActorEvent;
+use fvm_shared::sys::SendFlags;
 use fvm_shared::{ActorID, MethodNum};
 use multihash_codetable::Code;
 use serde::de::DeserializeOwned;
@@ -51,6 +54,57 @@ pub fn receiver() -> ActorID {
 
 pub fn curr_epoch() -> i64 {
     fvm_sdk::network::curr_epoch()
+}
+
+/// FLT sent with this message.
+pub fn value_received() -> TokenAmount {
+    fvm_sdk::message::value_received()
+}
+
+/// This actor's FLT balance.
+pub fn balance() -> TokenAmount {
+    fvm_sdk::sself::current_balance()
+}
+
+/// keccak256, hashed natively by the kernel.
+pub fn keccak256(data: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    fvm_sdk::crypto::hash_into(SupportedHashes::Keccak256, data, &mut out);
+    out
+}
+
+/// Calls `method` of actor `to` (read-only when `read_only`), with CBOR `params` and `value`.
+/// A failed callee becomes an [`ActorError`] with the callee's exit code; a failed send (no
+/// such actor, insufficient funds) becomes the matching user exit code.
+pub fn call<P: Serialize + ?Sized>(
+    to: ActorID,
+    method: MethodNum,
+    params: Option<&P>,
+    value: TokenAmount,
+    read_only: bool,
+) -> ActorResult<Option<IpldBlock>> {
+    let params = params.map(|p| IpldBlock::serialize_cbor(p)).transpose().or_code(ExitCode::USR_SERIALIZATION, "encoding call params")?.flatten();
+    let flags = if read_only { SendFlags::READ_ONLY } else { SendFlags::default() };
+    let response = fvm_sdk::send::send(&Address::new_id(to), method, params, value, None, flags).map_err(|e| {
+        let code = match e {
+            ErrorNumber::NotFound => ExitCode::USR_NOT_FOUND,
+            ErrorNumber::InsufficientFunds => ExitCode::USR_INSUFFICIENT_FUNDS,
+            _ => ExitCode::USR_ILLEGAL_STATE,
+        };
+        ActorError::new(code, format!("sending method {method} to f0{to}: {e}"))
+    })?;
+    if !response.exit_code.is_success() {
+        return Err(ActorError::new(
+            response.exit_code,
+            format!("method {method} of f0{to} failed with exit code {}", response.exit_code.value()),
+        ));
+    }
+    Ok(response.return_data)
+}
+
+/// Sends plain FLT (method 0) to `to`.
+pub fn transfer(to: ActorID, amount: TokenAmount) -> ActorResult<()> {
+    call::<()>(to, 0, None, amount, false).map(|_| ())
 }
 
 /// Fails with USR_FORBIDDEN unless the immediate caller is `expected`.

@@ -1,10 +1,11 @@
 //! Actor-side SDK of the Cloudless native syscalls (Wasm import module `cloudless`).
 //!
 //! Each import is wrapped in a safe function; the raw imports live in [`sys`], the ABI sizes and
-//! published limits in [`abi`]. The host side is the `cloudless-kernel` crate, which links
+//! published limits in [`abi`], the gas price table in [`price`]. The host side is the `cloudless-kernel` crate, which links
 //! functions of the same names and signatures.
 
 pub mod abi;
+pub mod price;
 
 use fvm_shared::error::ErrorNumber;
 

@@ -1,0 +1,550 @@
+//! Registry and commitment lifecycle: providers, peers, units, commitments, collateral, exit and
+//! the market hooks. Each operation checks everything before changing anything in memory; the
+//! glue saves the state only when the whole operation succeeded.
+
+use cid::Cid;
+use cloudless_runtime::bytes::Bytes32;
+use cloudless_runtime::events::EventBuilder;
+use cloudless_runtime::{actor_error, ActorResult, PRECISION};
+use fvm_ipld_blockstore::Blockstore;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::ActorID;
+
+use crate::commitment::Commitment;
+use crate::state::{hex, Ctx, Effects, Peer, Provider, State, Unit};
+use crate::types::*;
+
+/// The burnt-funds actor: slashed FLT goes here unless a treasury is configured.
+pub const BURNT_FUNDS_ACTOR_ID: ActorID = 99;
+
+fn validate_provider(params: &ProviderParams) -> ActorResult<()> {
+    if params.name.is_empty() || params.name.len() > MAX_NAME_LEN {
+        return Err(actor_error!(illegal_argument; "provider name must be 1 to {MAX_NAME_LEN} bytes"));
+    }
+    Ok(())
+}
+
+fn provider_event(kind: &str, p: &Provider) -> ActorResult<EventBuilder> {
+    EventBuilder::new(kind)
+        .field("provider", &p.id)?
+        .field("name", &p.name)?
+        .field("metadata", &serde_bytes_of(&p.metadata))?
+        .field("approved", &p.approved)
+}
+
+fn serde_bytes_of(b: &[u8]) -> fvm_ipld_encoding::RawBytes {
+    fvm_ipld_encoding::RawBytes::new(b.to_vec())
+}
+
+pub fn register_provider<BS: Blockstore>(
+    st: &mut State,
+    store: &BS,
+    ctx: &Ctx,
+    params: ProviderParams,
+    fx: &mut Effects,
+) -> ActorResult<()> {
+    validate_provider(&params)?;
+    if st.get_provider(store, ctx.caller).is_ok() {
+        return Err(actor_error!(illegal_state; "f0{} is already a provider", ctx.caller));
+    }
+    let p = Provider {
+        id: ctx.caller,
+        name: params.name,
+        metadata: params.metadata.to_bytes(),
+        approved: !st.config.whitelist,
+        peers: 0,
+    };
+    fx.event(provider_event("provider-registered", &p))?;
+    st.put_provider(store, p)?;
+    st.totals.providers += 1;
+    Ok(())
+}
+
+pub fn update_provider<BS: Blockstore>(
+    st: &mut State,
+    store: &BS,
+    ctx: &Ctx,
+    params: ProviderParams,
+    fx: &mut Effects,
+) -> ActorResult<()> {
+    validate_provider(&params)?;
+    let mut p = st.get_provider(store, ctx.caller)?;
+    p.name = params.name;
+    p.metadata = params.metadata.to_bytes();
+    fx.event(provider_event("provider-updated", &p))?;
+    st.put_provider(store, p)
+}
+
+pub fn approve_provider<BS: Blockstore>(
+    st: &mut State,
+    store: &BS,
+    ctx: &Ctx,
+    provider: ActorID,
+    fx: &mut Effects,
+) -> ActorResult<()> {
+    st.require_admin(ctx)?;
+    let mut p = st.get_provider(store, provider)?;
+    if p.approved {
+        return Err(actor_error!(illegal_state; "provider f0{provider} is already approved"));
+    }
+    p.approved = true;
+    fx.event(provider_event("provider-approved", &p))?;
+    st.put_provider(store, p)
+}
+
+/// Checks a list of new unit ids: non-empty, unique, not registered anywhere, within the cap.
+fn check_new_units<BS: Blockstore>(st: &State, store: &BS, existing: usize, units: &[Bytes32]) -> ActorResult<()> {
+    if units.is_empty() {
+        return Err(actor_error!(illegal_argument; "no units given"));
+    }
+    if existing + units.len() > MAX_UNITS_PER_PEER {
+        return Err(actor_error!(
+            illegal_argument;
+            "a peer has at most {MAX_UNITS_PER_PEER} units ({existing} + {} given)", units.len()
+        ));
+    }
+    let mut sorted = units.to_vec();
+    sorted.sort();
+    if sorted.windows(2).any(|w| w[0] == w[1]) {
+        return Err(actor_error!(illegal_argument; "duplicate unit ids in the list"));
+    }
+    for u in units {
+        if st.find_unit(store, u)?.is_some() {
+            return Err(actor_error!(illegal_argument; "unit {u} is already registered"));
+        }
+    }
+    Ok(())
+}
+
+fn new_unit(id: Bytes32, peer_id: &[u8]) -> Unit {
+    Unit { id, peer_id: peer_id.to_vec(), deal: None, exempt_until: 0, proof_period: -1, proof_count: 0 }
+}
+
+fn units_event(kind: &str, peer: &Peer, units: &[Bytes32]) -> ActorResult<EventBuilder> {
+    EventBuilder::new(kind).field("peer", &serde_bytes_of(&peer.peer_id))?.field("units", units)
+}
+
+pub fn register_peer<BS: Blockstore>(
+    st: &mut State,
+    store: &BS,
+    ctx: &Ctx,
+    peer_id: Vec<u8>,
+    owner: ActorID,
+    units: Vec<Bytes32>,
+    fx: &mut Effects,
+) -> ActorResult<()> {
+    let mut provider = st.get_provider(store, ctx.caller)?;
+    if !provider.approved {
+        return Err(actor_error!(forbidden; "provider f0{} is not approved yet", ctx.caller));
+    }
+    if peer_id.is_empty() || peer_id.len() > MAX_PEER_ID_LEN {
+        return Err(actor_error!(illegal_argument; "peer id must be 1 to {MAX_PEER_ID_LEN} bytes"));
+    }
+    if st.find_peer(store, &peer_id)?.is_some() {
+        return Err(actor_error!(illegal_argument; "peer {} is already registered", hex(&peer_id)));
+    }
+    check_new_units(st, store, 0, &units)?;
+    let mut sorted = units.clone();
+    sorted.sort();
+    let peer = Peer { peer_id: peer_id.clone(), provider: ctx.caller, owner, units: sorted, commitment: None };
+    fx.event(
+        EventBuilder::new("peer-registered")
+            .field("peer", &serde_bytes_of(&peer_id))?
+            .field("provider", &ctx.caller)?
+            .field("owner", &owner)?
+            .field("units", &peer.units),
+    )?;
+    st.put_units(store, units.iter().map(|u| new_unit(*u, &peer_id)))?;
+    st.put_peer(store, peer)?;
+    provider.peers += 1;
+    st.put_provider(store, provider)?;
+    st.totals.peers += 1;
+    st.totals.units += units.len() as u64;
+    Ok(())
+}
+
+/// The caller's own peer, without a live commitment (units are frozen while one lives).
+fn peer_for_unit_change<BS: Blockstore>(st: &State, store: &BS, ctx: &Ctx, peer_id: &[u8]) -> ActorResult<Peer> {
+    let peer = st.get_peer(store, peer_id)?;
+    if peer.provider != ctx.caller {
+        return Err(actor_error!(forbidden; "caller f0{} is not the provider of peer {}", ctx.caller, hex(peer_id)));
+    }
+    if let Some(id) = peer.commitment {
+        return Err(actor_error!(illegal_state; "peer {} has live commitment {id}; units are frozen", hex(peer_id)));
+    }
+    Ok(peer)
+}
+
+pub fn add_units<BS: Blockstore>(
+    st: &mut State,
+    store: &BS,
+    ctx: &Ctx,
+    params: UnitsParams,
+    fx: &mut Effects,
+) -> ActorResult<()> {
+    let mut peer = peer_for_unit_change(st, store, ctx, &params.peer_id)?;
+    check_new_units(st, store, peer.units.len(), &params.units)?;
+    fx.event(units_event("units-added", &peer, &params.units))?;
+    st.put_units(store, params.units.iter().map(|u| new_unit(*u, &peer.peer_id)))?;
+    peer.units.extend(params.units.iter().copied());
+    peer.units.sort();
+    st.put_peer(store, peer)?;
+    st.totals.units += params.units.len() as u64;
+    Ok(())
+}
+
+pub fn remove_units<BS: Blockstore>(
+    st: &mut State,
+    store: &BS,
+    ctx: &Ctx,
+    params: UnitsParams,
+    fx: &mut Effects,
+) -> ActorResult<()> {
+    let mut peer = peer_for_unit_change(st, store, ctx, &params.peer_id)?;
+    if params.units.is_empty() {
+        return Err(actor_error!(illegal_argument; "no units given"));
+    }
+    for u in &params.units {
+        let pos = peer.units.binary_search(u).map_err(|_| actor_error!(not_found; "unit {u} is not on this peer"))?;
+        peer.units.remove(pos);
+        if st.get_unit(store, u)?.deal.is_some() {
+            return Err(actor_error!(illegal_state; "unit {u} is in a deal"));
+        }
+    }
+    fx.event(units_event("units-removed", &peer, &params.units))?;
+    st.delete_units(store, &params.units)?;
+    st.put_peer(store, peer)?;
+    st.totals.units -= params.units.len() as u64;
+    Ok(())
+}
+
+/// FLT collateral per unit from a FLT/USD price (USD ×10^18 per FLT), rounding down.
+pub fn collateral_at_price(usd_per_unit: &TokenAmount, price: &TokenAmount) -> TokenAmount {
+    TokenAmount::from_atto(usd_per_unit.atto() * TokenAmount::PRECISION / price.atto())
+}
+
+pub fn create_commitment<BS: Blockstore>(
+    st: &mut State,
+    store: &BS,
+    ctx: &Ctx,
+    params: &CreateCommitmentParams,
+    delegator: Option<ActorID>,
+    price: Option<TokenAmount>,
+    fx: &mut Effects,
+) -> ActorResult<CreateCommitmentReturn> {
+    let mut peer = st.get_peer(store, &params.peer_id)?;
+    if peer.provider != ctx.caller {
+        return Err(actor_error!(forbidden; "caller f0{} is not the provider of this peer", ctx.caller));
+    }
+    if !st.get_provider(store, ctx.caller)?.approved {
+        return Err(actor_error!(forbidden; "provider f0{} is not approved", ctx.caller));
+    }
+    if let Some(id) = peer.commitment {
+        return Err(actor_error!(illegal_state; "peer already has live commitment {id}"));
+    }
+    if peer.units.is_empty() {
+        return Err(actor_error!(illegal_state; "peer has no units to commit"));
+    }
+    if params.duration < st.config.min_duration || params.duration > MAX_DURATION {
+        return Err(actor_error!(
+            illegal_argument;
+            "duration {} must be in {}..={MAX_DURATION} periods", params.duration, st.config.min_duration
+        ));
+    }
+    if params.delegator_reward_rate == 0 || params.delegator_reward_rate > PRECISION {
+        return Err(actor_error!(
+            illegal_argument;
+            "delegator_reward_rate {} must be in (0, {PRECISION}]", params.delegator_reward_rate
+        ));
+    }
+    let collateral_per_unit = match &price {
+        Some(p) => collateral_at_price(&st.config.usd_collateral_per_unit, p),
+        None => st.config.flt_collateral_per_unit.clone(),
+    };
+    let id = st.next_commitment_id;
+    let cc = Commitment {
+        id,
+        peer_id: peer.peer_id.clone(),
+        provider: ctx.caller,
+        delegator,
+        delegator_reward_rate: params.delegator_reward_rate,
+        unit_count: peer.units.len() as u32,
+        collateral_per_unit: collateral_per_unit.clone(),
+        duration: params.duration,
+        status: Status::WaitDelegation,
+        start_period: 0,
+        settled_through: 0,
+        failures: 0,
+        unit_failures: vec![0; peer.units.len()],
+        slashed: TokenAmount::default(),
+        failed_period: None,
+    };
+    fx.event(
+        EventBuilder::new("commitment-created")
+            .field("id", &id)?
+            .field("peer", &serde_bytes_of(&peer.peer_id))?
+            .field("provider", &ctx.caller)?
+            .field("delegator", &delegator)?
+            .field("delegator_reward_rate", &params.delegator_reward_rate)?
+            .field("unit_count", &cc.unit_count)?
+            .field("duration", &params.duration)?
+            .field("collateral_per_unit", &collateral_per_unit)?
+            .field("price", &price),
+    )?;
+    st.put_commitment(store, cc)?;
+    peer.commitment = Some(id);
+    st.put_peer(store, peer)?;
+    st.next_commitment_id += 1;
+    st.totals.commitments += 1;
+    Ok(CreateCommitmentReturn { id, collateral_per_unit })
+}
+
+/// Ends a commitment's life: the peer may commit again.
+fn release_peer<BS: Blockstore>(st: &mut State, store: &BS, cc: &Commitment) -> ActorResult<()> {
+    let mut peer = st.get_peer(store, &cc.peer_id)?;
+    peer.commitment = None;
+    st.put_peer(store, peer)?;
+    st.totals.commitments -= 1;
+    Ok(())
+}
+
+pub fn remove_commitment<BS: Blockstore>(
+    st: &mut State,
+    store: &BS,
+    ctx: &Ctx,
+    id: u64,
+    fx: &mut Effects,
+) -> ActorResult<()> {
+    let mut cc = st.get_commitment(store, id)?;
+    if cc.provider != ctx.caller {
+        return Err(actor_error!(forbidden; "caller f0{} is not the provider of commitment {id}", ctx.caller));
+    }
+    if cc.status != Status::WaitDelegation {
+        return Err(actor_error!(illegal_state; "commitment {id} is {}; only WaitDelegation can be removed", cc.status.name()));
+    }
+    cc.status = Status::Removed;
+    fx.event(EventBuilder::new("commitment-removed").field("id", &id))?;
+    release_peer(st, store, &cc)?;
+    st.put_commitment(store, cc)
+}
+
+pub fn deposit_collateral<BS: Blockstore>(
+    st: &mut State,
+    store: &BS,
+    ctx: &Ctx,
+    ids: &[u64],
+    value: &TokenAmount,
+    fx: &mut Effects,
+) -> ActorResult<()> {
+    if ids.is_empty() || ids.len() > MAX_DEPOSIT_COMMITMENTS {
+        return Err(actor_error!(illegal_argument; "give 1 to {MAX_DEPOSIT_COMMITMENTS} commitment ids"));
+    }
+    let mut sorted = ids.to_vec();
+    sorted.sort();
+    if sorted.windows(2).any(|w| w[0] == w[1]) {
+        return Err(actor_error!(illegal_argument; "duplicate commitment ids"));
+    }
+    let now = st.current_period(ctx.epoch);
+    let mut ccs = Vec::new();
+    let mut required = TokenAmount::default();
+    for id in ids {
+        let cc = st.get_commitment(store, *id)?;
+        if cc.status != Status::WaitDelegation {
+            return Err(actor_error!(illegal_state; "commitment {id} is {}, not WaitDelegation", cc.status.name()));
+        }
+        if let Some(d) = cc.delegator {
+            if d != ctx.caller {
+                return Err(actor_error!(forbidden; "commitment {id} names delegator f0{d}, not f0{}", ctx.caller));
+            }
+        }
+        required += cc.total_collateral();
+        ccs.push(cc);
+    }
+    if value != &required {
+        return Err(actor_error!(
+            illegal_argument;
+            "deposit must be exactly {required} atto FLT for these commitments, got {value}"
+        ));
+    }
+    for mut cc in ccs {
+        cc.delegator = Some(ctx.caller);
+        cc.status = Status::Active;
+        cc.start_period = now + 1;
+        cc.settled_through = now + 1;
+        fx.event(
+            EventBuilder::new("collateral-deposited")
+                .field("id", &cc.id)?
+                .field("delegator", &ctx.caller)?
+                .field("amount", &cc.total_collateral())?
+                .field("start_period", &cc.start_period)?
+                .field("end_period", &cc.end_period()),
+        )?;
+        st.totals.committed_units += cc.unit_count as u64;
+        st.totals.collateral += cc.total_collateral();
+        st.put_commitment(store, cc)?;
+    }
+    Ok(())
+}
+
+pub fn settle_commitment<BS: Blockstore>(
+    st: &mut State,
+    store: &BS,
+    ctx: &Ctx,
+    params: &SettleParams,
+    fx: &mut Effects,
+) -> ActorResult<SettleReturn> {
+    if params.max_periods == 0 {
+        return Err(actor_error!(illegal_argument; "max_periods must be positive"));
+    }
+    let now = st.current_period(ctx.epoch);
+    let mut cc = st.get_commitment(store, params.id)?;
+    let s = st.settle(store, &mut cc, now, params.max_periods.min(MAX_SETTLE_PERIODS), fx)?;
+    let ret = SettleReturn { settled_through: cc.settled_through, status: cc.status_at(now), done: s.remaining == 0 };
+    st.put_commitment(store, cc)?;
+    Ok(ret)
+}
+
+pub fn finish_commitment<BS: Blockstore>(
+    st: &mut State,
+    store: &BS,
+    ctx: &Ctx,
+    id: u64,
+    fx: &mut Effects,
+) -> ActorResult<FinishReturn> {
+    let now = st.current_period(ctx.epoch);
+    let mut cc = st.get_commitment(store, id)?;
+    if ctx.caller != cc.provider && Some(ctx.caller) != cc.delegator {
+        return Err(actor_error!(forbidden; "caller f0{} is neither provider nor delegator of commitment {id}", ctx.caller));
+    }
+    st.settle_fully(store, &mut cc, now, fx)?;
+    cc.check_finishable(&st.config, now)?;
+    let peer = st.get_peer(store, &cc.peer_id)?;
+    for unit in st.peer_units(store, &peer)? {
+        if let Some(deal) = unit.deal {
+            return Err(actor_error!(illegal_state; "unit {} is in deal {deal}; the market must return it first", unit.id));
+        }
+    }
+    let delegator = cc.delegator.ok_or_else(|| actor_error!(illegal_state; "commitment {id} has no delegator"))?;
+    let returned = cc.total_collateral() - &cc.slashed;
+    let slashed = cc.slashed.clone();
+    let sink = st.config.treasury.unwrap_or(BURNT_FUNDS_ACTOR_ID);
+    if returned.is_positive() {
+        fx.transfers.push((delegator, returned.clone()));
+    }
+    if slashed.is_positive() {
+        fx.transfers.push((sink, slashed.clone()));
+    }
+    fx.event(
+        EventBuilder::new("commitment-finished")
+            .field("id", &id)?
+            .field("delegator", &delegator)?
+            .field("returned", &returned)?
+            .field("slashed", &slashed)?
+            .field("slashed_to", &sink),
+    )?;
+    st.totals.collateral -= cc.total_collateral();
+    cc.status = Status::Removed;
+    release_peer(st, store, &cc)?;
+    st.put_commitment(store, cc)?;
+    Ok(FinishReturn { returned, slashed })
+}
+
+/// The market hooks: the unit's commitment is settled first, so the deal's exemption starts
+/// exactly at the current period.
+pub fn move_unit<BS: Blockstore>(
+    st: &mut State,
+    store: &BS,
+    ctx: &Ctx,
+    unit_id: &Bytes32,
+    deal: Option<u64>,
+    fx: &mut Effects,
+) -> ActorResult<()> {
+    match st.config.market {
+        Some(m) if m == ctx.caller => {}
+        Some(m) => return Err(actor_error!(forbidden; "caller f0{} is not the market actor (f0{m})", ctx.caller)),
+        None => return Err(actor_error!(forbidden; "no market actor is configured")),
+    }
+    let now = st.current_period(ctx.epoch);
+    let mut unit = st.get_unit(store, unit_id)?;
+    let peer = st.get_peer(store, &unit.peer_id)?;
+    let cc_id = peer.commitment.ok_or_else(|| actor_error!(illegal_state; "unit {unit_id} has no live commitment"))?;
+    let mut cc = st.get_commitment(store, cc_id)?;
+    st.settle_fully(store, &mut cc, now, fx)?;
+    match (deal, unit.deal) {
+        (Some(_), Some(d)) => return Err(actor_error!(illegal_state; "unit {unit_id} is already in deal {d}")),
+        (Some(_), None) if cc.status != Status::Active => {
+            return Err(actor_error!(illegal_state; "unit {unit_id}'s commitment {cc_id} is {}, not Active", cc.status.name()));
+        }
+        (None, None) => return Err(actor_error!(illegal_state; "unit {unit_id} is not in a deal")),
+        _ => {}
+    }
+    let event = match deal {
+        Some(d) => EventBuilder::new("unit-moved-to-deal").field("unit", unit_id)?.field("deal", &d)?,
+        None => {
+            // Exempt for the rest of this period too: it could not prove while serving.
+            unit.exempt_until = now + 1;
+            EventBuilder::new("unit-returned-from-deal").field("unit", unit_id)?.field("deal", &unit.deal)?
+        }
+    };
+    unit.deal = deal;
+    fx.event(event.field("commitment", &cc_id))?;
+    st.put_units(store, [unit])?;
+    st.put_commitment(store, cc)
+}
+
+pub fn set_difficulty(st: &mut State, ctx: &Ctx, difficulty: Bytes32, fx: &mut Effects) -> ActorResult<()> {
+    st.require_admin(ctx)?;
+    if difficulty == Bytes32::ZERO {
+        return Err(actor_error!(illegal_argument; "difficulty 0 admits no proof"));
+    }
+    st.period.next_difficulty = Some(difficulty);
+    fx.event(
+        EventBuilder::new("difficulty-set")
+            .field("difficulty", &difficulty)?
+            .field("from_period", &(st.period.period + 1)),
+    )
+}
+
+pub fn transfer_admin(st: &mut State, ctx: &Ctx, new_admin: ActorID, fx: &mut Effects) -> ActorResult<()> {
+    st.require_admin(ctx)?;
+    let from = st.admin;
+    st.admin = new_admin;
+    fx.event(EventBuilder::new("admin-transferred").field("from", &Some(from))?.field("to", &new_admin))
+}
+
+/// The metadata CID bytes of a provider, decoded.
+pub fn metadata_cid(p: &Provider) -> Option<Cid> {
+    Cid::try_from(p.metadata.as_slice()).ok()
+}
+
+/// `GetPeriodInfo` from a state already moved to the current period.
+pub fn period_info(st: &State) -> PeriodInfo {
+    let p = &st.period;
+    let start = crate::period::period_start(&st.config, p.period);
+    PeriodInfo {
+        period: p.period,
+        start_epoch: start,
+        end_epoch: start + st.config.period_length - 1,
+        nonce: p.nonce,
+        difficulty: p.difficulty,
+        next_difficulty: p.next_difficulty,
+        min_proofs: st.config.min_proofs,
+        max_proofs: st.config.max_proofs,
+        proofs: p.proofs,
+        totals: st.totals.clone(),
+    }
+}
+
+/// `GetCommitment`: the commitment as settlement would leave it now (nothing is saved).
+pub fn commitment_view<BS: Blockstore>(st: &mut State, store: &BS, ctx: &Ctx, id: u64) -> ActorResult<CommitmentInfo> {
+    let now = st.current_period(ctx.epoch);
+    let mut cc = st.get_commitment(store, id)?;
+    let s = st.settle(store, &mut cc, now, MAX_SETTLE_PERIODS, &mut Effects::default())?;
+    Ok(CommitmentInfo {
+        status: cc.status_at(now),
+        collateral: cc.total_collateral(),
+        end_period: cc.end_period(),
+        unsettled_periods: s.remaining,
+        commitment: cc,
+    })
+}

@@ -1,0 +1,344 @@
+//! Parameters, returns, limits and method numbers of the capacity actor.
+
+use cid::Cid;
+use cloudless_runtime::bytes::{self, Bytes32};
+use cloudless_runtime::{address, amount};
+use fvm_ipld_encoding::tuple::*;
+use fvm_shared::address::Address;
+use fvm_shared::clock::ChainEpoch;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::ActorID;
+
+use frc42_dispatch::method_hash;
+
+/// Longest libp2p peer id, in bytes (SPEC §2).
+pub const MAX_PEER_ID_LEN: usize = 64;
+/// Most compute units one peer may have. Settlement walks a commitment's units, so this bounds it.
+pub const MAX_UNITS_PER_PEER: usize = 64;
+/// Longest provider name, in bytes.
+pub const MAX_NAME_LEN: usize = 128;
+/// Most proofs one `SubmitProofs` may carry (before skipping).
+pub const MAX_PROOFS_PER_MESSAGE: usize = 64;
+/// Most distinct units one `SubmitProofs` may touch (each is a RandomX key).
+pub const MAX_UNITS_PER_MESSAGE: usize = cloudless_syscalls::abi::MAX_RANDOMX_KEYS;
+/// The largest syscall price a `SubmitProofs` batch may have after skipping: with the published
+/// prices (4.0 G per key, 0.5 G per hash) that is 11 proofs of one unit or 3 proofs of two, so
+/// a message stays under the 10 G block gas limit with room for the actor's own work.
+pub const MAX_PROOF_GAS: u64 = 9_600_000_000;
+/// Most periods one message settles for one commitment. A touch that would need more fails with
+/// USR_ILLEGAL_STATE and asks for `SettleCommitment`, which persists its progress.
+pub const MAX_SETTLE_PERIODS: u64 = 128;
+/// Most commitments one `DepositCollateral` may fund.
+pub const MAX_DEPOSIT_COMMITMENTS: usize = 16;
+/// Longest commitment, in periods (keeps period arithmetic far from overflow).
+pub const MAX_DURATION: u64 = 1_000_000;
+
+pub const METHOD_REGISTER_PROVIDER: u64 = method_hash!("RegisterProvider");
+pub const METHOD_UPDATE_PROVIDER: u64 = method_hash!("UpdateProvider");
+pub const METHOD_APPROVE_PROVIDER: u64 = method_hash!("ApproveProvider");
+pub const METHOD_REGISTER_PEER: u64 = method_hash!("RegisterPeer");
+pub const METHOD_ADD_UNITS: u64 = method_hash!("AddUnits");
+pub const METHOD_REMOVE_UNITS: u64 = method_hash!("RemoveUnits");
+pub const METHOD_CREATE_COMMITMENT: u64 = method_hash!("CreateCommitment");
+pub const METHOD_REMOVE_COMMITMENT: u64 = method_hash!("RemoveCommitment");
+pub const METHOD_DEPOSIT_COLLATERAL: u64 = method_hash!("DepositCollateral");
+pub const METHOD_SUBMIT_PROOFS: u64 = method_hash!("SubmitProofs");
+pub const METHOD_SETTLE_COMMITMENT: u64 = method_hash!("SettleCommitment");
+pub const METHOD_FINISH_COMMITMENT: u64 = method_hash!("FinishCommitment");
+pub const METHOD_SET_DIFFICULTY: u64 = method_hash!("SetDifficulty");
+pub const METHOD_MOVE_UNIT_TO_DEAL: u64 = method_hash!("MoveUnitToDeal");
+pub const METHOD_RETURN_UNIT_FROM_DEAL: u64 = method_hash!("ReturnUnitFromDeal");
+pub const METHOD_TRANSFER_ADMIN: u64 = method_hash!("TransferAdmin");
+pub const METHOD_GET_GLOBAL_NONCE: u64 = method_hash!("GetGlobalNonce");
+pub const METHOD_GET_PERIOD_INFO: u64 = method_hash!("GetPeriodInfo");
+pub const METHOD_GET_CONFIG: u64 = method_hash!("GetConfig");
+pub const METHOD_GET_PROVIDER: u64 = method_hash!("GetProvider");
+pub const METHOD_GET_PEER: u64 = method_hash!("GetPeer");
+pub const METHOD_GET_UNIT: u64 = method_hash!("GetUnit");
+pub const METHOD_GET_COMMITMENT: u64 = method_hash!("GetCommitment");
+
+/// Every method by name, for the CLI and the docs.
+pub const METHODS: &[(&str, u64)] = &[
+    ("Constructor", 1),
+    ("RegisterProvider", METHOD_REGISTER_PROVIDER),
+    ("UpdateProvider", METHOD_UPDATE_PROVIDER),
+    ("ApproveProvider", METHOD_APPROVE_PROVIDER),
+    ("RegisterPeer", METHOD_REGISTER_PEER),
+    ("AddUnits", METHOD_ADD_UNITS),
+    ("RemoveUnits", METHOD_REMOVE_UNITS),
+    ("CreateCommitment", METHOD_CREATE_COMMITMENT),
+    ("RemoveCommitment", METHOD_REMOVE_COMMITMENT),
+    ("DepositCollateral", METHOD_DEPOSIT_COLLATERAL),
+    ("SubmitProofs", METHOD_SUBMIT_PROOFS),
+    ("SettleCommitment", METHOD_SETTLE_COMMITMENT),
+    ("FinishCommitment", METHOD_FINISH_COMMITMENT),
+    ("SetDifficulty", METHOD_SET_DIFFICULTY),
+    ("MoveUnitToDeal", METHOD_MOVE_UNIT_TO_DEAL),
+    ("ReturnUnitFromDeal", METHOD_RETURN_UNIT_FROM_DEAL),
+    ("TransferAdmin", METHOD_TRANSFER_ADMIN),
+    ("GetGlobalNonce", METHOD_GET_GLOBAL_NONCE),
+    ("GetPeriodInfo", METHOD_GET_PERIOD_INFO),
+    ("GetConfig", METHOD_GET_CONFIG),
+    ("GetProvider", METHOD_GET_PROVIDER),
+    ("GetPeer", METHOD_GET_PEER),
+    ("GetUnit", METHOD_GET_UNIT),
+    ("GetCommitment", METHOD_GET_COMMITMENT),
+];
+
+/// Genesis parameters (SPEC §2 defaults in the genesis config).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct Config {
+    /// Period arithmetic: `period(e) = (e - genesis_epoch) / period_length`.
+    pub genesis_epoch: ChainEpoch,
+    pub period_length: ChainEpoch,
+    /// Providers need the admin's approval before registering peers.
+    pub whitelist: bool,
+    /// Shortest commitment, in periods.
+    pub min_duration: u64,
+    /// A commitment fails when its failures reach `max_failed_ratio` × its unit count.
+    pub max_failed_ratio: u64,
+    /// Proofs a unit needs in a period for a successful unit-period.
+    pub min_proofs: u32,
+    /// Proofs per unit per period beyond which further proofs are skipped.
+    pub max_proofs: u32,
+    /// Share of a unit's collateral slashed per failure, PRECISION-scaled.
+    pub slashing_rate: u64,
+    /// Periods a failed commitment waits before `FinishCommitment`.
+    pub withdraw_periods_after_failed: u64,
+    /// Collateral per unit in USD (×10^18), converted at the oracle's price.
+    #[serde(with = "amount")]
+    pub usd_collateral_per_unit: TokenAmount,
+    /// Collateral per unit in FLT when the oracle has no fresh price.
+    #[serde(with = "amount")]
+    pub flt_collateral_per_unit: TokenAmount,
+    /// The oracle actor and the asset giving FLT/USD (no oracle: always the FLT fallback).
+    pub oracle: Option<ActorID>,
+    pub oracle_asset: String,
+    /// The rewards actor, told every reward-eligible proof count (none: not reported).
+    pub rewards: Option<ActorID>,
+    /// The only caller of the market hooks (none: the hooks are closed).
+    pub market: Option<ActorID>,
+    /// Receives slashed FLT; none burns it (f099).
+    pub treasury: Option<ActorID>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct ConstructorParams {
+    #[serde(with = "address")]
+    pub admin: Address,
+    pub config: Config,
+    /// The global nonce of period 0.
+    pub genesis_nonce: Bytes32,
+    /// The difficulty in force from period 0.
+    pub difficulty: Bytes32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct ProviderParams {
+    pub name: String,
+    /// A CID of the provider's metadata document (stored as CID bytes, never linked).
+    pub metadata: Cid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct ProviderQuery {
+    #[serde(with = "address")]
+    pub provider: Address,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct RegisterPeerParams {
+    #[serde(with = "bytes::hex")]
+    pub peer_id: Vec<u8>,
+    /// The operational key that submits proofs.
+    #[serde(with = "address")]
+    pub owner: Address,
+    pub units: Vec<Bytes32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct UnitsParams {
+    #[serde(with = "bytes::hex")]
+    pub peer_id: Vec<u8>,
+    pub units: Vec<Bytes32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct PeerQuery {
+    #[serde(with = "bytes::hex")]
+    pub peer_id: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct UnitQuery {
+    pub unit_id: Bytes32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct CreateCommitmentParams {
+    #[serde(with = "bytes::hex")]
+    pub peer_id: Vec<u8>,
+    pub duration: u64,
+    #[serde(with = "address::option")]
+    pub delegator: Option<Address>,
+    /// The delegator's share of rewards, PRECISION-scaled, in (0, PRECISION].
+    pub delegator_reward_rate: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct CreateCommitmentReturn {
+    pub id: u64,
+    #[serde(with = "amount")]
+    pub collateral_per_unit: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct CommitmentQuery {
+    pub id: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct DepositParams {
+    pub ids: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct SettleParams {
+    pub id: u64,
+    /// At most this many periods (capped at [`MAX_SETTLE_PERIODS`]).
+    pub max_periods: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct SettleReturn {
+    pub settled_through: i64,
+    pub status: Status,
+    /// True when nothing is left to settle up to the current period.
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct FinishReturn {
+    /// Paid back to the delegator.
+    #[serde(with = "amount")]
+    pub returned: TokenAmount,
+    /// Burnt or sent to the treasury.
+    #[serde(with = "amount")]
+    pub slashed: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct Proof {
+    pub unit_id: Bytes32,
+    pub local_nonce: Bytes32,
+    pub result_hash: Bytes32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct SubmitProofsParams {
+    pub proofs: Vec<Proof>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct SubmitProofsReturn {
+    pub period: i64,
+    pub accepted: u32,
+    /// Over `max_proofs` or already accepted: skipped before verification.
+    pub skipped: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct DifficultyParams {
+    pub difficulty: Bytes32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct MoveUnitParams {
+    pub unit_id: Bytes32,
+    pub deal: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct TransferAdminParams {
+    #[serde(with = "address")]
+    pub new_admin: Address,
+}
+
+/// `GetGlobalNonce` result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct GlobalNonce {
+    pub period: i64,
+    pub nonce: Bytes32,
+}
+
+/// `GetPeriodInfo` result: everything a prover needs for the current period, plus totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct PeriodInfo {
+    pub period: i64,
+    pub start_epoch: ChainEpoch,
+    pub end_epoch: ChainEpoch,
+    pub nonce: Bytes32,
+    pub difficulty: Bytes32,
+    /// Takes effect next period, when set this period.
+    pub next_difficulty: Option<Bytes32>,
+    pub min_proofs: u32,
+    pub max_proofs: u32,
+    /// Proofs accepted so far this period.
+    pub proofs: u64,
+    pub totals: crate::state::Totals,
+}
+
+/// `GetConfig` result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct ConfigReturn {
+    pub admin: ActorID,
+    pub config: Config,
+}
+
+/// The rewards actor's `RecordProofs` params: reward-eligible proofs a commitment gained in a
+/// period (min_proofs once a unit reaches it, then one per further proof up to max_proofs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct RecordProofsParams {
+    pub period: i64,
+    pub commitment: u64,
+    pub count: u64,
+}
+
+/// Commitment status (SPEC §2). `WaitStart` is never stored: it is `Active` before the start
+/// period, and queries report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde_repr::Serialize_repr, serde_repr::Deserialize_repr)]
+#[repr(u8)]
+pub enum Status {
+    WaitDelegation = 0,
+    WaitStart = 1,
+    Active = 2,
+    Inactive = 3,
+    Failed = 4,
+    Removed = 5,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::WaitDelegation => "WaitDelegation",
+            Status::WaitStart => "WaitStart",
+            Status::Active => "Active",
+            Status::Inactive => "Inactive",
+            Status::Failed => "Failed",
+            Status::Removed => "Removed",
+        }
+    }
+}
+
+/// `GetCommitment` result: the commitment settled as of now (in memory), its derived status,
+/// total collateral and end period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct CommitmentInfo {
+    pub commitment: crate::commitment::Commitment,
+    pub status: Status,
+    #[serde(with = "amount")]
+    pub collateral: TokenAmount,
+    pub end_period: i64,
+    /// Periods beyond what one message settles (call `SettleCommitment`).
+    pub unsettled_periods: u64,
+}

@@ -1,0 +1,302 @@
+//! The capacity actor as Wasm in the real FVM with the Cloudless kernel: a full commitment life
+//! with real RandomX proofs (mined in light mode at an easy difficulty), a missed period with
+//! slashing, the oracle-priced collateral and the reports to a rewards stand-in (an account at
+//! the configured rewards ID: the call is real, and its params are read from the execution trace).
+//! Every amount is computed independently here; invariants are checked after every message.
+
+use std::sync::Mutex;
+
+use cloudless_actor_capacity::*;
+use cloudless_host::prove::{prove, Mode, ProveRequest};
+use cloudless_host::testing::{assert_ok, check_invariants, Harness, Snapshot};
+use cloudless_runtime::amount::parse_decimal;
+use cloudless_runtime::bytes::Bytes32;
+use fvm::executor::ApplyRet;
+use fvm::trace::ExecutionEvent;
+use fvm_ipld_encoding::RawBytes;
+use fvm_shared::address::Address;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+use multihash_codetable::{Code, MultihashDigest};
+
+/// RandomX initialises 256 MiB per key: run one test at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+const PERIOD: i64 = 100;
+
+fn config() -> String {
+    format!(
+        r#"
+[network]
+name = "capacity-test"
+period_length = {PERIOD}
+
+[[accounts]]
+name = "admin"
+balance = "100"
+[[accounts]]
+name = "provider"
+balance = "100"
+[[accounts]]
+name = "owner"
+balance = "100"
+[[accounts]]
+name = "delegator"
+balance = "100"
+[[accounts]]
+name = "market"
+balance = "100"
+[[accounts]]
+name = "rewards"
+balance = "0"
+[[accounts]]
+name = "treasury"
+balance = "0"
+[[accounts]]
+name = "reporter"
+balance = "100"
+[[accounts]]
+name = "mallory"
+balance = "100"
+
+[actors.oracle]
+admin = "admin"
+[[actors.oracle.assets]]
+symbol = "FLT/USD"
+quorum = 1
+report_expiry = 1000
+reporters = ["reporter"]
+
+[actors.capacity]
+admin = "admin"
+min_duration = 3
+min_proofs = 2
+max_proofs = 3
+slashing_rate = 1000000       # 10% of a unit's collateral per failure
+max_failed_ratio = 4
+withdraw_periods_after_failed = 1
+usd_collateral_per_unit = "2" # 2 USD
+flt_collateral_per_unit = "7"
+oracle = "oracle"
+rewards = "rewards"
+market = "market"
+treasury = "treasury"
+difficulty = "7f{}"
+"#,
+        "ff".repeat(31)
+    )
+}
+
+fn flt(text: &str) -> TokenAmount {
+    parse_decimal(text).unwrap()
+}
+
+fn difficulty() -> Bytes32 {
+    let mut d = [0xff; 32];
+    d[0] = 0x7f;
+    Bytes32(d)
+}
+
+fn keccak(data: &[u8]) -> [u8; 32] {
+    Code::Keccak256.digest(data).digest().try_into().unwrap()
+}
+
+fn unit(i: u8) -> Bytes32 {
+    Bytes32([i + 1; 32])
+}
+
+const PEER: &[u8] = b"12D3KooWpeer";
+
+struct World {
+    h: Harness,
+    total: TokenAmount,
+}
+
+impl World {
+    fn new() -> Self {
+        let h = Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap();
+        let total = Snapshot::take(&h.node).unwrap().total_balance();
+        Self { h, total }
+    }
+
+    fn check(&self) {
+        check_invariants(&self.h.node, &self.total).unwrap();
+    }
+
+    fn send<P: serde::Serialize>(&mut self, from: &str, method: u64, params: &P) -> ApplyRet {
+        let ret = self.h.send(from, "capacity", method, params);
+        self.check();
+        ret
+    }
+
+    fn ok<P: serde::Serialize>(&mut self, from: &str, method: u64, params: &P) -> ApplyRet {
+        let ret = self.send(from, method, params);
+        assert_ok(&ret);
+        ret
+    }
+
+    fn call<P: serde::Serialize, R: serde::de::DeserializeOwned>(&mut self, from: &str, method: u64, params: &P) -> R {
+        self.ok(from, method, params).msg_receipt.return_data.deserialize().unwrap()
+    }
+
+    fn pay(&mut self, from: &str, method: u64, params: &impl serde::Serialize, value: TokenAmount) -> ApplyRet {
+        let to = self.h.address("capacity");
+        let ret = self.h.send_raw(from, to, method, RawBytes::serialize(params).unwrap(), value);
+        self.check();
+        ret
+    }
+
+    fn fail<P: serde::Serialize>(&mut self, from: &str, method: u64, params: &P, code: ExitCode) -> String {
+        let to = self.h.address("capacity");
+        let msg = self.h.expect_failure(from, to, method, RawBytes::serialize(params).unwrap(), code);
+        self.check();
+        msg
+    }
+
+    fn balance(&self, name: &str) -> TokenAmount {
+        self.h.node.balance(self.h.id(name)).unwrap()
+    }
+
+    fn goto_period(&mut self, p: i64) {
+        self.h.node.set_epoch(p * PERIOD).unwrap();
+    }
+
+    fn nonce(&mut self) -> GlobalNonce {
+        self.call("owner", METHOD_GET_GLOBAL_NONCE, &())
+    }
+
+    fn commitment(&mut self, id: u64) -> CommitmentInfo {
+        self.call("owner", METHOD_GET_COMMITMENT, &CommitmentQuery { id })
+    }
+
+    /// Registers, approves, adds a peer of `units` units, prices FLT at 0.5 USD, creates a
+    /// 3-period commitment and has the delegator deposit; returns (commitment id, collateral/unit).
+    fn committed(&mut self, units: u8) -> (u64, TokenAmount) {
+        let report = cloudless_actor_oracle::ReportParams { asset: "FLT/USD".into(), price: flt("0.5") };
+        assert_ok(&self.h.send("reporter", "oracle", cloudless_actor_oracle::METHOD_REPORT, &report));
+        let metadata = cid::Cid::new_v1(0x55, Code::Sha2_256.digest(b"provider metadata"));
+        self.ok("provider", METHOD_REGISTER_PROVIDER, &ProviderParams { name: "acme".into(), metadata });
+        let provider = self.h.address("provider");
+        self.ok("admin", METHOD_APPROVE_PROVIDER, &ProviderQuery { provider });
+        let owner = self.h.address("owner");
+        let units: Vec<Bytes32> = (0..units).map(unit).collect();
+        self.ok("provider", METHOD_REGISTER_PEER, &RegisterPeerParams { peer_id: PEER.to_vec(), owner, units: units.clone() });
+        let delegator = Some(self.h.address("delegator"));
+        let create = CreateCommitmentParams { peer_id: PEER.to_vec(), duration: 3, delegator, delegator_reward_rate: 3_000_000 };
+        let created: CreateCommitmentReturn = self.call("provider", METHOD_CREATE_COMMITMENT, &create);
+        let total = &created.collateral_per_unit * units.len() as u64;
+        assert_ok(&self.pay("delegator", METHOD_DEPOSIT_COLLATERAL, &DepositParams { ids: vec![created.id] }, total));
+        (created.id, created.collateral_per_unit)
+    }
+}
+
+/// Mines `count` proofs of `unit` for the period whose global nonce is `nonce`.
+fn mine(nonce: &Bytes32, unit: Bytes32, count: usize) -> Vec<Proof> {
+    let req = ProveRequest {
+        unit_id: unit.0,
+        global_nonce: nonce.0,
+        difficulty: difficulty().0,
+        count,
+        start: [0; 32],
+        mode: Mode::Light,
+    };
+    prove(&req, |_| ())
+        .unwrap()
+        .into_iter()
+        .map(|p| Proof {
+            unit_id: unit,
+            local_nonce: Bytes32::from_hex(&p.local_nonce).unwrap(),
+            result_hash: Bytes32::from_hex(&p.result_hash).unwrap(),
+        })
+        .collect()
+}
+
+/// The `RecordProofs` calls the capacity actor made to the rewards stand-in during `ret`.
+fn reward_reports(w: &World, ret: &ApplyRet) -> Vec<RecordProofsParams> {
+    let rewards = w.h.node.resolve(&w.h.address("rewards")).unwrap().unwrap();
+    ret.exec_trace
+        .iter()
+        .filter_map(|e| match e {
+            ExecutionEvent::Call { to, method, params, .. }
+                if *to == Address::new_id(rewards) && *method == ext::rewards::METHOD_RECORD_PROOFS =>
+            {
+                Some(params.as_ref().unwrap().deserialize().unwrap())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn commitment_life_with_real_proofs_slashing_and_exact_payout() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut w = World::new();
+    let (id, cpu) = w.committed(4);
+    // 2 USD at 0.5 USD/FLT, computed independently: 2e18 * 1e18 / 0.5e18 atto.
+    assert_eq!(cpu, TokenAmount::from_atto(4_000_000_000_000_000_000u128));
+    let collateral = &cpu * 4u64;
+    assert_eq!(w.balance("capacity"), collateral);
+    let info = w.commitment(id);
+    assert_eq!((info.status, info.commitment.start_period, info.end_period), (Status::WaitStart, 1, 4));
+
+    // Proofs before the start are refused.
+    let early = w.nonce();
+    let p = mine(&early.nonce, unit(0), 1);
+    w.fail("owner", METHOD_SUBMIT_PROOFS, &SubmitProofsParams { proofs: p }, ExitCode::USR_ILLEGAL_STATE);
+
+    w.h.node.set_tracing(true);
+    let (mut expected_nonce, mut entropy) = (Bytes32::ZERO, [0u8; 32]);
+    let mut reported = 0u64;
+    for period in 1..=3i64 {
+        w.goto_period(period);
+        // The nonce chain, computed here: nonce(p) = keccak(nonce(p-1) ‖ entropy(p-1)).
+        expected_nonce = Bytes32(keccak(&[expected_nonce.0, entropy].concat()));
+        entropy = [0; 32];
+        let n = w.nonce();
+        assert_eq!((n.period, n.nonce), (period, expected_nonce), "global nonce of period {period}");
+        for u in 0..4u8 {
+            if period == 2 && u == 3 {
+                continue; // unit 3 misses period 2
+            }
+            let count = if u == 0 && period == 1 { 3 } else { 2 };
+            let proofs = mine(&n.nonce, unit(u), count);
+            let ret = w.ok("owner", METHOD_SUBMIT_PROOFS, &SubmitProofsParams { proofs: proofs.clone() });
+            let r: SubmitProofsReturn = ret.msg_receipt.return_data.deserialize().unwrap();
+            assert_eq!((r.period, r.accepted, r.skipped), (period, count as u32, 0));
+            for p in &proofs {
+                entropy = keccak(&[entropy, p.result_hash.0].concat());
+            }
+            // min_proofs (2) once reached, +1 per further proof up to max_proofs (3).
+            let reports = reward_reports(&w, &ret);
+            assert_eq!(reports, vec![RecordProofsParams { period, commitment: id, count: count as u64 }]);
+            reported += count as u64;
+            // A retried batch is skipped, never fails, and changes nothing.
+            let before = Snapshot::take(&w.h.node).unwrap();
+            let again: SubmitProofsReturn = w.call("owner", METHOD_SUBMIT_PROOFS, &SubmitProofsParams { proofs });
+            assert_eq!((again.accepted, again.skipped), (0, count as u32));
+            before.assert_unchanged_but_fees(&Snapshot::take(&w.h.node).unwrap(), w.h.id("owner"));
+        }
+    }
+    assert_eq!(reported, 3 + 2 * 3 + 2 * 3 + 2 * 4);
+
+    // Period 4: the commitment has ended; settlement finds unit 3's one failure.
+    w.goto_period(4);
+    let info = w.commitment(id);
+    assert_eq!((info.status, info.commitment.failures), (Status::Inactive, 1));
+    let slashed = TokenAmount::from_atto(cpu.atto() * 1_000_000u64 / 10_000_000u64); // 10% of one unit's collateral
+    assert_eq!(info.commitment.slashed, slashed);
+    assert_eq!(info.commitment.unit_failures, vec![0, 0, 0, 1]);
+
+    let (delegator_before, treasury_before) = (w.balance("delegator"), w.balance("treasury"));
+    let fin: FinishReturn = w.call("provider", METHOD_FINISH_COMMITMENT, &CommitmentQuery { id });
+    assert_eq!(fin.returned, &collateral - &slashed);
+    assert_eq!(fin.returned, flt("15.6"));
+    assert_eq!(w.balance("delegator") - delegator_before, flt("15.6"));
+    assert_eq!(w.balance("treasury") - treasury_before, flt("0.4"));
+    assert!(w.balance("capacity").is_zero());
+    assert_eq!(w.commitment(id).status, Status::Removed);
+    // The peer may commit again.
+    let create = CreateCommitmentParams { peer_id: PEER.to_vec(), duration: 3, delegator: None, delegator_reward_rate: 1 };
+    let again: CreateCommitmentReturn = w.call("provider", METHOD_CREATE_COMMITMENT, &create);
+    assert_eq!(again.id, id + 1);
+}
