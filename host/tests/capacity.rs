@@ -300,3 +300,171 @@ fn commitment_life_with_real_proofs_slashing_and_exact_payout() {
     let again: CreateCommitmentReturn = w.call("provider", METHOD_CREATE_COMMITMENT, &create);
     assert_eq!(again.id, id + 1);
 }
+
+fn raw<P: serde::Serialize>(p: &P) -> RawBytes {
+    RawBytes::serialize(p).unwrap()
+}
+
+/// A nonce whose real RandomX result is above the difficulty, with that result.
+fn above_difficulty(nonce: &Bytes32, unit: Bytes32) -> Proof {
+    let key = cloudless_host::prove::randomx_key(&nonce.0, &unit.0);
+    let flags = cloudless_kernel::randomx::light_flags(true);
+    let cache = ccp_randomx::Cache::new(&key, flags).unwrap();
+    let vm = ccp_randomx::RandomXVM::light(cache.handle(), flags).unwrap();
+    (0u8..=255)
+        .map(|i| Bytes32([i; 32]))
+        .find_map(|h| {
+            let r = Bytes32(vm.hash(&h.0).into_slice());
+            (r > difficulty()).then_some(Proof { unit_id: unit, local_nonce: h, result_hash: r })
+        })
+        .unwrap()
+}
+
+#[test]
+fn bad_input_and_unauthorized_callers_change_nothing() {
+    use ExitCode as E;
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut w = World::new();
+    let (id, cpu) = w.committed(2);
+    let capacity = w.h.address("capacity");
+    let mallory = w.h.address("mallory");
+
+    // Undecodable params on every method that takes params.
+    for (name, method) in METHODS.iter().filter(|(n, _)| !matches!(*n, "Constructor" | "GetGlobalNonce" | "GetPeriodInfo" | "GetConfig")) {
+        let msg = w.h.expect_failure("mallory", capacity, *method, RawBytes::new(vec![0x42]), E::USR_SERIALIZATION);
+        assert!(msg.contains("decode params"), "{name}: {msg}");
+        w.h.expect_failure("mallory", capacity, *method, RawBytes::default(), E::USR_SERIALIZATION);
+    }
+    w.h.expect_failure("mallory", capacity, 1, RawBytes::default(), E::USR_FORBIDDEN);
+    w.h.expect_failure("mallory", capacity, 0xdead_beef, RawBytes::default(), E::USR_UNHANDLED_MESSAGE);
+
+    // Admin-only methods.
+    w.fail("mallory", METHOD_APPROVE_PROVIDER, &ProviderQuery { provider: mallory }, E::USR_FORBIDDEN);
+    w.fail("mallory", METHOD_SET_DIFFICULTY, &DifficultyParams { difficulty: Bytes32::MAX }, E::USR_FORBIDDEN);
+    w.fail("mallory", METHOD_TRANSFER_ADMIN, &TransferAdminParams { new_admin: mallory }, E::USR_FORBIDDEN);
+    w.fail("admin", METHOD_SET_DIFFICULTY, &DifficultyParams { difficulty: Bytes32::ZERO }, E::USR_ILLEGAL_ARGUMENT);
+    let provider = w.h.address("provider");
+    w.fail("admin", METHOD_APPROVE_PROVIDER, &ProviderQuery { provider }, E::USR_ILLEGAL_STATE);
+
+    // Provider and peer rules.
+    let metadata = cid::Cid::new_v1(0x55, Code::Sha2_256.digest(b"m"));
+    let again = ProviderParams { name: "acme".into(), metadata };
+    w.fail("provider", METHOD_REGISTER_PROVIDER, &again, E::USR_ILLEGAL_STATE);
+    w.fail("mallory", METHOD_REGISTER_PROVIDER, &ProviderParams { name: String::new(), metadata }, E::USR_ILLEGAL_ARGUMENT);
+    w.fail("mallory", METHOD_UPDATE_PROVIDER, &again, E::USR_NOT_FOUND);
+    let peer = |id: &[u8], units: Vec<Bytes32>| RegisterPeerParams { peer_id: id.to_vec(), owner: mallory, units };
+    w.fail("mallory", METHOD_REGISTER_PEER, &peer(b"p2", vec![unit(9)]), E::USR_NOT_FOUND);
+    w.ok("mallory", METHOD_REGISTER_PROVIDER, &again); // whitelist: not approved yet
+    w.fail("mallory", METHOD_REGISTER_PEER, &peer(b"p2", vec![unit(9)]), E::USR_FORBIDDEN);
+    w.fail("provider", METHOD_REGISTER_PEER, &peer(PEER, vec![unit(9)]), E::USR_ILLEGAL_ARGUMENT);
+    w.fail("provider", METHOD_REGISTER_PEER, &peer(b"p2", vec![unit(0)]), E::USR_ILLEGAL_ARGUMENT);
+    w.fail("provider", METHOD_REGISTER_PEER, &peer(b"p2", vec![unit(9), unit(9)]), E::USR_ILLEGAL_ARGUMENT);
+    w.fail("provider", METHOD_REGISTER_PEER, &peer(&[1; 65], vec![unit(9)]), E::USR_ILLEGAL_ARGUMENT);
+    let too_many: Vec<Bytes32> = (0..=MAX_UNITS_PER_PEER as u32).map(|i| Bytes32([[0xee; 28].as_slice(), &i.to_be_bytes()].concat().try_into().unwrap())).collect();
+    w.fail("provider", METHOD_REGISTER_PEER, &peer(b"p2", too_many), E::USR_ILLEGAL_ARGUMENT);
+    let units = |u: Vec<Bytes32>| UnitsParams { peer_id: PEER.to_vec(), units: u };
+    w.fail("mallory", METHOD_ADD_UNITS, &units(vec![unit(9)]), E::USR_FORBIDDEN);
+    w.fail("provider", METHOD_ADD_UNITS, &units(vec![unit(9)]), E::USR_ILLEGAL_STATE); // live commitment
+    w.fail("provider", METHOD_REMOVE_UNITS, &units(vec![unit(0)]), E::USR_ILLEGAL_STATE);
+
+    // Commitment rules (the first peer's commitment is deposited: WaitStart).
+    let create = |peer_id: &[u8], duration, rate| CreateCommitmentParams { peer_id: peer_id.to_vec(), duration, delegator: None, delegator_reward_rate: rate };
+    w.fail("mallory", METHOD_CREATE_COMMITMENT, &create(PEER, 3, 1), E::USR_FORBIDDEN);
+    w.fail("provider", METHOD_CREATE_COMMITMENT, &create(PEER, 3, 1), E::USR_ILLEGAL_STATE);
+    w.ok("provider", METHOD_REGISTER_PEER, &RegisterPeerParams { peer_id: b"p2".to_vec(), owner: w.h.address("owner"), units: vec![unit(5)] });
+    w.fail("provider", METHOD_CREATE_COMMITMENT, &create(b"p2", 2, 1), E::USR_ILLEGAL_ARGUMENT);
+    w.fail("provider", METHOD_CREATE_COMMITMENT, &create(b"p2", u64::MAX, 1), E::USR_ILLEGAL_ARGUMENT);
+    w.fail("provider", METHOD_CREATE_COMMITMENT, &create(b"p2", 3, 0), E::USR_ILLEGAL_ARGUMENT);
+    w.fail("provider", METHOD_CREATE_COMMITMENT, &create(b"p2", 3, 10_000_001), E::USR_ILLEGAL_ARGUMENT);
+    w.fail("provider", METHOD_CREATE_COMMITMENT, &create(b"nope", 3, 1), E::USR_NOT_FOUND);
+    let second: CreateCommitmentReturn = w.call("provider", METHOD_CREATE_COMMITMENT, &CreateCommitmentParams { delegator: Some(w.h.address("delegator")), ..create(b"p2", 3, 1) });
+    w.fail("mallory", METHOD_REMOVE_COMMITMENT, &CommitmentQuery { id: second.id }, E::USR_FORBIDDEN);
+    w.fail("provider", METHOD_REMOVE_COMMITMENT, &CommitmentQuery { id }, E::USR_ILLEGAL_STATE);
+    let deposit = |w: &mut World, from: &str, ids: Vec<u64>, value: TokenAmount, code| {
+        let before = Snapshot::take(&w.h.node).unwrap();
+        let ret = w.pay(from, METHOD_DEPOSIT_COLLATERAL, &DepositParams { ids }, value);
+        assert_eq!(ret.msg_receipt.exit_code, code, "{:?}", ret.failure_info.map(|f| f.to_string()));
+        before.assert_unchanged_but_fees(&Snapshot::take(&w.h.node).unwrap(), w.h.id(from));
+    };
+    deposit(&mut w, "mallory", vec![second.id], cpu.clone(), E::USR_FORBIDDEN); // not the named delegator
+    deposit(&mut w, "delegator", vec![second.id], &cpu - TokenAmount::from_atto(1), E::USR_ILLEGAL_ARGUMENT);
+    deposit(&mut w, "delegator", vec![second.id], &cpu + TokenAmount::from_atto(1), E::USR_ILLEGAL_ARGUMENT);
+    deposit(&mut w, "delegator", vec![second.id, second.id], &cpu * 2u64, E::USR_ILLEGAL_ARGUMENT);
+    deposit(&mut w, "delegator", vec![id], &cpu * 2u64, E::USR_ILLEGAL_STATE); // already deposited
+    deposit(&mut w, "delegator", vec![], TokenAmount::default(), E::USR_ILLEGAL_ARGUMENT);
+    deposit(&mut w, "delegator", vec![77], cpu.clone(), E::USR_NOT_FOUND);
+    w.fail("mallory", METHOD_FINISH_COMMITMENT, &CommitmentQuery { id }, E::USR_FORBIDDEN);
+    w.fail("provider", METHOD_FINISH_COMMITMENT, &CommitmentQuery { id }, E::USR_ILLEGAL_STATE);
+    w.fail("mallory", METHOD_SETTLE_COMMITMENT, &SettleParams { id, max_periods: 0 }, E::USR_ILLEGAL_ARGUMENT);
+    w.fail("mallory", METHOD_SETTLE_COMMITMENT, &SettleParams { id: 77, max_periods: 1 }, E::USR_NOT_FOUND);
+    w.fail("mallory", METHOD_GET_COMMITMENT, &CommitmentQuery { id: 77 }, E::USR_NOT_FOUND);
+    w.fail("mallory", METHOD_GET_UNIT, &UnitQuery { unit_id: unit(42) }, E::USR_NOT_FOUND);
+
+    // Proofs: before the start, then in period 1.
+    let n0 = w.nonce();
+    let early = mine(&n0.nonce, unit(0), 1);
+    w.fail("owner", METHOD_SUBMIT_PROOFS, &SubmitProofsParams { proofs: early }, E::USR_ILLEGAL_STATE);
+    w.goto_period(1);
+    let n = w.nonce();
+    let good = mine(&n.nonce, unit(0), 12);
+    let submit = |proofs: Vec<Proof>| SubmitProofsParams { proofs };
+    w.fail("mallory", METHOD_SUBMIT_PROOFS, &submit(good[..1].to_vec()), E::USR_FORBIDDEN);
+    w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(vec![]), E::USR_ILLEGAL_ARGUMENT);
+    w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(vec![good[0].clone(); MAX_PROOFS_PER_MESSAGE + 1]), E::USR_ILLEGAL_ARGUMENT);
+    let five: Vec<Proof> = (0..5).map(|i| Proof { unit_id: unit(i), ..good[0].clone() }).collect();
+    w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(five), E::USR_ILLEGAL_ARGUMENT);
+    w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(vec![Proof { unit_id: unit(42), ..good[0].clone() }]), E::USR_NOT_FOUND);
+    // Twelve proofs of one unit exceed the per-message gas budget (max_proofs is 3, so lift it
+    // by reading the budget directly: 4.0 G + 12 × 0.5 G > 9.6 G).
+    assert!(cloudless_kernel::gas::randomx_hashes(12 * 64, 1, 12).round_up() > MAX_PROOF_GAS);
+    assert!(cloudless_kernel::gas::randomx_hashes(11 * 64, 1, 11).round_up() <= MAX_PROOF_GAS);
+    let unit1 = mine(&n.nonce, unit(1), 1);
+    let over = [&good[..3], &unit1[..]].concat(); // 2 keys + 4 hashes = 10 G
+    let msg = w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(over), E::USR_ILLEGAL_ARGUMENT);
+    assert!(msg.contains("split the batch"), "{msg}");
+    let high = above_difficulty(&n.nonce, unit(0));
+    let msg = w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(vec![good[0].clone(), high]), E::USR_ILLEGAL_ARGUMENT);
+    assert!(msg.contains("proof 1") && msg.contains("above the difficulty"), "{msg}");
+    let forged = Proof { result_hash: Bytes32::ZERO, ..good[1].clone() };
+    let msg = w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(vec![good[0].clone(), forged]), E::USR_ILLEGAL_ARGUMENT);
+    assert!(msg.contains("proof 1") && msg.contains("does not match"), "{msg}");
+    let other_unit = Proof { unit_id: unit(1), ..good[2].clone() }; // a proof replayed for another unit
+    w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(vec![other_unit]), E::USR_ILLEGAL_ARGUMENT);
+
+    // A replayed signed message is refused by the FVM (nonce) and changes nothing.
+    let msg = w.h.message("owner", capacity, METHOD_SUBMIT_PROOFS, raw(&submit(good[..2].to_vec())));
+    let signed = w.h.keys.key("owner").unwrap().sign_message(msg);
+    assert_ok(&w.h.node.apply_signed(&signed).unwrap());
+    let before = Snapshot::take(&w.h.node).unwrap();
+    let replay = w.h.node.apply_signed(&signed).unwrap();
+    assert_eq!(replay.msg_receipt.exit_code, E::SYS_SENDER_STATE_INVALID);
+    before.assert_unchanged_but_fees(&Snapshot::take(&w.h.node).unwrap(), w.h.id("owner"));
+    w.check();
+    // Beyond max_proofs (3): skipped, not verified, not failed.
+    let r: SubmitProofsReturn = w.call("owner", METHOD_SUBMIT_PROOFS, &submit(good[..5].to_vec()));
+    assert_eq!((r.accepted, r.skipped), (1, 4));
+
+    // Market hooks: only the market; a unit in a deal proves nothing and blocks the finish.
+    let deal = MoveUnitParams { unit_id: unit(1), deal: 7 };
+    w.fail("mallory", METHOD_MOVE_UNIT_TO_DEAL, &deal, E::USR_FORBIDDEN);
+    w.fail("mallory", METHOD_RETURN_UNIT_FROM_DEAL, &UnitQuery { unit_id: unit(1) }, E::USR_FORBIDDEN);
+    w.fail("market", METHOD_RETURN_UNIT_FROM_DEAL, &UnitQuery { unit_id: unit(1) }, E::USR_ILLEGAL_STATE);
+    w.fail("market", METHOD_MOVE_UNIT_TO_DEAL, &MoveUnitParams { unit_id: unit(5), deal: 7 }, E::USR_ILLEGAL_STATE); // WaitDelegation
+    w.ok("market", METHOD_MOVE_UNIT_TO_DEAL, &deal);
+    w.fail("market", METHOD_MOVE_UNIT_TO_DEAL, &deal, E::USR_ILLEGAL_STATE);
+    w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(unit1), E::USR_ILLEGAL_STATE);
+    assert_eq!(w.call::<_, Unit>("owner", METHOD_GET_UNIT, &UnitQuery { unit_id: unit(1) }).deal, Some(7));
+
+    // The commitment runs to its end: unit 1 is exempt while in the deal (no failures), unit 0
+    // fails periods 2 and 3 (it proved only in period 1).
+    w.goto_period(4);
+    let msg = w.fail("provider", METHOD_FINISH_COMMITMENT, &CommitmentQuery { id }, E::USR_ILLEGAL_STATE);
+    assert!(msg.contains("in deal 7"), "{msg}");
+    w.ok("market", METHOD_RETURN_UNIT_FROM_DEAL, &UnitQuery { unit_id: unit(1) });
+    let info = w.commitment(id);
+    assert_eq!((info.status, info.commitment.unit_failures.clone()), (Status::Inactive, vec![2, 0]));
+    let fin: FinishReturn = w.call("delegator", METHOD_FINISH_COMMITMENT, &CommitmentQuery { id });
+    let slash = TokenAmount::from_atto(cpu.atto() / 10u64);
+    assert_eq!((fin.returned, fin.slashed), (&cpu * 2u64 - &slash * 2u64, &slash * 2u64));
+    w.fail("provider", METHOD_FINISH_COMMITMENT, &CommitmentQuery { id }, E::USR_ILLEGAL_STATE);
+}
