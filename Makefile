@@ -38,6 +38,7 @@ check: setup
 bench: setup
 	$(CARGO) bench --locked -p cloudless-host --bench oracle
 	$(CARGO) bench --locked -p cloudless-host --bench syscalls
+	$(CARGO) bench --locked -p cloudless-host --bench capacity
 
 # Times every priced syscall component and compares with the table in syscalls/kernel/src/gas.rs.
 calibrate: setup

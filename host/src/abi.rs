@@ -123,6 +123,147 @@ fn oracle_methods() -> Vec<MethodAbi> {
     ]
 }
 
+mod capacity_shapes {
+    use super::Shape::{self, *};
+
+    pub const TOTALS: Shape = Tuple(&[
+        ("providers", Leaf),
+        ("peers", Leaf),
+        ("units", Leaf),
+        ("commitments", Leaf),
+        ("committed_units", Leaf),
+        ("collateral", Leaf),
+    ]);
+    pub const NONCE: Shape = Tuple(&[("period", Leaf), ("nonce", Leaf)]);
+    pub const PERIOD: Shape = Tuple(&[
+        ("period", Leaf),
+        ("start_epoch", Leaf),
+        ("end_epoch", Leaf),
+        ("nonce", Leaf),
+        ("difficulty", Leaf),
+        ("next_difficulty", Leaf),
+        ("min_proofs", Leaf),
+        ("max_proofs", Leaf),
+        ("proofs", Leaf),
+        ("totals", TOTALS),
+    ]);
+    pub const CONFIG: Shape = Tuple(&[
+        ("genesis_epoch", Leaf),
+        ("period_length", Leaf),
+        ("whitelist", Leaf),
+        ("min_duration", Leaf),
+        ("max_failed_ratio", Leaf),
+        ("min_proofs", Leaf),
+        ("max_proofs", Leaf),
+        ("slashing_rate", Leaf),
+        ("withdraw_periods_after_failed", Leaf),
+        ("usd_collateral_per_unit", Leaf),
+        ("flt_collateral_per_unit", Leaf),
+        ("oracle", Leaf),
+        ("oracle_asset", Leaf),
+        ("rewards", Leaf),
+        ("market", Leaf),
+        ("treasury", Leaf),
+    ]);
+    pub const CONFIG_RETURN: Shape = Tuple(&[("admin", Leaf), ("config", CONFIG)]);
+    pub const PROVIDER: Shape =
+        Tuple(&[("id", Leaf), ("name", Leaf), ("metadata", Leaf), ("approved", Leaf), ("peers", Leaf)]);
+    pub const PEER: Shape =
+        Tuple(&[("peer_id", Leaf), ("provider", Leaf), ("owner", Leaf), ("units", List(&Leaf)), ("commitment", Leaf)]);
+    pub const UNIT: Shape = Tuple(&[
+        ("id", Leaf),
+        ("peer_id", Leaf),
+        ("deal", Leaf),
+        ("exempt_until", Leaf),
+        ("proof_period", Leaf),
+        ("proof_count", Leaf),
+    ]);
+    pub const COMMITMENT: Shape = Tuple(&[
+        ("id", Leaf),
+        ("peer_id", Leaf),
+        ("provider", Leaf),
+        ("delegator", Leaf),
+        ("delegator_reward_rate", Leaf),
+        ("unit_count", Leaf),
+        ("collateral_per_unit", Leaf),
+        ("duration", Leaf),
+        ("status", Leaf),
+        ("start_period", Leaf),
+        ("settled_through", Leaf),
+        ("failures", Leaf),
+        ("unit_failures", List(&Leaf)),
+        ("slashed", Leaf),
+        ("failed_period", Leaf),
+    ]);
+    pub const COMMITMENT_INFO: Shape = Tuple(&[
+        ("commitment", COMMITMENT),
+        ("status", Leaf),
+        ("collateral", Leaf),
+        ("end_period", Leaf),
+        ("unsettled_periods", Leaf),
+    ]);
+    pub const CREATED: Shape = Tuple(&[("id", Leaf), ("collateral_per_unit", Leaf)]);
+    pub const SUBMITTED: Shape = Tuple(&[("period", Leaf), ("accepted", Leaf), ("skipped", Leaf)]);
+    pub const SETTLED: Shape = Tuple(&[("settled_through", Leaf), ("status", Leaf), ("done", Leaf)]);
+    pub const FINISHED: Shape = Tuple(&[("returned", Leaf), ("slashed", Leaf)]);
+}
+
+fn capacity_methods() -> Vec<MethodAbi> {
+    use capacity_shapes as s;
+    use cloudless_actor_capacity::*;
+    vec![
+        SEND,
+        method("Constructor", 1, params::<ConstructorParams>, no_return, Shape::Leaf),
+        method("RegisterProvider", METHOD_REGISTER_PROVIDER, params::<ProviderParams>, no_return, Shape::Leaf),
+        method("UpdateProvider", METHOD_UPDATE_PROVIDER, params::<ProviderParams>, no_return, Shape::Leaf),
+        method("ApproveProvider", METHOD_APPROVE_PROVIDER, params::<ProviderQuery>, no_return, Shape::Leaf),
+        method("RegisterPeer", METHOD_REGISTER_PEER, params::<RegisterPeerParams>, no_return, Shape::Leaf),
+        method("AddUnits", METHOD_ADD_UNITS, params::<UnitsParams>, no_return, Shape::Leaf),
+        method("RemoveUnits", METHOD_REMOVE_UNITS, params::<UnitsParams>, no_return, Shape::Leaf),
+        method(
+            "CreateCommitment",
+            METHOD_CREATE_COMMITMENT,
+            params::<CreateCommitmentParams>,
+            ret::<CreateCommitmentReturn>,
+            s::CREATED,
+        ),
+        method("RemoveCommitment", METHOD_REMOVE_COMMITMENT, params::<CommitmentQuery>, no_return, Shape::Leaf),
+        method("DepositCollateral", METHOD_DEPOSIT_COLLATERAL, params::<DepositParams>, no_return, Shape::Leaf),
+        method(
+            "SubmitProofs",
+            METHOD_SUBMIT_PROOFS,
+            params::<SubmitProofsParams>,
+            ret::<SubmitProofsReturn>,
+            s::SUBMITTED,
+        ),
+        method("SettleCommitment", METHOD_SETTLE_COMMITMENT, params::<SettleParams>, ret::<SettleReturn>, s::SETTLED),
+        method(
+            "FinishCommitment",
+            METHOD_FINISH_COMMITMENT,
+            params::<CommitmentQuery>,
+            ret::<FinishReturn>,
+            s::FINISHED,
+        ),
+        method("SetDifficulty", METHOD_SET_DIFFICULTY, params::<DifficultyParams>, no_return, Shape::Leaf),
+        method("MoveUnitToDeal", METHOD_MOVE_UNIT_TO_DEAL, params::<MoveUnitParams>, no_return, Shape::Leaf),
+        method("ReturnUnitFromDeal", METHOD_RETURN_UNIT_FROM_DEAL, params::<UnitQuery>, no_return, Shape::Leaf),
+        method("TransferAdmin", METHOD_TRANSFER_ADMIN, params::<TransferAdminParams>, no_return, Shape::Leaf),
+        method("GetGlobalNonce", METHOD_GET_GLOBAL_NONCE, no_params, ret::<GlobalNonce>, s::NONCE),
+        method("GetPeriodInfo", METHOD_GET_PERIOD_INFO, no_params, ret::<PeriodInfo>, s::PERIOD),
+        method("GetConfig", METHOD_GET_CONFIG, no_params, ret::<ConfigReturn>, s::CONFIG_RETURN),
+        method("GetProvider", METHOD_GET_PROVIDER, params::<ProviderQuery>, ret::<Provider>, s::PROVIDER),
+        method("GetPeer", METHOD_GET_PEER, params::<PeerQuery>, ret::<Peer>, s::PEER),
+        method("GetUnit", METHOD_GET_UNIT, params::<UnitQuery>, ret::<Unit>, s::UNIT),
+        method(
+            "GetCommitment",
+            METHOD_GET_COMMITMENT,
+            params::<CommitmentQuery>,
+            ret::<CommitmentInfo>,
+            s::COMMITMENT_INFO,
+        ),
+    ]
+}
+
 fn account_methods() -> Vec<MethodAbi> {
     use cloudless_actor_account::*;
     vec![
@@ -170,6 +311,7 @@ struct AddressText(#[serde(with = "cloudless_runtime::address")] fvm_shared::add
 pub fn methods(code_name: &str) -> Vec<MethodAbi> {
     match code_name {
         "oracle" => oracle_methods(),
+        "capacity" => capacity_methods(),
         "account" => account_methods(),
         "init" => init_methods(),
         _ => vec![SEND],
@@ -208,6 +350,21 @@ pub fn actor_json(node: &Node, id: ActorID) -> anyhow::Result<Value> {
             json!({ "address": st.address.to_string() })
         }
         "oracle" => oracle_json(node, id)?,
+        "capacity" => {
+            let st: cloudless_actor_capacity::State = node.actor_state(id)?;
+            json!({
+                "admin": format!("f0{}", st.admin),
+                "config": label(serde_json::to_value(&st.config)?, &capacity_shapes::CONFIG),
+                "period": {
+                    "period": st.period.period,
+                    "nonce": st.period.nonce.to_hex(),
+                    "difficulty": st.period.difficulty.to_hex(),
+                    "proofs": st.period.proofs,
+                },
+                "next_commitment_id": st.next_commitment_id,
+                "totals": label(serde_json::to_value(&st.totals)?, &capacity_shapes::TOTALS),
+            })
+        }
         _ => json!({ "head": cid_text(&actor.state) }),
     };
     Ok(json!({
@@ -254,5 +411,18 @@ mod tests {
         let err = find_method("oracle", "Steal").err().unwrap().to_string();
         assert!(err.contains("GetPrice"), "{err}");
         assert!(find_method("oracle", "GetAdmin").unwrap().encode_params(json!([1])).is_err());
+    }
+
+    #[test]
+    fn capacity_params_in_json_and_every_method_listed() {
+        let names: Vec<_> = methods("capacity").iter().map(|m| m.name).collect();
+        for (name, number) in cloudless_actor_capacity::METHODS {
+            assert_eq!(find_method("capacity", name).unwrap().number, *number, "{name}");
+        }
+        assert_eq!(names.len(), cloudless_actor_capacity::METHODS.len() + 1);
+        let unit = "01".repeat(32);
+        let m = find_method("capacity", "RegisterPeer").unwrap();
+        assert!(m.encode_params(json!(["0a0b", "f0100", [unit]])).unwrap().is_some());
+        assert!(m.encode_params(json!(["0a0b", "f0100", ["abcd"]])).is_err(), "unit ids are 32 bytes");
     }
 }

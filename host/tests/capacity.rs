@@ -180,9 +180,14 @@ impl World {
         self.ok("admin", METHOD_APPROVE_PROVIDER, &ProviderQuery { provider });
         let owner = self.h.address("owner");
         let units: Vec<Bytes32> = (0..units).map(unit).collect();
-        self.ok("provider", METHOD_REGISTER_PEER, &RegisterPeerParams { peer_id: PEER.to_vec(), owner, units: units.clone() });
+        self.ok(
+            "provider",
+            METHOD_REGISTER_PEER,
+            &RegisterPeerParams { peer_id: PEER.to_vec(), owner, units: units.clone() },
+        );
         let delegator = Some(self.h.address("delegator"));
-        let create = CreateCommitmentParams { peer_id: PEER.to_vec(), duration: 3, delegator, delegator_reward_rate: 3_000_000 };
+        let create =
+            CreateCommitmentParams { peer_id: PEER.to_vec(), duration: 3, delegator, delegator_reward_rate: 3_000_000 };
         let created: CreateCommitmentReturn = self.call("provider", METHOD_CREATE_COMMITMENT, &create);
         let total = &created.collateral_per_unit * units.len() as u64;
         assert_ok(&self.pay("delegator", METHOD_DEPOSIT_COLLATERAL, &DepositParams { ids: vec![created.id] }, total));
@@ -296,7 +301,8 @@ fn commitment_life_with_real_proofs_slashing_and_exact_payout() {
     assert!(w.balance("capacity").is_zero());
     assert_eq!(w.commitment(id).status, Status::Removed);
     // The peer may commit again.
-    let create = CreateCommitmentParams { peer_id: PEER.to_vec(), duration: 3, delegator: None, delegator_reward_rate: 1 };
+    let create =
+        CreateCommitmentParams { peer_id: PEER.to_vec(), duration: 3, delegator: None, delegator_reward_rate: 1 };
     let again: CreateCommitmentReturn = w.call("provider", METHOD_CREATE_COMMITMENT, &create);
     assert_eq!(again.id, id + 1);
 }
@@ -330,7 +336,9 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
     let mallory = w.h.address("mallory");
 
     // Undecodable params on every method that takes params.
-    for (name, method) in METHODS.iter().filter(|(n, _)| !matches!(*n, "Constructor" | "GetGlobalNonce" | "GetPeriodInfo" | "GetConfig")) {
+    for (name, method) in
+        METHODS.iter().filter(|(n, _)| !matches!(*n, "Constructor" | "GetGlobalNonce" | "GetPeriodInfo" | "GetConfig"))
+    {
         let msg = w.h.expect_failure("mallory", capacity, *method, RawBytes::new(vec![0x42]), E::USR_SERIALIZATION);
         assert!(msg.contains("decode params"), "{name}: {msg}");
         w.h.expect_failure("mallory", capacity, *method, RawBytes::default(), E::USR_SERIALIZATION);
@@ -350,7 +358,12 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
     let metadata = cid::Cid::new_v1(0x55, Code::Sha2_256.digest(b"m"));
     let again = ProviderParams { name: "acme".into(), metadata };
     w.fail("provider", METHOD_REGISTER_PROVIDER, &again, E::USR_ILLEGAL_STATE);
-    w.fail("mallory", METHOD_REGISTER_PROVIDER, &ProviderParams { name: String::new(), metadata }, E::USR_ILLEGAL_ARGUMENT);
+    w.fail(
+        "mallory",
+        METHOD_REGISTER_PROVIDER,
+        &ProviderParams { name: String::new(), metadata },
+        E::USR_ILLEGAL_ARGUMENT,
+    );
     w.fail("mallory", METHOD_UPDATE_PROVIDER, &again, E::USR_NOT_FOUND);
     let peer = |id: &[u8], units: Vec<Bytes32>| RegisterPeerParams { peer_id: id.to_vec(), owner: mallory, units };
     w.fail("mallory", METHOD_REGISTER_PEER, &peer(b"p2", vec![unit(9)]), E::USR_NOT_FOUND);
@@ -360,7 +373,9 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
     w.fail("provider", METHOD_REGISTER_PEER, &peer(b"p2", vec![unit(0)]), E::USR_ILLEGAL_ARGUMENT);
     w.fail("provider", METHOD_REGISTER_PEER, &peer(b"p2", vec![unit(9), unit(9)]), E::USR_ILLEGAL_ARGUMENT);
     w.fail("provider", METHOD_REGISTER_PEER, &peer(&[1; 65], vec![unit(9)]), E::USR_ILLEGAL_ARGUMENT);
-    let too_many: Vec<Bytes32> = (0..=MAX_UNITS_PER_PEER as u32).map(|i| Bytes32([[0xee; 28].as_slice(), &i.to_be_bytes()].concat().try_into().unwrap())).collect();
+    let too_many: Vec<Bytes32> = (0..=MAX_UNITS_PER_PEER as u32)
+        .map(|i| Bytes32([[0xee; 28].as_slice(), &i.to_be_bytes()].concat().try_into().unwrap()))
+        .collect();
     w.fail("provider", METHOD_REGISTER_PEER, &peer(b"p2", too_many), E::USR_ILLEGAL_ARGUMENT);
     let units = |u: Vec<Bytes32>| UnitsParams { peer_id: PEER.to_vec(), units: u };
     w.fail("mallory", METHOD_ADD_UNITS, &units(vec![unit(9)]), E::USR_FORBIDDEN);
@@ -368,16 +383,29 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
     w.fail("provider", METHOD_REMOVE_UNITS, &units(vec![unit(0)]), E::USR_ILLEGAL_STATE);
 
     // Commitment rules (the first peer's commitment is deposited: WaitStart).
-    let create = |peer_id: &[u8], duration, rate| CreateCommitmentParams { peer_id: peer_id.to_vec(), duration, delegator: None, delegator_reward_rate: rate };
+    let create = |peer_id: &[u8], duration, rate| CreateCommitmentParams {
+        peer_id: peer_id.to_vec(),
+        duration,
+        delegator: None,
+        delegator_reward_rate: rate,
+    };
     w.fail("mallory", METHOD_CREATE_COMMITMENT, &create(PEER, 3, 1), E::USR_FORBIDDEN);
     w.fail("provider", METHOD_CREATE_COMMITMENT, &create(PEER, 3, 1), E::USR_ILLEGAL_STATE);
-    w.ok("provider", METHOD_REGISTER_PEER, &RegisterPeerParams { peer_id: b"p2".to_vec(), owner: w.h.address("owner"), units: vec![unit(5)] });
+    w.ok(
+        "provider",
+        METHOD_REGISTER_PEER,
+        &RegisterPeerParams { peer_id: b"p2".to_vec(), owner: w.h.address("owner"), units: vec![unit(5)] },
+    );
     w.fail("provider", METHOD_CREATE_COMMITMENT, &create(b"p2", 2, 1), E::USR_ILLEGAL_ARGUMENT);
     w.fail("provider", METHOD_CREATE_COMMITMENT, &create(b"p2", u64::MAX, 1), E::USR_ILLEGAL_ARGUMENT);
     w.fail("provider", METHOD_CREATE_COMMITMENT, &create(b"p2", 3, 0), E::USR_ILLEGAL_ARGUMENT);
     w.fail("provider", METHOD_CREATE_COMMITMENT, &create(b"p2", 3, 10_000_001), E::USR_ILLEGAL_ARGUMENT);
     w.fail("provider", METHOD_CREATE_COMMITMENT, &create(b"nope", 3, 1), E::USR_NOT_FOUND);
-    let second: CreateCommitmentReturn = w.call("provider", METHOD_CREATE_COMMITMENT, &CreateCommitmentParams { delegator: Some(w.h.address("delegator")), ..create(b"p2", 3, 1) });
+    let second: CreateCommitmentReturn = w.call(
+        "provider",
+        METHOD_CREATE_COMMITMENT,
+        &CreateCommitmentParams { delegator: Some(w.h.address("delegator")), ..create(b"p2", 3, 1) },
+    );
     w.fail("mallory", METHOD_REMOVE_COMMITMENT, &CommitmentQuery { id: second.id }, E::USR_FORBIDDEN);
     w.fail("provider", METHOD_REMOVE_COMMITMENT, &CommitmentQuery { id }, E::USR_ILLEGAL_STATE);
     let deposit = |w: &mut World, from: &str, ids: Vec<u64>, value: TokenAmount, code| {
@@ -410,10 +438,20 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
     let submit = |proofs: Vec<Proof>| SubmitProofsParams { proofs };
     w.fail("mallory", METHOD_SUBMIT_PROOFS, &submit(good[..1].to_vec()), E::USR_FORBIDDEN);
     w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(vec![]), E::USR_ILLEGAL_ARGUMENT);
-    w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(vec![good[0].clone(); MAX_PROOFS_PER_MESSAGE + 1]), E::USR_ILLEGAL_ARGUMENT);
+    w.fail(
+        "owner",
+        METHOD_SUBMIT_PROOFS,
+        &submit(vec![good[0].clone(); MAX_PROOFS_PER_MESSAGE + 1]),
+        E::USR_ILLEGAL_ARGUMENT,
+    );
     let five: Vec<Proof> = (0..5).map(|i| Proof { unit_id: unit(i), ..good[0].clone() }).collect();
     w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(five), E::USR_ILLEGAL_ARGUMENT);
-    w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(vec![Proof { unit_id: unit(42), ..good[0].clone() }]), E::USR_NOT_FOUND);
+    w.fail(
+        "owner",
+        METHOD_SUBMIT_PROOFS,
+        &submit(vec![Proof { unit_id: unit(42), ..good[0].clone() }]),
+        E::USR_NOT_FOUND,
+    );
     // Twelve proofs of one unit exceed the per-message gas budget (max_proofs is 3, so lift it
     // by reading the budget directly: 4.0 G + 12 × 0.5 G > 9.6 G).
     assert!(cloudless_kernel::gas::randomx_hashes(12 * 64, 1, 12).round_up() > MAX_PROOF_GAS);

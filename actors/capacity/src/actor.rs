@@ -16,8 +16,12 @@ cloudless_runtime::wasm_entry!(dispatch);
 fn dispatch(method: MethodNum, params: u32) -> ActorResult<Option<IpldBlock>> {
     match method {
         METHOD_CONSTRUCTOR => sdk::construct(params, constructor),
-        METHOD_REGISTER_PROVIDER => none(mutate(|st, ctx, fx| registry::register_provider(st, &sdk::SdkStore, ctx, sdk::params(params)?, fx))),
-        METHOD_UPDATE_PROVIDER => none(mutate(|st, ctx, fx| registry::update_provider(st, &sdk::SdkStore, ctx, sdk::params(params)?, fx))),
+        METHOD_REGISTER_PROVIDER => {
+            none(mutate(|st, ctx, fx| registry::register_provider(st, &sdk::SdkStore, ctx, sdk::params(params)?, fx)))
+        }
+        METHOD_UPDATE_PROVIDER => {
+            none(mutate(|st, ctx, fx| registry::update_provider(st, &sdk::SdkStore, ctx, sdk::params(params)?, fx)))
+        }
         METHOD_APPROVE_PROVIDER => {
             let p: ProviderQuery = sdk::params(params)?;
             let provider = sdk::resolve(&p.provider)?;
@@ -28,8 +32,12 @@ fn dispatch(method: MethodNum, params: u32) -> ActorResult<Option<IpldBlock>> {
             let owner = sdk::resolve(&p.owner)?;
             none(mutate(|st, ctx, fx| registry::register_peer(st, &sdk::SdkStore, ctx, p.peer_id, owner, p.units, fx)))
         }
-        METHOD_ADD_UNITS => none(mutate(|st, ctx, fx| registry::add_units(st, &sdk::SdkStore, ctx, sdk::params(params)?, fx))),
-        METHOD_REMOVE_UNITS => none(mutate(|st, ctx, fx| registry::remove_units(st, &sdk::SdkStore, ctx, sdk::params(params)?, fx))),
+        METHOD_ADD_UNITS => {
+            none(mutate(|st, ctx, fx| registry::add_units(st, &sdk::SdkStore, ctx, sdk::params(params)?, fx)))
+        }
+        METHOD_REMOVE_UNITS => {
+            none(mutate(|st, ctx, fx| registry::remove_units(st, &sdk::SdkStore, ctx, sdk::params(params)?, fx)))
+        }
         METHOD_CREATE_COMMITMENT => create_commitment(sdk::params(params)?),
         METHOD_REMOVE_COMMITMENT => {
             let p: CommitmentQuery = sdk::params(params)?;

@@ -106,7 +106,9 @@ impl State {
                 }
             }
             match peer.commitment.map(|id| (id, commitments.get(&id))) {
-                Some((id, Some(c))) if !c.is_live() || c.peer_id != peer.peer_id || c.unit_count as usize != peer.units.len() => {
+                Some((id, Some(c)))
+                    if !c.is_live() || c.peer_id != peer.peer_id || c.unit_count as usize != peer.units.len() =>
+                {
                     errors.push(format!("peer {name}: commitment {id} is not its live commitment"))
                 }
                 Some((id, None)) => errors.push(format!("peer {name}: unknown commitment {id}")),
@@ -127,7 +129,9 @@ impl State {
             if c.is_live() != live_on_peer {
                 errors.push(format!("commitment {}: live = {} but its peer says {live_on_peer}", c.id, c.is_live()));
             }
-            if c.unit_failures.len() != c.unit_count as usize || c.failures != c.unit_failures.iter().map(|f| *f as u64).sum::<u64>() {
+            if c.unit_failures.len() != c.unit_count as usize
+                || c.failures != c.unit_failures.iter().map(|f| *f as u64).sum::<u64>()
+            {
                 errors.push(format!("commitment {}: failures do not add up", c.id));
             }
             let slashed: TokenAmount = c.unit_failures.iter().map(|f| c.unit_slashed(*f, &self.config)).sum();
@@ -148,7 +152,10 @@ impl State {
             }
         }
         if t.committed_units != committed_units {
-            errors.push(format!("totals.committed_units = {} but {committed_units} in Active commitments", t.committed_units));
+            errors.push(format!(
+                "totals.committed_units = {} but {committed_units} in Active commitments",
+                t.committed_units
+            ));
         }
         if t.collateral != collateral {
             errors.push(format!("totals.collateral = {} but commitments hold {collateral}", t.collateral));

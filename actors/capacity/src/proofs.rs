@@ -167,7 +167,10 @@ pub fn submit_proofs<BS: Blockstore>(
     }
     let accepted: u32 = work.iter().map(|w| w.accepted).sum();
     let changed: Vec<Working> = work.into_iter().filter(|w| w.accepted > 0).collect();
-    st.put_unit_nonces(store, changed.iter().map(|w| (w.unit.id, UnitNonces { period: now, nonces: w.nonces.clone() })))?;
+    st.put_unit_nonces(
+        store,
+        changed.iter().map(|w| (w.unit.id, UnitNonces { period: now, nonces: w.nonces.clone() })),
+    )?;
     st.put_units(store, changed.into_iter().map(|w| w.unit))?;
     for cc in commitments {
         st.put_commitment(store, cc)?;

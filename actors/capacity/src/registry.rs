@@ -320,7 +320,9 @@ pub fn remove_commitment<BS: Blockstore>(
         return Err(actor_error!(forbidden; "caller f0{} is not the provider of commitment {id}", ctx.caller));
     }
     if cc.status != Status::WaitDelegation {
-        return Err(actor_error!(illegal_state; "commitment {id} is {}; only WaitDelegation can be removed", cc.status.name()));
+        return Err(
+            actor_error!(illegal_state; "commitment {id} is {}; only WaitDelegation can be removed", cc.status.name()),
+        );
     }
     cc.status = Status::Removed;
     fx.event(EventBuilder::new("commitment-removed").field("id", &id))?;
@@ -414,14 +416,18 @@ pub fn finish_commitment<BS: Blockstore>(
     let now = st.current_period(ctx.epoch);
     let mut cc = st.get_commitment(store, id)?;
     if ctx.caller != cc.provider && Some(ctx.caller) != cc.delegator {
-        return Err(actor_error!(forbidden; "caller f0{} is neither provider nor delegator of commitment {id}", ctx.caller));
+        return Err(
+            actor_error!(forbidden; "caller f0{} is neither provider nor delegator of commitment {id}", ctx.caller),
+        );
     }
     st.settle_fully(store, &mut cc, now, fx)?;
     cc.check_finishable(&st.config, now)?;
     let peer = st.get_peer(store, &cc.peer_id)?;
     for unit in st.peer_units(store, &peer)? {
         if let Some(deal) = unit.deal {
-            return Err(actor_error!(illegal_state; "unit {} is in deal {deal}; the market must return it first", unit.id));
+            return Err(
+                actor_error!(illegal_state; "unit {} is in deal {deal}; the market must return it first", unit.id),
+            );
         }
     }
     let delegator = cc.delegator.ok_or_else(|| actor_error!(illegal_state; "commitment {id} has no delegator"))?;
@@ -473,7 +479,9 @@ pub fn move_unit<BS: Blockstore>(
     match (deal, unit.deal) {
         (Some(_), Some(d)) => return Err(actor_error!(illegal_state; "unit {unit_id} is already in deal {d}")),
         (Some(_), None) if cc.status != Status::Active => {
-            return Err(actor_error!(illegal_state; "unit {unit_id}'s commitment {cc_id} is {}, not Active", cc.status.name()));
+            return Err(
+                actor_error!(illegal_state; "unit {unit_id}'s commitment {cc_id} is {}, not Active", cc.status.name()),
+            );
         }
         (None, None) => return Err(actor_error!(illegal_state; "unit {unit_id} is not in a deal")),
         _ => {}

@@ -195,7 +195,9 @@ impl State {
 
     pub fn require_admin(&self, ctx: &Ctx) -> ActorResult<()> {
         if ctx.caller != self.admin {
-            return Err(actor_error!(forbidden; "caller f0{} is not the capacity admin (f0{})", ctx.caller, self.admin));
+            return Err(
+                actor_error!(forbidden; "caller f0{} is not the capacity admin (f0{})", ctx.caller, self.admin),
+            );
         }
         Ok(())
     }

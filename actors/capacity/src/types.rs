@@ -306,7 +306,9 @@ pub struct RecordProofsParams {
 
 /// Commitment status (SPEC §2). `WaitStart` is never stored: it is `Active` before the start
 /// period, and queries report it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde_repr::Serialize_repr, serde_repr::Deserialize_repr)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde_repr::Serialize_repr, serde_repr::Deserialize_repr,
+)]
 #[repr(u8)]
 pub enum Status {
     WaitDelegation = 0,

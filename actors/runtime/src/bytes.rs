@@ -85,7 +85,8 @@ pub mod hex {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         if d.is_human_readable() {
             let text = String::deserialize(d)?;
-            ::hex::decode(text.trim_start_matches("0x")).map_err(|e| de::Error::custom(format!("{text:?} is not hex: {e}")))
+            ::hex::decode(text.trim_start_matches("0x"))
+                .map_err(|e| de::Error::custom(format!("{text:?} is not hex: {e}")))
         } else {
             d.deserialize_bytes(BytesVisitor)
         }

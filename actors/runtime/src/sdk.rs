@@ -83,7 +83,11 @@ pub fn call<P: Serialize + ?Sized>(
     value: TokenAmount,
     read_only: bool,
 ) -> ActorResult<Option<IpldBlock>> {
-    let params = params.map(|p| IpldBlock::serialize_cbor(p)).transpose().or_code(ExitCode::USR_SERIALIZATION, "encoding call params")?.flatten();
+    let params = params
+        .map(|p| IpldBlock::serialize_cbor(p))
+        .transpose()
+        .or_code(ExitCode::USR_SERIALIZATION, "encoding call params")?
+        .flatten();
     let flags = if read_only { SendFlags::READ_ONLY } else { SendFlags::default() };
     let response = fvm_sdk::send::send(&Address::new_id(to), method, params, value, None, flags).map_err(|e| {
         let code = match e {
