@@ -90,7 +90,7 @@ fn main() {
     let row = |name: &str, runs: Vec<(u64, f64)>, proofs: usize| {
         let gas: u64 = runs.iter().map(|r| r.0).sum();
         let ms: f64 = runs.iter().map(|r| r.1).sum();
-        assert!(runs.iter().all(|r| r.0 < BLOCK_GAS_LIMIT as u64));
+        assert!(runs.iter().all(|r| r.0 < BLOCK_GAS_LIMIT));
         println!("{name:<34} {:>9} {gas:>15} {:>15} {ms:>11.0}", runs.len(), gas / proofs as u64);
     };
     let mut period = 1;

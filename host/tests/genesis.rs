@@ -32,6 +32,10 @@ balance = "1"
 fn bad_configs_name_the_line_or_key() {
     let cases: &[(&str, &str)] = &[
         ("[actors.capacity]\nid = 80\n", "line"),
+        ("[actors.capacity]\nadmin = \"admin\"\nflt_collateral_per_unit = \"1\"\ndifficulty = \"abc\"\n", "actors.capacity: difficulty"),
+        ("[actors.capacity]\nadmin = \"admin\"\nflt_collateral_per_unit = \"1\"\nmin_proofs = 9\nmax_proofs = 8\n", "min_proofs"),
+        ("[actors.capacity]\nadmin = \"admin\"\nflt_collateral_per_unit = \"1\"\nrewards = \"ghost\"\n", "actors.capacity: rewards"),
+        ("[actors.capacity]\nadmin = \"admin\"\nflt_collateral_per_unit = \"1\"\noracle = \"oracle\"\nid = 83\n[actors.oracle]\nadmin = \"admin\"\n", "f083 is already used"),
         ("[actors.oracle]\nid = 2\nadmin = \"admin\"\n", "actors.oracle.id: f02 is reserved for the reward actor"),
         ("[actors.oracle]\nid = 100\nadmin = \"admin\"\n", "actors.oracle.id: f0100 collides with IDs init hands out"),
         ("[actors.oracle]\nid = 83\nadmin = \"nobody\"\n", "actors.oracle.admin"),

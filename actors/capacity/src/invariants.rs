@@ -116,7 +116,7 @@ impl State {
             }
         }
         for u in units.values() {
-            if !peers.get(&u.peer_id).is_some_and(|p| p.units.binary_search(&u.id).is_ok()) {
+            if peers.get(&u.peer_id).is_none_or(|p| p.units.binary_search(&u.id).is_err()) {
                 errors.push(format!("unit {} is not listed by its peer", u.id));
             }
             if u.proof_count > self.config.max_proofs {
