@@ -171,12 +171,14 @@ fn constructor(params: ConstructorParams) -> ActorResult<Option<IpldBlock>> {
 /// price" (USR_ILLEGAL_STATE from the oracle) falls back to the genesis FLT collateral.
 fn create_commitment(params: CreateCommitmentParams) -> ActorResult<Option<IpldBlock>> {
     let delegator = params.delegator.as_ref().map(sdk::resolve).transpose()?;
-    let st: State = sdk::state()?;
-    let price = match st.config.oracle {
-        None => None,
-        Some(oracle) => oracle_price(oracle, &st.config.oracle_asset)?,
-    };
-    ret(mutate(|st, ctx, fx| registry::create_commitment(st, &sdk::SdkStore, ctx, &params, delegator, price, fx))?)
+    ret(mutate(|st, ctx, fx| {
+        // A read-only call: the oracle cannot change anything while our state is unsaved.
+        let price = match st.config.oracle {
+            None => None,
+            Some(oracle) => oracle_price(oracle, &st.config.oracle_asset)?,
+        };
+        registry::create_commitment(st, &sdk::SdkStore, ctx, &params, delegator, price, fx)
+    })?)
 }
 
 fn oracle_price(oracle: u64, asset: &str) -> ActorResult<Option<TokenAmount>> {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use cloudless_runtime::bytes::Bytes32;
+use cloudless_runtime::bytes::{to_hex, Bytes32};
 use cloudless_runtime::map::Map;
 use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::econ::TokenAmount;
@@ -63,14 +63,14 @@ impl State {
         Map::<BS, UnitNonces>::load(store, &self.unit_nonces, "unit nonces")?.for_each(|k, n| {
             let sorted = n.nonces.windows(2).all(|w| w[0] < w[1]);
             if !sorted || n.nonces.len() > self.config.max_proofs as usize {
-                errors.push(format!("unit nonces of {} unsorted or over max_proofs", crate::state::hex(k)));
+                errors.push(format!("unit nonces of {} unsorted or over max_proofs", to_hex(k)));
             }
             match Bytes32::try_from(k).ok().and_then(|id| units.get(&id)) {
                 Some(u) if u.proof_period == n.period && u.proof_count as usize != n.nonces.len() => {
                     errors.push(format!("unit {}: {} proofs but {} nonces", u.id, u.proof_count, n.nonces.len()))
                 }
                 Some(_) => {}
-                None => errors.push(format!("nonces of unknown unit {}", crate::state::hex(k))),
+                None => errors.push(format!("nonces of unknown unit {}", to_hex(k))),
             }
         })?;
 
@@ -93,7 +93,7 @@ impl State {
             }
         }
         for peer in peers.values() {
-            let name = crate::state::hex(&peer.peer_id);
+            let name = to_hex(&peer.peer_id);
             if !providers.contains_key(&peer.provider) {
                 errors.push(format!("peer {name} of unknown provider f0{}", peer.provider));
             }

@@ -2,16 +2,16 @@
 //! the market hooks. Each operation checks everything before changing anything in memory; the
 //! glue saves the state only when the whole operation succeeded.
 
-use cid::Cid;
-use cloudless_runtime::bytes::Bytes32;
+use cloudless_runtime::bytes::{to_hex, Bytes32};
 use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::{actor_error, ActorResult, PRECISION};
 use fvm_ipld_blockstore::Blockstore;
+use fvm_ipld_encoding::BytesSer;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 
 use crate::commitment::Commitment;
-use crate::state::{hex, Ctx, Effects, Peer, Provider, State, Unit};
+use crate::state::{Ctx, Effects, Peer, Provider, State, Unit};
 use crate::types::*;
 
 /// The burnt-funds actor: slashed FLT goes here unless a treasury is configured.
@@ -28,12 +28,8 @@ fn provider_event(kind: &str, p: &Provider) -> ActorResult<EventBuilder> {
     EventBuilder::new(kind)
         .field("provider", &p.id)?
         .field("name", &p.name)?
-        .field("metadata", &serde_bytes_of(&p.metadata))?
+        .field("metadata", &BytesSer(&p.metadata))?
         .field("approved", &p.approved)
-}
-
-fn serde_bytes_of(b: &[u8]) -> fvm_ipld_encoding::RawBytes {
-    fvm_ipld_encoding::RawBytes::new(b.to_vec())
 }
 
 pub fn register_provider<BS: Blockstore>(
@@ -92,8 +88,14 @@ pub fn approve_provider<BS: Blockstore>(
     st.put_provider(store, p)
 }
 
-/// Checks a list of new unit ids: non-empty, unique, not registered anywhere, within the cap.
-fn check_new_units<BS: Blockstore>(st: &State, store: &BS, existing: usize, units: &[Bytes32]) -> ActorResult<()> {
+/// Checks a list of new unit ids (non-empty, unique, not registered anywhere, within the cap)
+/// and returns them sorted.
+fn check_new_units<BS: Blockstore>(
+    st: &State,
+    store: &BS,
+    existing: usize,
+    units: &[Bytes32],
+) -> ActorResult<Vec<Bytes32>> {
     if units.is_empty() {
         return Err(actor_error!(illegal_argument; "no units given"));
     }
@@ -113,7 +115,7 @@ fn check_new_units<BS: Blockstore>(st: &State, store: &BS, existing: usize, unit
             return Err(actor_error!(illegal_argument; "unit {u} is already registered"));
         }
     }
-    Ok(())
+    Ok(sorted)
 }
 
 fn new_unit(id: Bytes32, peer_id: &[u8]) -> Unit {
@@ -121,7 +123,7 @@ fn new_unit(id: Bytes32, peer_id: &[u8]) -> Unit {
 }
 
 fn units_event(kind: &str, peer: &Peer, units: &[Bytes32]) -> ActorResult<EventBuilder> {
-    EventBuilder::new(kind).field("peer", &serde_bytes_of(&peer.peer_id))?.field("units", units)
+    EventBuilder::new(kind).field("peer", &BytesSer(&peer.peer_id))?.field("units", units)
 }
 
 pub fn register_peer<BS: Blockstore>(
@@ -141,15 +143,13 @@ pub fn register_peer<BS: Blockstore>(
         return Err(actor_error!(illegal_argument; "peer id must be 1 to {MAX_PEER_ID_LEN} bytes"));
     }
     if st.find_peer(store, &peer_id)?.is_some() {
-        return Err(actor_error!(illegal_argument; "peer {} is already registered", hex(&peer_id)));
+        return Err(actor_error!(illegal_argument; "peer {} is already registered", to_hex(&peer_id)));
     }
-    check_new_units(st, store, 0, &units)?;
-    let mut sorted = units.clone();
-    sorted.sort();
+    let sorted = check_new_units(st, store, 0, &units)?;
     let peer = Peer { peer_id: peer_id.clone(), provider: ctx.caller, owner, units: sorted, commitment: None };
     fx.event(
         EventBuilder::new("peer-registered")
-            .field("peer", &serde_bytes_of(&peer_id))?
+            .field("peer", &BytesSer(&peer_id))?
             .field("provider", &ctx.caller)?
             .field("owner", &owner)?
             .field("units", &peer.units),
@@ -167,10 +167,10 @@ pub fn register_peer<BS: Blockstore>(
 fn peer_for_unit_change<BS: Blockstore>(st: &State, store: &BS, ctx: &Ctx, peer_id: &[u8]) -> ActorResult<Peer> {
     let peer = st.get_peer(store, peer_id)?;
     if peer.provider != ctx.caller {
-        return Err(actor_error!(forbidden; "caller f0{} is not the provider of peer {}", ctx.caller, hex(peer_id)));
+        return Err(actor_error!(forbidden; "caller f0{} is not the provider of peer {}", ctx.caller, to_hex(peer_id)));
     }
     if let Some(id) = peer.commitment {
-        return Err(actor_error!(illegal_state; "peer {} has live commitment {id}; units are frozen", hex(peer_id)));
+        return Err(actor_error!(illegal_state; "peer {} has live commitment {id}; units are frozen", to_hex(peer_id)));
     }
     Ok(peer)
 }
@@ -282,7 +282,7 @@ pub fn create_commitment<BS: Blockstore>(
     fx.event(
         EventBuilder::new("commitment-created")
             .field("id", &id)?
-            .field("peer", &serde_bytes_of(&peer.peer_id))?
+            .field("peer", &BytesSer(&peer.peer_id))?
             .field("provider", &ctx.caller)?
             .field("delegator", &delegator)?
             .field("delegator_reward_rate", &params.delegator_reward_rate)?
@@ -518,11 +518,6 @@ pub fn transfer_admin(st: &mut State, ctx: &Ctx, new_admin: ActorID, fx: &mut Ef
     let from = st.admin;
     st.admin = new_admin;
     fx.event(EventBuilder::new("admin-transferred").field("from", &Some(from))?.field("to", &new_admin))
-}
-
-/// The metadata CID bytes of a provider, decoded.
-pub fn metadata_cid(p: &Provider) -> Option<Cid> {
-    Cid::try_from(p.metadata.as_slice()).ok()
 }
 
 /// `GetPeriodInfo` from a state already moved to the current period.

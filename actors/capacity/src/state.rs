@@ -7,7 +7,7 @@
 //! actor cannot reach.
 
 use cid::Cid;
-use cloudless_runtime::bytes::{self, Bytes32};
+use cloudless_runtime::bytes::{self, to_hex, Bytes32};
 use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::map::Map;
 use cloudless_runtime::{actor_error, amount, ActorResult, PRECISION};
@@ -222,7 +222,7 @@ impl State {
     }
 
     pub fn get_peer<BS: Blockstore>(&self, store: &BS, peer_id: &[u8]) -> ActorResult<Peer> {
-        self.find_peer(store, peer_id)?.ok_or_else(|| actor_error!(not_found; "unknown peer {}", hex(peer_id)))
+        self.find_peer(store, peer_id)?.ok_or_else(|| actor_error!(not_found; "unknown peer {}", to_hex(peer_id)))
     }
 
     pub fn put_peer<BS: Blockstore>(&mut self, store: &BS, p: Peer) -> ActorResult<()> {
@@ -352,8 +352,4 @@ impl State {
         }
         Ok(())
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

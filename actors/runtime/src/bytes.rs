@@ -8,6 +8,11 @@ use std::fmt;
 
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
+/// Lowercase hex of any byte string (for messages and JSON).
+pub fn to_hex(bytes: &[u8]) -> String {
+    ::hex::encode(bytes)
+}
+
 /// Exactly 32 bytes; ordered as a big-endian number.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Bytes32(pub [u8; 32]);
@@ -17,7 +22,7 @@ impl Bytes32 {
     pub const MAX: Bytes32 = Bytes32([0xff; 32]);
 
     pub fn to_hex(&self) -> String {
-        ::hex::encode(self.0)
+        to_hex(&self.0)
     }
 
     pub fn from_hex(text: &str) -> Result<Self, String> {
@@ -76,7 +81,7 @@ pub mod hex {
 
     pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
         if s.is_human_readable() {
-            s.serialize_str(&::hex::encode(bytes))
+            s.serialize_str(&to_hex(bytes))
         } else {
             s.serialize_bytes(bytes)
         }
