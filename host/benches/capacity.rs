@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use cloudless_actor_capacity::*;
 use cloudless_host::node::BLOCK_GAS_LIMIT;
-use cloudless_host::prove::{prove, Mode, ProveRequest};
+use cloudless_host::prove::{capacity_proofs, Mode, ProveRequest};
 use cloudless_host::testing::{assert_ok, Harness};
 use cloudless_runtime::bytes::Bytes32;
 use multihash_codetable::{Code, MultihashDigest};
@@ -42,15 +42,7 @@ fn mine(h: &mut Harness, unit: Bytes32, count: usize, start: u8) -> Vec<Proof> {
         start: [start; 32],
         mode: Mode::Light,
     };
-    prove(&req, |_| ())
-        .unwrap()
-        .into_iter()
-        .map(|p| Proof {
-            unit_id: unit,
-            local_nonce: Bytes32::from_hex(&p.local_nonce).unwrap(),
-            result_hash: Bytes32::from_hex(&p.result_hash).unwrap(),
-        })
-        .collect()
+    capacity_proofs(&req).unwrap()
 }
 
 /// Submits `proofs` in one message; returns (gas, wall ms).

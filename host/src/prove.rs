@@ -37,6 +37,18 @@ pub struct ProofJson {
     pub result_hash: String,
 }
 
+impl ProofJson {
+    /// The proof as the capacity actor's `SubmitProofs` takes it.
+    pub fn to_proof(&self) -> anyhow::Result<cloudless_actor_capacity::Proof> {
+        let field = |text: &str, what: &str| parse_hex32(text, what).map(cloudless_runtime::bytes::Bytes32);
+        Ok(cloudless_actor_capacity::Proof {
+            unit_id: field(&self.unit_id, "unit_id")?,
+            local_nonce: field(&self.local_nonce, "local_nonce")?,
+            result_hash: field(&self.result_hash, "result_hash")?,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Fast mode when memory allows and the expected work repays the dataset, light otherwise.
@@ -142,6 +154,11 @@ fn choose_fast(req: &ProveRequest) -> bool {
             available_memory_bytes() >= 3 << 30 && req.count as f64 * expected_hashes(&req.difficulty) > 4000.0
         }
     }
+}
+
+/// Mines proofs without progress reports, as `SubmitProofs` params (tests, benchmarks).
+pub fn capacity_proofs(req: &ProveRequest) -> anyhow::Result<Vec<cloudless_actor_capacity::Proof>> {
+    prove(req, |_| ())?.iter().map(ProofJson::to_proof).collect()
 }
 
 /// Mines `count` proofs, reporting progress now and then.

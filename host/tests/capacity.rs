@@ -7,7 +7,7 @@
 use std::sync::Mutex;
 
 use cloudless_actor_capacity::*;
-use cloudless_host::prove::{prove, Mode, ProveRequest};
+use cloudless_host::prove::{capacity_proofs, Mode, ProveRequest};
 use cloudless_host::testing::{assert_ok, check_invariants, Harness, Snapshot};
 use cloudless_runtime::amount::parse_decimal;
 use cloudless_runtime::bytes::Bytes32;
@@ -205,15 +205,7 @@ fn mine(nonce: &Bytes32, unit: Bytes32, count: usize) -> Vec<Proof> {
         start: [0; 32],
         mode: Mode::Light,
     };
-    prove(&req, |_| ())
-        .unwrap()
-        .into_iter()
-        .map(|p| Proof {
-            unit_id: unit,
-            local_nonce: Bytes32::from_hex(&p.local_nonce).unwrap(),
-            result_hash: Bytes32::from_hex(&p.result_hash).unwrap(),
-        })
-        .collect()
+    capacity_proofs(&req).unwrap()
 }
 
 /// The `RecordProofs` calls the capacity actor made to the rewards stand-in during `ret`.
@@ -505,4 +497,21 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
     let slash = TokenAmount::from_atto(cpu.atto() / 10u64);
     assert_eq!((fin.returned, fin.slashed), (&cpu * 2u64 - &slash * 2u64, &slash * 2u64));
     w.fail("provider", METHOD_FINISH_COMMITMENT, &CommitmentQuery { id }, E::USR_ILLEGAL_STATE);
+}
+
+/// The capacity actor restates the interfaces it calls (`ext.rs`); they must match the real ones.
+#[test]
+fn ext_interfaces_match_the_real_actors() {
+    use cloudless_actor_oracle as oracle;
+    assert_eq!(ext::oracle::METHOD_GET_PRICE, oracle::METHOD_GET_PRICE);
+    let query = oracle::AssetQuery { asset: "FLT/USD".into() };
+    let ours = ext::oracle::AssetQuery { asset: "FLT/USD".into() };
+    assert_eq!(raw(&query), raw(&ours));
+    let info = oracle::PriceInfo { median: flt("0.5"), updated_epoch: 7, fresh_reports: 3, twap: flt("0.45") };
+    let decoded: ext::oracle::PriceInfo = fvm_ipld_encoding::from_slice(raw(&info).bytes()).unwrap();
+    assert_eq!(
+        (decoded.median, decoded.updated_epoch, decoded.fresh_reports, decoded.twap),
+        (info.median, info.updated_epoch, info.fresh_reports, info.twap)
+    );
+    // ext::rewards is checked against the rewards actor once it exists (issue 5).
 }
