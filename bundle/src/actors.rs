@@ -23,6 +23,7 @@ pub const ACTORS: &[ActorSpec] = &[
     actor("reward", "cloudless-actor-reward"),
     actor("oracle", "cloudless-actor-oracle"),
     actor("capacity", "cloudless-actor-capacity"),
+    actor("rewards", "cloudless-actor-rewards"),
 ];
 
 /// Added after [`ACTORS`] in the test bundle only.

@@ -168,8 +168,19 @@ mod tests {
         let core = stand_in_official_core().unwrap();
         let composed = inspect(&compose(&core, BUNDLE_CAR).unwrap()).unwrap();
         let names: Vec<_> = composed.actors.iter().map(|a| a.name.as_str()).collect();
-        let expected =
-            ["system", "init", "cron", "account", "reward", "placeholder", "eam", "ethaccount", "oracle", "capacity"];
+        let expected = [
+            "system",
+            "init",
+            "cron",
+            "account",
+            "reward",
+            "placeholder",
+            "eam",
+            "ethaccount",
+            "oracle",
+            "capacity",
+            "rewards",
+        ];
         assert_eq!(names, expected);
         assert_eq!(composed.code_of("oracle"), inspect(BUNDLE_CAR).unwrap().code_of("oracle"));
         assert!(compose(BUNDLE_CAR, b"junk").is_err());

@@ -264,6 +264,79 @@ fn capacity_methods() -> Vec<MethodAbi> {
     ]
 }
 
+mod rewards_shapes {
+    use super::Shape::{self, *};
+
+    pub const POOL: Shape =
+        Tuple(&[("min_pool", Leaf), ("max_pool", Leaf), ("usd_target_revenue_per_unit_period", Leaf)]);
+    pub const CONFIG: Shape = Tuple(&[
+        ("genesis_epoch", Leaf),
+        ("period_length", Leaf),
+        ("capacity", Leaf),
+        ("oracle", Leaf),
+        ("oracle_asset", Leaf),
+        ("initial_pool", Leaf),
+        ("pool", POOL),
+        ("vesting_period_count", Leaf),
+        ("vesting_period_duration", Leaf),
+    ]);
+    pub const CONFIG_RETURN: Shape = Tuple(&[("admin", Leaf), ("config", CONFIG)]);
+    pub const TOTALS: Shape =
+        Tuple(&[("funded", Leaf), ("allocated", Leaf), ("unallocated", Leaf), ("paid", Leaf), ("commitments", Leaf)]);
+    pub const PERIOD: Shape = Tuple(&[
+        ("period", Leaf),
+        ("pool", Leaf),
+        ("total_count", Leaf),
+        ("units", Leaf),
+        ("closed", Leaf),
+        ("allocated", Leaf),
+    ]);
+    pub const TOTALS_RETURN: Shape = Tuple(&[("totals", TOTALS), ("current", PERIOD)]);
+    pub const TRANCHE: Shape = Tuple(&[("period", Leaf), ("amount", Leaf)]);
+    pub const COMMITMENT: Shape = Tuple(&[
+        ("id", Leaf),
+        ("provider", Leaf),
+        ("delegator", Leaf),
+        ("delegator_reward_rate", Leaf),
+        ("earned", Leaf),
+        ("vested", Leaf),
+        ("unvested", Leaf),
+        ("delegator_withdrawn", Leaf),
+        ("provider_withdrawn", Leaf),
+        ("delegator_withdrawable", Leaf),
+        ("provider_withdrawable", Leaf),
+        ("open_period", Leaf),
+        ("open_count", Leaf),
+        ("vesting", List(&TRANCHE)),
+    ]);
+    pub const WITHDRAWN: Shape =
+        Tuple(&[("delegator", Leaf), ("delegator_amount", Leaf), ("provider", Leaf), ("provider_amount", Leaf)]);
+}
+
+fn rewards_methods() -> Vec<MethodAbi> {
+    use cloudless_actor_rewards::*;
+    use rewards_shapes as s;
+    vec![
+        SEND,
+        method("Constructor", 1, params::<ConstructorParams>, no_return, Shape::Leaf),
+        method("Fund", METHOD_FUND, no_params, no_return, Shape::Leaf),
+        method("RecordProofs", METHOD_RECORD_PROOFS, params::<RecordProofsParams>, no_return, Shape::Leaf),
+        method("Withdraw", METHOD_WITHDRAW, params::<CommitmentQuery>, ret::<WithdrawReturn>, s::WITHDRAWN),
+        method("SetPoolConfig", METHOD_SET_POOL_CONFIG, params::<PoolConfig>, no_return, Shape::Leaf),
+        method("TransferAdmin", METHOD_TRANSFER_ADMIN, params::<TransferAdminParams>, no_return, Shape::Leaf),
+        method("GetConfig", METHOD_GET_CONFIG, no_params, ret::<ConfigReturn>, s::CONFIG_RETURN),
+        method("GetTotals", METHOD_GET_TOTALS, no_params, ret::<TotalsReturn>, s::TOTALS_RETURN),
+        method("GetPeriod", METHOD_GET_PERIOD, params::<PeriodQuery>, ret::<PeriodInfo>, s::PERIOD),
+        method(
+            "GetCommitment",
+            METHOD_GET_COMMITMENT,
+            params::<CommitmentQuery>,
+            ret::<CommitmentRewardsInfo>,
+            s::COMMITMENT,
+        ),
+    ]
+}
+
 fn account_methods() -> Vec<MethodAbi> {
     use cloudless_actor_account::*;
     vec![
@@ -312,6 +385,7 @@ pub fn methods(code_name: &str) -> Vec<MethodAbi> {
     match code_name {
         "oracle" => oracle_methods(),
         "capacity" => capacity_methods(),
+        "rewards" => rewards_methods(),
         "account" => account_methods(),
         "init" => init_methods(),
         _ => vec![SEND],
@@ -365,6 +439,20 @@ pub fn actor_json(node: &Node, id: ActorID) -> anyhow::Result<Value> {
                 "totals": label(serde_json::to_value(&st.totals)?, &capacity_shapes::TOTALS),
             })
         }
+        "rewards" => {
+            let st: cloudless_actor_rewards::State = node.actor_state(id)?;
+            json!({
+                "admin": format!("f0{}", st.admin),
+                "config": label(serde_json::to_value(&st.config)?, &rewards_shapes::CONFIG),
+                "current": {
+                    "period": st.current.period,
+                    "pool": cloudless_runtime::amount::format_decimal(&st.current.pool),
+                    "total": st.current.total,
+                    "units": st.current.units,
+                },
+                "totals": label(serde_json::to_value(&st.totals)?, &rewards_shapes::TOTALS),
+            })
+        }
         _ => json!({ "head": cid_text(&actor.state) }),
     };
     Ok(json!({
@@ -413,13 +501,24 @@ mod tests {
         assert!(find_method("oracle", "GetAdmin").unwrap().encode_params(json!([1])).is_err());
     }
 
+    fn every_method_listed(actor: &str, table: &[(&str, u64)]) {
+        for (name, number) in table {
+            assert_eq!(find_method(actor, name).unwrap().number, *number, "{actor}.{name}");
+        }
+        assert_eq!(methods(actor).len(), table.len() + 1, "{actor}: every method and Send");
+    }
+
+    #[test]
+    fn rewards_params_in_json_and_every_method_listed() {
+        every_method_listed("rewards", cloudless_actor_rewards::METHODS);
+        let m = find_method("rewards", "SetPoolConfig").unwrap();
+        assert!(m.encode_params(json!(["100", "1000", "0.25"])).unwrap().is_some());
+        assert!(m.encode_params(json!(["100", "1000"])).is_err());
+    }
+
     #[test]
     fn capacity_params_in_json_and_every_method_listed() {
-        let names: Vec<_> = methods("capacity").iter().map(|m| m.name).collect();
-        for (name, number) in cloudless_actor_capacity::METHODS {
-            assert_eq!(find_method("capacity", name).unwrap().number, *number, "{name}");
-        }
-        assert_eq!(names.len(), cloudless_actor_capacity::METHODS.len() + 1);
+        every_method_listed("capacity", cloudless_actor_capacity::METHODS);
         let unit = "01".repeat(32);
         let m = find_method("capacity", "RegisterPeer").unwrap();
         assert!(m.encode_params(json!(["0a0b", "f0100", [unit]])).unwrap().is_some());

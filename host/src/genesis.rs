@@ -53,6 +53,33 @@ fn default_oracle_id() -> ActorID {
 fn default_capacity_id() -> ActorID {
     80
 }
+fn default_rewards_id() -> ActorID {
+    82
+}
+fn default_capacity_ref() -> String {
+    "capacity".into()
+}
+fn flt(whole: u64) -> TokenAmount {
+    TokenAmount::from_whole(whole)
+}
+fn default_initial_pool() -> TokenAmount {
+    flt(500)
+}
+fn default_min_pool() -> TokenAmount {
+    flt(100)
+}
+fn default_max_pool() -> TokenAmount {
+    flt(1000)
+}
+fn default_usd_target() -> TokenAmount {
+    flt(1)
+}
+fn default_vesting_period_count() -> u64 {
+    6
+}
+fn default_vesting_period_duration() -> u64 {
+    2
+}
 fn default_true() -> bool {
     true
 }
@@ -127,6 +154,7 @@ pub struct AccountConfig {
 pub struct ActorsConfig {
     pub oracle: Option<OracleConfig>,
     pub capacity: Option<CapacityConfig>,
+    pub rewards: Option<RewardsConfig>,
 }
 
 /// `[actors.capacity]`: SPEC §2 parameters with its defaults. Other actors are named by account
@@ -177,6 +205,38 @@ pub struct CapacityConfig {
     /// 32-byte hex, big-endian (default 0x0000241f ff…ff).
     #[serde(default = "default_difficulty")]
     pub difficulty: String,
+}
+
+/// `[actors.rewards]`: SPEC §3 parameters with its defaults; `balance` is the genesis funding.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RewardsConfig {
+    #[serde(default = "default_rewards_id")]
+    pub id: ActorID,
+    /// Genesis funding of the reward pool (FLT, decimal).
+    #[serde(default, with = "amount")]
+    pub balance: TokenAmount,
+    pub admin: String,
+    /// The only reporter of proofs: `"capacity"` (the configured capacity actor) or an address.
+    #[serde(default = "default_capacity_ref")]
+    pub capacity: String,
+    #[serde(default)]
+    pub oracle: Option<String>,
+    #[serde(default = "default_oracle_asset")]
+    pub oracle_asset: String,
+    #[serde(default = "default_initial_pool", with = "amount")]
+    pub initial_pool: TokenAmount,
+    #[serde(default = "default_min_pool", with = "amount")]
+    pub min_pool: TokenAmount,
+    #[serde(default = "default_max_pool", with = "amount")]
+    pub max_pool: TokenAmount,
+    /// USD (decimal) one successful unit should earn per period.
+    #[serde(default = "default_usd_target", with = "amount")]
+    pub usd_target_revenue_per_unit_period: TokenAmount,
+    #[serde(default = "default_vesting_period_count")]
+    pub vesting_period_count: u64,
+    #[serde(default = "default_vesting_period_duration")]
+    pub vesting_period_duration: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -234,6 +294,9 @@ impl GenesisConfig {
         }
         if let Some(c) = &self.actors.capacity {
             out.push(("actors.capacity", "capacity", c.id));
+        }
+        if let Some(r) = &self.actors.rewards {
+            out.push(("actors.rewards", "rewards", r.id));
         }
         out
     }
@@ -297,6 +360,9 @@ impl GenesisConfig {
         if let Some(c) = &self.actors.capacity {
             capacity_params(self, c, &|_| Ok(0)).context("actors.capacity")?;
         }
+        if let Some(r) = &self.actors.rewards {
+            rewards_params(self, r, &|_| Ok(0)).context("actors.rewards")?;
+        }
         Ok(())
     }
 
@@ -338,6 +404,7 @@ impl GenesisConfig {
         let accounts = self.accounts.iter().map(|a| a.balance.clone());
         let actors = self.actors.oracle.iter().map(|o| o.balance.clone());
         let actors = actors.chain(self.actors.capacity.iter().map(|c| c.balance.clone()));
+        let actors = actors.chain(self.actors.rewards.iter().map(|r| r.balance.clone()));
         accounts.chain(actors).sum()
     }
 }
@@ -406,6 +473,12 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
         actors.push(("capacity".into(), c.id));
     }
 
+    if let Some(r) = &config.actors.rewards {
+        let params = rewards_params(config, r, &|x| config.resolve_id(&node, x)).context("actors.rewards")?;
+        install(&mut node, r.id, code("rewards")?, "actors.rewards", Some(&params), r.balance.clone())?;
+        actors.push(("rewards".into(), r.id));
+    }
+
     node.clear_manifest_override();
     for (name, id) in &actors {
         keys.actors.insert(name.clone(), Address::new_id(*id).to_string());
@@ -472,6 +545,35 @@ fn capacity_params(
         difficulty: bytes32("difficulty", &c.difficulty)?,
     };
     cloudless_actor_capacity::state::validate_config(&params.config).map_err(|e| anyhow!("{}", e.msg()))?;
+    Ok(params)
+}
+
+/// The rewards constructor params; `id_of` turns a reference into an actor ID.
+fn rewards_params(
+    config: &GenesisConfig,
+    r: &RewardsConfig,
+    id_of: &dyn Fn(&str) -> anyhow::Result<ActorID>,
+) -> anyhow::Result<cloudless_actor_rewards::ConstructorParams> {
+    use cloudless_actor_rewards::{Config, ConstructorParams, PoolConfig};
+    let params = ConstructorParams {
+        admin: config.resolve_ref(&r.admin).context("admin")?,
+        config: Config {
+            genesis_epoch: config.network.genesis_epoch,
+            period_length: config.network.period_length,
+            capacity: id_of(&r.capacity).context("capacity")?,
+            oracle: r.oracle.as_deref().map(id_of).transpose().context("oracle")?,
+            oracle_asset: r.oracle_asset.clone(),
+            initial_pool: r.initial_pool.clone(),
+            pool: PoolConfig {
+                min_pool: r.min_pool.clone(),
+                max_pool: r.max_pool.clone(),
+                usd_target_revenue_per_unit_period: r.usd_target_revenue_per_unit_period.clone(),
+            },
+            vesting_period_count: r.vesting_period_count,
+            vesting_period_duration: r.vesting_period_duration,
+        },
+    };
+    cloudless_actor_rewards::state::validate_config(&params.config).map_err(|e| anyhow!("{}", e.msg()))?;
     Ok(params)
 }
 

@@ -25,13 +25,21 @@ pub const FEE_SINKS: [ActorID; 2] = [2, 99];
 pub struct Harness {
     pub node: Node,
     pub keys: KeyStore,
+    /// When set, every signed message is followed by [`check_invariants`] against this total.
+    pub checked_total: Option<TokenAmount>,
 }
 
 impl Harness {
     pub fn new(config_toml: &str, bundle_car: &[u8]) -> anyhow::Result<Self> {
         let config = GenesisConfig::parse(config_toml)?;
         let g = genesis::build(&config, bundle_car)?;
-        Ok(Self { node: g.node, keys: g.keys })
+        Ok(Self { node: g.node, keys: g.keys, checked_total: None })
+    }
+
+    /// From now on, checks every actor's invariants and the FLT total after every message.
+    pub fn check_every_message(mut self) -> Self {
+        self.checked_total = Some(Snapshot::take(&self.node).unwrap().total_balance());
+        self
     }
 
     pub fn address(&self, name: &str) -> Address {
@@ -54,7 +62,16 @@ impl Harness {
     ) -> ApplyRet {
         let msg = Message { value, ..self.message(from, to, method, params) };
         self.node.set_epoch(self.node.epoch() + 1).unwrap();
-        self.node.apply_signed(&self.keys.key(from).unwrap().sign_message(msg)).unwrap()
+        let ret = self.node.apply_signed(&self.keys.key(from).unwrap().sign_message(msg)).unwrap();
+        if let Some(total) = &self.checked_total {
+            check_invariants(&self.node, total).unwrap_or_else(|e| panic!("after a message from {from}: {e}"));
+        }
+        ret
+    }
+
+    /// What `ret` charged its sender (base fee burn, over-estimation burn and tip).
+    pub fn fee(ret: &ApplyRet) -> TokenAmount {
+        &ret.base_fee_burn + &ret.over_estimation_burn + &ret.miner_tip
     }
 
     /// A message from `from` with its next nonce, no value, the block gas limit and a 1 atto
@@ -174,6 +191,9 @@ pub fn check_invariants(node: &Node, expected_total: &TokenAmount) -> anyhow::Re
             "oracle" => node.actor_state::<cloudless_actor_oracle::State>(id)?.check_state_invariants(node.store()),
             "capacity" => node
                 .actor_state::<cloudless_actor_capacity::State>(id)?
+                .check_state_invariants(node.store(), &actor.balance),
+            "rewards" => node
+                .actor_state::<cloudless_actor_rewards::State>(id)?
                 .check_state_invariants(node.store(), &actor.balance),
             _ => Vec::new(),
         };

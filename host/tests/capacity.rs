@@ -265,7 +265,17 @@ fn commitment_life_with_real_proofs_slashing_and_exact_payout() {
             }
             // min_proofs (2) once reached, +1 per further proof up to max_proofs (3).
             let reports = reward_reports(&w, &ret);
-            assert_eq!(reports, vec![RecordProofsParams { period, commitment: id, count: count as u64 }]);
+            let (provider, delegator) = (w.h.id("provider"), w.h.id("delegator"));
+            let record = RecordProofsParams {
+                period,
+                commitment: id,
+                count: count as u64,
+                units: 1,
+                provider,
+                delegator,
+                delegator_reward_rate: 3_000_000,
+            };
+            assert_eq!(reports, vec![record]);
             reported += count as u64;
             // A retried batch is skipped, never fails, and changes nothing.
             let before = Snapshot::take(&w.h.node).unwrap();
@@ -499,19 +509,19 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
     w.fail("provider", METHOD_FINISH_COMMITMENT, &CommitmentQuery { id }, E::USR_ILLEGAL_STATE);
 }
 
-/// The capacity actor restates the interfaces it calls (`ext.rs`); they must match the real ones.
+/// The oracle interface shared by the price consumers (`cloudless_runtime::oracle`) must match
+/// the oracle's own types (the rewards interface is checked in tests/rewards.rs).
 #[test]
-fn ext_interfaces_match_the_real_actors() {
+fn oracle_interface_matches_the_real_actor() {
     use cloudless_actor_oracle as oracle;
-    assert_eq!(ext::oracle::METHOD_GET_PRICE, oracle::METHOD_GET_PRICE);
+    use cloudless_runtime::oracle as ours;
+    assert_eq!(ours::METHOD_GET_PRICE, oracle::METHOD_GET_PRICE);
     let query = oracle::AssetQuery { asset: "FLT/USD".into() };
-    let ours = ext::oracle::AssetQuery { asset: "FLT/USD".into() };
-    assert_eq!(raw(&query), raw(&ours));
+    assert_eq!(raw(&query), raw(&ours::AssetQuery { asset: "FLT/USD".into() }));
     let info = oracle::PriceInfo { median: flt("0.5"), updated_epoch: 7, fresh_reports: 3, twap: flt("0.45") };
-    let decoded: ext::oracle::PriceInfo = fvm_ipld_encoding::from_slice(raw(&info).bytes()).unwrap();
+    let decoded: ours::PriceInfo = fvm_ipld_encoding::from_slice(raw(&info).bytes()).unwrap();
     assert_eq!(
         (decoded.median, decoded.updated_epoch, decoded.fresh_reports, decoded.twap),
         (info.median, info.updated_epoch, info.fresh_reports, info.twap)
     );
-    // ext::rewards is checked against the rewards actor once it exists (issue 5).
 }

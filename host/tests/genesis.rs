@@ -102,7 +102,7 @@ fn host_runs_a_bundle_whose_core_set_comes_from_another_car() {
     let g = build(&config, &bundle).unwrap();
     let names: Vec<_> = g.node.manifest().unwrap().into_iter().map(|(n, _)| n).collect();
     assert_eq!(names[2], "cron");
-    let mut h = cloudless_host::testing::Harness { node: g.node, keys: g.keys };
+    let mut h = cloudless_host::testing::Harness { node: g.node, keys: g.keys, checked_total: None };
     for (r, p) in [("reporter1", "0.5"), ("reporter2", "0.6")] {
         let params = cloudless_actor_oracle::ReportParams {
             asset: "FLT/USD".into(),

@@ -1,10 +1,9 @@
 //! Wasm glue: params, address resolution, the oracle and rewards calls, the RandomX syscall,
 //! state load/save, events and payouts. The state is saved before any call to another actor.
 
-use cloudless_runtime::{actor_error, sdk, ActorError, ActorResult, METHOD_CONSTRUCTOR};
+use cloudless_runtime::{actor_error, sdk, ActorResult, METHOD_CONSTRUCTOR};
 use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_shared::econ::TokenAmount;
-use fvm_shared::error::ExitCode;
 use fvm_shared::MethodNum;
 
 use crate::registry;
@@ -175,24 +174,12 @@ fn create_commitment(params: CreateCommitmentParams) -> ActorResult<Option<IpldB
         // A read-only call: the oracle cannot change anything while our state is unsaved.
         let price = match st.config.oracle {
             None => None,
-            Some(oracle) => oracle_price(oracle, &st.config.oracle_asset)?,
+            Some(oracle) => cloudless_runtime::oracle::price(oracle, &st.config.oracle_asset)?
+                .map(|info| info.median)
+                .filter(|p| p.is_positive()),
         };
         registry::create_commitment(st, &sdk::SdkStore, ctx, &params, delegator, price, fx)
     })?)
-}
-
-fn oracle_price(oracle: u64, asset: &str) -> ActorResult<Option<TokenAmount>> {
-    let query = crate::ext::oracle::AssetQuery { asset: asset.to_string() };
-    match sdk::call(oracle, crate::ext::oracle::METHOD_GET_PRICE, Some(&query), TokenAmount::default(), true) {
-        Ok(Some(block)) => {
-            let info: crate::ext::oracle::PriceInfo =
-                block.deserialize().map_err(|e| actor_error!(illegal_state; "decoding the oracle's price: {e}"))?;
-            Ok(Some(info.median).filter(|p| p.is_positive()))
-        }
-        Ok(None) => Err(actor_error!(illegal_state; "the oracle returned no price")),
-        Err(e) if e.exit_code() == ExitCode::USR_ILLEGAL_STATE => Ok(None),
-        Err(e) => Err(ActorError::illegal_state(format!("asking the oracle for {asset}: {}", e.msg()))),
-    }
 }
 
 /// The RandomX syscall; a refused batch here is the actor's bug (it checks limits first).

@@ -32,7 +32,7 @@ pub struct PeriodState {
 }
 
 pub fn period_of(config: &Config, epoch: ChainEpoch) -> i64 {
-    (epoch.saturating_sub(config.genesis_epoch)).max(0) / config.period_length
+    cloudless_runtime::period_of(epoch, config.genesis_epoch, config.period_length)
 }
 
 pub fn period_start(config: &Config, period: i64) -> ChainEpoch {

@@ -148,11 +148,31 @@ pub fn submit_proofs<BS: Blockstore>(
 
     // Count, report and store.
     for w in work.iter().filter(|w| w.accepted > 0) {
-        let gained = eligible(w.unit.proof_count, &st.config) - eligible(w.count_before, &st.config);
+        let before = eligible(w.count_before, &st.config);
+        let gained = eligible(w.unit.proof_count, &st.config) - before;
         if gained > 0 && st.config.rewards.is_some() {
+            let succeeded = u64::from(before == 0);
             match fx.records.iter_mut().find(|r| r.commitment == w.commitment) {
-                Some(r) => r.count += gained,
-                None => fx.records.push(RecordProofsParams { period: now, commitment: w.commitment, count: gained }),
+                Some(r) => {
+                    r.count += gained;
+                    r.units += succeeded;
+                }
+                None => {
+                    let cc =
+                        commitments.iter().find(|c| c.id == w.commitment).expect("every unit's commitment is loaded");
+                    let delegator = cc
+                        .delegator
+                        .ok_or_else(|| actor_error!(illegal_state; "proving commitment {} has no delegator", cc.id))?;
+                    fx.records.push(RecordProofsParams {
+                        period: now,
+                        commitment: w.commitment,
+                        count: gained,
+                        units: succeeded,
+                        provider: cc.provider,
+                        delegator,
+                        delegator_reward_rate: cc.delegator_reward_rate,
+                    })
+                }
             }
         }
         fx.event(

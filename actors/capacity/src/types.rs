@@ -296,12 +296,18 @@ pub struct ConfigReturn {
 }
 
 /// The rewards actor's `RecordProofs` params: reward-eligible proofs a commitment gained in a
-/// period (min_proofs once a unit reaches it, then one per further proof up to max_proofs).
+/// period (min_proofs once a unit reaches it, then one per further proof up to max_proofs),
+/// how many of its units became successful unit-periods with them, and the commitment's
+/// reward parties (fixed once collateral is deposited).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct RecordProofsParams {
     pub period: i64,
     pub commitment: u64,
     pub count: u64,
+    pub units: u64,
+    pub provider: ActorID,
+    pub delegator: ActorID,
+    pub delegator_reward_rate: u64,
 }
 
 /// Commitment status (SPEC §2). `WaitStart` is never stored: it is `Active` before the start

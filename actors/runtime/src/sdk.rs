@@ -141,10 +141,15 @@ pub fn construct_stateless() -> ActorResult<Option<IpldBlock>> {
     Ok(None)
 }
 
-/// Resolves an address to an actor ID; unknown addresses are USR_NOT_FOUND.
+/// Resolves an address to the ID of an existing actor; anything else is USR_NOT_FOUND (an ID
+/// address resolves to itself whether or not the actor exists, so existence is checked).
 pub fn resolve(addr: &Address) -> ActorResult<ActorID> {
-    fvm_sdk::actor::resolve_address(addr)
-        .ok_or_else(|| actor_error!(not_found; "address {addr} does not resolve to an actor"))
+    let id = fvm_sdk::actor::resolve_address(addr)
+        .ok_or_else(|| actor_error!(not_found; "address {addr} does not resolve to an actor"))?;
+    if fvm_sdk::actor::get_actor_code_cid(&Address::new_id(id)).is_none() {
+        return Err(actor_error!(not_found; "no actor exists at {addr}"));
+    }
+    Ok(id)
 }
 
 /// Decodes the method parameters; missing or undecodable params are USR_SERIALIZATION.
