@@ -39,6 +39,7 @@ bench: setup
 	$(CARGO) bench --locked -p cloudless-host --bench oracle
 	$(CARGO) bench --locked -p cloudless-host --bench syscalls
 	$(CARGO) bench --locked -p cloudless-host --bench capacity
+	$(CARGO) bench --locked -p cloudless-host --bench rewards
 
 # Times every priced syscall component and compares with the table in syscalls/kernel/src/gas.rs.
 calibrate: setup

@@ -36,6 +36,10 @@ fn bad_configs_name_the_line_or_key() {
         ("[actors.capacity]\nadmin = \"admin\"\nflt_collateral_per_unit = \"1\"\nmin_proofs = 9\nmax_proofs = 8\n", "min_proofs"),
         ("[actors.capacity]\nadmin = \"admin\"\nflt_collateral_per_unit = \"1\"\nrewards = \"ghost\"\n", "actors.capacity: rewards"),
         ("[actors.capacity]\nadmin = \"admin\"\nflt_collateral_per_unit = \"1\"\noracle = \"oracle\"\nid = 83\n[actors.oracle]\nadmin = \"admin\"\n", "f083 is already used"),
+        ("[actors.rewards]\nadmin = \"admin\"\n", "actors.rewards: capacity"),
+        ("[actors.rewards]\nadmin = \"admin\"\ncapacity = \"admin\"\nmin_pool = \"10\"\nmax_pool = \"5\"\n", "min_pool"),
+        ("[actors.rewards]\nadmin = \"admin\"\ncapacity = \"admin\"\nvesting_period_count = 0\n", "vesting_period_count"),
+        ("[actors.rewards]\nadmin = \"admin\"\ncapacity = \"admin\"\nid = 1\n", "actors.rewards.id: f01 is reserved"),
         ("[actors.oracle]\nid = 2\nadmin = \"admin\"\n", "actors.oracle.id: f02 is reserved for the reward actor"),
         ("[actors.oracle]\nid = 100\nadmin = \"admin\"\n", "actors.oracle.id: f0100 collides with IDs init hands out"),
         ("[actors.oracle]\nid = 83\nadmin = \"nobody\"\n", "actors.oracle.admin"),
@@ -69,7 +73,9 @@ fn genesis_is_deterministic_and_conserves_flt() {
     let a = build(&config, cloudless_bundle::BUNDLE_CAR).unwrap();
     let b = build(&config, cloudless_bundle::BUNDLE_CAR).unwrap();
     assert_eq!(a.node.state_root(), b.node.state_root());
-    let total: fvm_shared::econ::TokenAmount = config.accounts.iter().map(|a| a.balance.clone()).sum();
+    let accounts: fvm_shared::econ::TokenAmount = config.accounts.iter().map(|a| a.balance.clone()).sum();
+    // The example also funds the reward pool at genesis.
+    let total = accounts + config.actors.rewards.as_ref().unwrap().balance.clone();
     let snapshot = cloudless_host::testing::Snapshot::take(&a.node).unwrap();
     assert_eq!(snapshot.total_balance(), total);
     assert_eq!(

@@ -145,9 +145,11 @@ fn prove(h: &mut Harness, unit: Bytes32, count: usize) {
 
 /// The reference: every period's allocation and every commitment's eligible proofs, and from
 /// them what each party is owed at any period. Written from SPEC §3 and docs/rewards.md alone.
+/// (period, allocated atto, [(peer index, eligible proofs)])
+type PeriodCounts = (i64, u128, Vec<(usize, u128)>);
+
 struct Reference {
-    /// (period, allocated atto, [(peer index, eligible proofs)])
-    periods: Vec<(i64, u128, Vec<(usize, u128)>)>,
+    periods: Vec<PeriodCounts>,
     rates: Vec<u128>,
 }
 

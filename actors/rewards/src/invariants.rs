@@ -4,7 +4,7 @@
 //! settled in memory to the open period and `dust = allocated − Σ rewards` is the rounding left
 //! by `allocated × count / total` (never negative).
 
-use cloudless_runtime::map::Map;
+use cloudless_runtime::tree::Tree;
 use cloudless_runtime::PRECISION;
 use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::econ::TokenAmount;
@@ -67,12 +67,11 @@ impl State {
             errors.push("negative totals".into());
         }
 
-        let periods = Map::<_, ClosedPeriod>::load(store, &self.periods, "periods").map_err(|e| e.msg().to_string())?;
+        let periods = Tree::<_, ClosedPeriod>::load(store, &self.periods, "periods");
         let mut closed = std::collections::BTreeMap::new();
         periods
             .for_each(|k, rec| {
-                let period = i64::from_be_bytes(k.try_into().unwrap_or_default());
-                closed.insert(period, rec.clone());
+                closed.insert(k as i64, rec.clone());
             })
             .map_err(|e| e.msg().to_string())?;
         let allocated: TokenAmount = closed.values().map(|r| r.allocated.clone()).sum();
@@ -94,8 +93,7 @@ impl State {
             }
         }
 
-        let map = Map::<_, CommitmentRewards>::load(store, &self.commitments, "commitments")
-            .map_err(|e| e.msg().to_string())?;
+        let tree = Tree::<_, CommitmentRewards>::load(store, &self.commitments, "commitments");
         let mut ledger = Ledger {
             funded: t.funded.clone(),
             paid: TokenAmount::default(),
@@ -105,9 +103,8 @@ impl State {
         let mut rewarded = TokenAmount::default();
         let (mut count, mut open_total) = (0u64, 0u64);
         let d = self.config.vesting_period_duration as i64;
-        map.for_each(|k, cc| {
+        tree.for_each(|id, cc| {
             count += 1;
-            let id = u64::from_be_bytes(k.try_into().unwrap_or_default());
             let mut err = |m: String| errors.push(format!("commitment {id}: {m}"));
             if cc.delegator_reward_rate == 0 || cc.delegator_reward_rate > PRECISION {
                 err(format!("delegator_reward_rate {} out of range", cc.delegator_reward_rate));

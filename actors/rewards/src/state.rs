@@ -10,7 +10,7 @@
 
 use cid::Cid;
 use cloudless_runtime::events::EventBuilder;
-use cloudless_runtime::map::Map;
+use cloudless_runtime::tree::Tree;
 use cloudless_runtime::{actor_error, amount, period_of, ActorResult, PRECISION};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::tuple::*;
@@ -33,7 +33,7 @@ pub struct OpenPeriod {
     pub units: u64,
 }
 
-/// A closed period (key: the period, 8 bytes big-endian).
+/// A closed period (keyed by the period).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct ClosedPeriod {
     #[serde(with = "amount")]
@@ -50,9 +50,9 @@ pub struct State {
     pub config: Config,
     pub current: OpenPeriod,
     pub totals: Totals,
-    /// period → [`ClosedPeriod`]
+    /// period → [`ClosedPeriod`] (a fixed-depth [`Tree`]: constant cost at any size)
     pub periods: Cid,
-    /// commitment id → [`CommitmentRewards`]
+    /// commitment id → [`CommitmentRewards`] (a fixed-depth [`Tree`])
     pub commitments: Cid,
 }
 
@@ -66,12 +66,9 @@ pub struct Ctx {
 /// FLT/USD × 10^18 from the oracle, asked only when the pool rule needs it.
 pub type PriceSource<'a> = &'a mut dyn FnMut(ActorID, &str) -> ActorResult<Option<TokenAmount>>;
 
-pub fn key(n: i64) -> [u8; 8] {
-    n.to_be_bytes()
-}
-
-pub fn id_key(id: u64) -> [u8; 8] {
-    id.to_be_bytes()
+/// A period as a tree key (periods are never negative).
+fn period_key(period: i64) -> u64 {
+    period.max(0) as u64
 }
 
 /// The constructor's check: [`validate_lasting`] plus the initial pool within the bounds.
@@ -135,8 +132,8 @@ impl State {
             current: OpenPeriod { period, pool: config.initial_pool.clone(), total: 0, units: 0 },
             config,
             totals: Totals { unallocated: funded.clone(), funded, ..Totals::default() },
-            periods: Map::<_, ClosedPeriod>::empty(store, "periods").flush()?,
-            commitments: Map::<_, CommitmentRewards>::empty(store, "commitments").flush()?,
+            periods: Tree::<_, ClosedPeriod>::empty(store, "periods")?,
+            commitments: Tree::<_, CommitmentRewards>::empty(store, "commitments")?,
         })
     }
 
@@ -169,11 +166,11 @@ impl State {
         let allocated = self.closing_allocation();
         self.totals.unallocated -= &allocated;
         self.totals.allocated += &allocated;
-        let mut periods = Map::load(store, &self.periods, "periods")?;
+        let mut periods = Tree::load(store, &self.periods, "periods");
         let closed =
             ClosedPeriod { pool: c.pool.clone(), total: c.total, units: c.units, allocated: allocated.clone() };
-        periods.set(&key(c.period), closed)?;
-        self.periods = periods.flush()?;
+        periods.set(period_key(c.period), &closed)?;
+        self.periods = periods.root();
         events.push(
             EventBuilder::new("period-closed")
                 .field("period", &c.period)?
@@ -204,23 +201,23 @@ impl State {
         if period == self.current.period {
             return Ok(Owed { allocated: self.closing_allocation(), total: self.current.total });
         }
-        let periods = Map::<_, ClosedPeriod>::load(store, &self.periods, "periods")?;
+        let periods = Tree::<_, ClosedPeriod>::load(store, &self.periods, "periods");
         let rec = periods
-            .get(&key(period))?
+            .get(period_key(period))?
             .ok_or_else(|| actor_error!(illegal_state; "period {period} has proofs recorded but no record"))?;
         Ok(Owed { allocated: rec.allocated, total: rec.total })
     }
 
     pub fn get_commitment<BS: Blockstore>(&self, store: &BS, id: u64) -> ActorResult<CommitmentRewards> {
-        Self::find(&self.commitments(store)?, id)
+        Self::find(&self.commitments(store), id)
     }
 
-    fn find<BS: Blockstore>(map: &Map<BS, CommitmentRewards>, id: u64) -> ActorResult<CommitmentRewards> {
-        map.get(&id_key(id))?.ok_or_else(|| actor_error!(not_found; "commitment {id} has no rewards recorded"))
+    fn find<BS: Blockstore>(tree: &Tree<BS, CommitmentRewards>, id: u64) -> ActorResult<CommitmentRewards> {
+        tree.get(id)?.ok_or_else(|| actor_error!(not_found; "commitment {id} has no rewards recorded"))
     }
 
-    fn commitments<'s, BS: Blockstore>(&self, store: &'s BS) -> ActorResult<Map<'s, BS, CommitmentRewards>> {
-        Map::load(store, &self.commitments, "commitments")
+    fn commitments<'s, BS: Blockstore>(&self, store: &'s BS) -> Tree<'s, BS, CommitmentRewards> {
+        Tree::load(store, &self.commitments, "commitments")
     }
 
     /// Settles `cc` to period `now` and reports what was settled.
@@ -294,8 +291,8 @@ impl State {
         let (Some(total), Some(units)) = (total, units) else {
             return Err(actor_error!(illegal_argument; "period {now}'s proof counts overflow"));
         };
-        let mut map = self.commitments(store)?;
-        let mut cc = match map.get(&id_key(p.commitment))? {
+        let mut tree = self.commitments(store);
+        let mut cc = match tree.get(p.commitment)? {
             Some(cc) => {
                 if (cc.provider, cc.delegator, cc.delegator_reward_rate)
                     != (p.provider, p.delegator, p.delegator_reward_rate)
@@ -333,8 +330,8 @@ impl State {
                 .field("commitment_count", &cc.pending_count)?
                 .field("period_total", &total)?,
         );
-        map.set(&id_key(p.commitment), cc)?;
-        self.commitments = map.flush()?;
+        tree.set(p.commitment, &cc)?;
+        self.commitments = tree.root();
         Ok(())
     }
 
@@ -348,8 +345,8 @@ impl State {
         id: u64,
         events: &mut Vec<EventBuilder>,
     ) -> ActorResult<WithdrawReturn> {
-        let mut map = self.commitments(store)?;
-        let mut cc = Self::find(&map, id)?;
+        let mut tree = self.commitments(store);
+        let mut cc = Self::find(&tree, id)?;
         if ctx.caller != cc.provider && ctx.caller != cc.delegator {
             return Err(actor_error!(
                 forbidden;
@@ -382,8 +379,8 @@ impl State {
                 .field("provider", &out.provider)?
                 .field("provider_amount", &out.provider_amount)?,
         );
-        map.set(&id_key(id), cc)?;
-        self.commitments = map.flush()?;
+        tree.set(id, &cc)?;
+        self.commitments = tree.root();
         Ok(out)
     }
 
@@ -427,7 +424,8 @@ impl State {
                 allocated: TokenAmount::default(),
             });
         }
-        let rec = Map::<_, ClosedPeriod>::load(store, &self.periods, "periods")?.get(&key(period))?.ok_or_else(
+        let periods = Tree::<_, ClosedPeriod>::load(store, &self.periods, "periods");
+        let rec = periods.get(period_key(period))?.ok_or_else(
             || actor_error!(not_found; "period {period} was never touched (the open period is {})", c.period),
         )?;
         Ok(PeriodInfo {

@@ -2,6 +2,7 @@
 //!
 //! - [`ActorError`] and [`actor_error!`]: every failure carries a standard exit code and a message.
 //! - [`events`]: builds FVM actor events with a `$type` key, as SPEC §0 requires.
+//! - [`map`] (HAMT) and [`tree`] (fixed-depth, constant-cost): keyed records.
 //! - [`oracle`]: the oracle's price query, for the actors that consume prices.
 //! - [`amount`]: serde for token amounts and prices (CBOR bigint on chain, decimal text in JSON).
 //! - [`sdk`] (feature `fil-actor`): the thin Wasm glue over `fvm_sdk` (caller checks, params, state,
@@ -16,6 +17,7 @@ pub mod map;
 pub mod oracle;
 #[cfg(feature = "fil-actor")]
 pub mod sdk;
+pub mod tree;
 
 pub use error::{ActorError, ActorResult, AsActorError};
 
