@@ -466,3 +466,35 @@ fn queries_settle_in_the_view_without_writing() {
     let after = Snapshot::take(&h.node).unwrap();
     assert_eq!(before.0[&h.id("rewards")], after.0[&h.id("rewards")], "a query wrote state");
 }
+
+/// With an oracle that has no fresh price (no report yet: the oracle answers USR_ILLEGAL_STATE),
+/// the next period's pool is unchanged even though units proved.
+#[test]
+fn no_fresh_price_leaves_the_pool_unchanged() {
+    let config = bare_config()
+        + r#"oracle = "oracle"
+[actors.oracle]
+admin = "admin"
+[[actors.oracle.assets]]
+symbol = "FLT/USD"
+quorum = 1
+report_expiry = 1000
+reporters = ["mallory"]
+"#;
+    let mut h = Harness::new(&config, cloudless_bundle::BUNDLE_CAR).unwrap().check_every_message();
+    goto_period(&mut h, 1);
+    assert_ok(&h.send("cap", "rewards", METHOD_RECORD_PROOFS, &report(&h, 1, 7, 30, 1)));
+    goto_period(&mut h, 2);
+    let to = h.address("rewards");
+    assert_ok(&h.send_raw("admin", to, METHOD_FUND, RawBytes::default(), flt("1")));
+    let totals: TotalsReturn = h.call("mallory", "rewards", METHOD_GET_TOTALS, &());
+    assert_eq!((totals.current.period, totals.current.pool), (2, flt("500")));
+    // With a fresh price of 0.5 USD, 500 × 0.5 / 1 unit = 250 > 1 USD: the pool would shrink.
+    let price = cloudless_actor_oracle::ReportParams { asset: "FLT/USD".into(), price: flt("0.5") };
+    assert_ok(&h.send("mallory", "oracle", cloudless_actor_oracle::METHOD_REPORT, &price));
+    assert_ok(&h.send("cap", "rewards", METHOD_RECORD_PROOFS, &report(&h, 2, 7, 30, 1)));
+    goto_period(&mut h, 3);
+    assert_ok(&h.send_raw("admin", to, METHOD_FUND, RawBytes::default(), flt("1")));
+    let totals: TotalsReturn = h.call("mallory", "rewards", METHOD_GET_TOTALS, &());
+    assert_eq!((totals.current.period, totals.current.pool), (3, flt("450")));
+}
