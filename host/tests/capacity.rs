@@ -107,26 +107,23 @@ fn unit(i: u8) -> Bytes32 {
 
 const PEER: &[u8] = b"12D3KooWpeer";
 
+/// The harness checks every actor's invariants and the FLT total after each signed message.
 struct World {
     h: Harness,
-    total: TokenAmount,
 }
 
 impl World {
     fn new() -> Self {
-        let h = Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap();
-        let total = Snapshot::take(&h.node).unwrap().total_balance();
-        Self { h, total }
+        Self { h: Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap().check_every_message() }
     }
 
+    /// The same check, for messages applied to the node directly.
     fn check(&self) {
-        check_invariants(&self.h.node, &self.total).unwrap();
+        check_invariants(&self.h.node, self.h.checked_total.as_ref().unwrap()).unwrap();
     }
 
     fn send<P: serde::Serialize>(&mut self, from: &str, method: u64, params: &P) -> ApplyRet {
-        let ret = self.h.send(from, "capacity", method, params);
-        self.check();
-        ret
+        self.h.send(from, "capacity", method, params)
     }
 
     fn ok<P: serde::Serialize>(&mut self, from: &str, method: u64, params: &P) -> ApplyRet {
@@ -141,16 +138,12 @@ impl World {
 
     fn pay(&mut self, from: &str, method: u64, params: &impl serde::Serialize, value: TokenAmount) -> ApplyRet {
         let to = self.h.address("capacity");
-        let ret = self.h.send_raw(from, to, method, RawBytes::serialize(params).unwrap(), value);
-        self.check();
-        ret
+        self.h.send_raw(from, to, method, RawBytes::serialize(params).unwrap(), value)
     }
 
     fn fail<P: serde::Serialize>(&mut self, from: &str, method: u64, params: &P, code: ExitCode) -> String {
         let to = self.h.address("capacity");
-        let msg = self.h.expect_failure(from, to, method, RawBytes::serialize(params).unwrap(), code);
-        self.check();
-        msg
+        self.h.expect_failure(from, to, method, RawBytes::serialize(params).unwrap(), code)
     }
 
     fn balance(&self, name: &str) -> TokenAmount {
@@ -507,21 +500,4 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
     let slash = TokenAmount::from_atto(cpu.atto() / 10u64);
     assert_eq!((fin.returned, fin.slashed), (&cpu * 2u64 - &slash * 2u64, &slash * 2u64));
     w.fail("provider", METHOD_FINISH_COMMITMENT, &CommitmentQuery { id }, E::USR_ILLEGAL_STATE);
-}
-
-/// The oracle interface shared by the price consumers (`cloudless_runtime::oracle`) must match
-/// the oracle's own types (the rewards interface is checked in tests/rewards.rs).
-#[test]
-fn oracle_interface_matches_the_real_actor() {
-    use cloudless_actor_oracle as oracle;
-    use cloudless_runtime::oracle as ours;
-    assert_eq!(ours::METHOD_GET_PRICE, oracle::METHOD_GET_PRICE);
-    let query = oracle::AssetQuery { asset: "FLT/USD".into() };
-    assert_eq!(raw(&query), raw(&ours::AssetQuery { asset: "FLT/USD".into() }));
-    let info = oracle::PriceInfo { median: flt("0.5"), updated_epoch: 7, fresh_reports: 3, twap: flt("0.45") };
-    let decoded: ours::PriceInfo = fvm_ipld_encoding::from_slice(raw(&info).bytes()).unwrap();
-    assert_eq!(
-        (decoded.median, decoded.updated_epoch, decoded.fresh_reports, decoded.twap),
-        (info.median, info.updated_epoch, info.fresh_reports, info.twap)
-    );
 }

@@ -17,7 +17,9 @@ pub const MAX_TWAP_SAMPLES: usize = 64;
 pub const MAX_SYMBOL_LEN: usize = 32;
 
 pub const METHOD_REPORT: u64 = method_hash!("Report");
-pub const METHOD_GET_PRICE: u64 = method_hash!("GetPrice");
+/// The price query every consumer uses: one definition, in the runtime (`GetPrice` params and
+/// result, and `AssetQuery` also for `GetAsset`).
+pub use cloudless_runtime::oracle::{AssetQuery, PriceInfo, METHOD_GET_PRICE};
 pub const METHOD_GET_ASSET: u64 = method_hash!("GetAsset");
 pub const METHOD_GET_ADMIN: u64 = method_hash!("GetAdmin");
 pub const METHOD_ADD_ASSET: u64 = method_hash!("AddAsset");
@@ -77,11 +79,6 @@ pub struct ReportParams {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
-pub struct AssetQuery {
-    pub asset: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct SetAssetConfigParams {
     pub asset: String,
     pub config: AssetConfig,
@@ -98,18 +95,6 @@ pub struct ReporterParams {
 pub struct TransferAdminParams {
     #[serde(with = "address")]
     pub new_admin: Address,
-}
-
-/// `GetPrice` result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
-pub struct PriceInfo {
-    #[serde(with = "amount")]
-    pub median: TokenAmount,
-    /// The epoch of the newest fresh report (the median can only change when reports change).
-    pub updated_epoch: ChainEpoch,
-    pub fresh_reports: u32,
-    #[serde(with = "amount")]
-    pub twap: TokenAmount,
 }
 
 /// `GetAdmin` result.

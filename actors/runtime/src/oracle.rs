@@ -1,6 +1,6 @@
-//! The price oracle's read interface (SPEC §4), restated for the actors that consume prices
-//! (capacity: collateral; rewards: the pool rule) — an actor crate never links another actor
-//! crate. `host/tests/capacity.rs` checks it against the oracle's own types.
+//! The price oracle's read interface (SPEC §4): defined here, once, and used by the oracle actor
+//! itself and by the actors that consume prices (capacity: collateral; rewards: the pool rule),
+//! since an actor crate never links another actor crate.
 
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::clock::ChainEpoch;
@@ -15,10 +15,12 @@ pub struct AssetQuery {
     pub asset: String,
 }
 
+/// `GetPrice` result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct PriceInfo {
     #[serde(with = "amount")]
     pub median: TokenAmount,
+    /// The epoch of the newest fresh report (the median can only change when reports change).
     pub updated_epoch: ChainEpoch,
     pub fresh_reports: u32,
     #[serde(with = "amount")]
