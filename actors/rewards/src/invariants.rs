@@ -4,13 +4,12 @@
 //! settled in memory to the open period and `dust = allocated − Σ rewards` is the rounding left
 //! by `allocated × count / total` (never negative).
 
-use cloudless_runtime::tree::Tree;
 use cloudless_runtime::PRECISION;
 use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::econ::TokenAmount;
 
-use crate::state::{validate_lasting, ClosedPeriod, State};
-use crate::vesting::{delegator_cut, share, CommitmentRewards, Owed};
+use crate::state::{validate_lasting, State};
+use crate::vesting::{delegator_cut, share, Owed};
 
 /// The ledger's terms, every commitment settled to the open period.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -67,7 +66,7 @@ impl State {
             errors.push("negative totals".into());
         }
 
-        let periods = Tree::<_, ClosedPeriod>::load(store, &self.periods, "periods");
+        let periods = self.periods(store);
         let mut closed = std::collections::BTreeMap::new();
         periods
             .for_each(|k, rec| {
@@ -93,7 +92,7 @@ impl State {
             }
         }
 
-        let tree = Tree::<_, CommitmentRewards>::load(store, &self.commitments, "commitments");
+        let tree = self.commitments(store);
         let mut ledger = Ledger {
             funded: t.funded.clone(),
             paid: TokenAmount::default(),

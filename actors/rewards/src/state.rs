@@ -166,7 +166,7 @@ impl State {
         let allocated = self.closing_allocation();
         self.totals.unallocated -= &allocated;
         self.totals.allocated += &allocated;
-        let mut periods = Tree::load(store, &self.periods, "periods");
+        let mut periods = self.periods(store);
         let closed =
             ClosedPeriod { pool: c.pool.clone(), total: c.total, units: c.units, allocated: allocated.clone() };
         periods.set(period_key(c.period), &closed)?;
@@ -201,7 +201,7 @@ impl State {
         if period == self.current.period {
             return Ok(Owed { allocated: self.closing_allocation(), total: self.current.total });
         }
-        let periods = Tree::<_, ClosedPeriod>::load(store, &self.periods, "periods");
+        let periods = self.periods(store);
         let rec = periods
             .get(period_key(period))?
             .ok_or_else(|| actor_error!(illegal_state; "period {period} has proofs recorded but no record"))?;
@@ -209,15 +209,19 @@ impl State {
     }
 
     pub fn get_commitment<BS: Blockstore>(&self, store: &BS, id: u64) -> ActorResult<CommitmentRewards> {
-        Self::find(&self.commitments(store), id)
+        self.commitments(store)
+            .get(id)?
+            .ok_or_else(|| actor_error!(not_found; "commitment {id} has no rewards recorded"))
     }
 
-    fn find<BS: Blockstore>(tree: &Tree<BS, CommitmentRewards>, id: u64) -> ActorResult<CommitmentRewards> {
-        tree.get(id)?.ok_or_else(|| actor_error!(not_found; "commitment {id} has no rewards recorded"))
-    }
-
-    fn commitments<'s, BS: Blockstore>(&self, store: &'s BS) -> Tree<'s, BS, CommitmentRewards> {
+    /// The commitments tree (loading reads nothing; every access walks from the root).
+    pub fn commitments<'s, BS: Blockstore>(&self, store: &'s BS) -> Tree<'s, BS, CommitmentRewards> {
         Tree::load(store, &self.commitments, "commitments")
+    }
+
+    /// The closed-periods tree.
+    pub fn periods<'s, BS: Blockstore>(&self, store: &'s BS) -> Tree<'s, BS, ClosedPeriod> {
+        Tree::load(store, &self.periods, "periods")
     }
 
     /// Settles `cc` to period `now` and reports what was settled.
@@ -345,8 +349,7 @@ impl State {
         id: u64,
         events: &mut Vec<EventBuilder>,
     ) -> ActorResult<WithdrawReturn> {
-        let mut tree = self.commitments(store);
-        let mut cc = Self::find(&tree, id)?;
+        let mut cc = self.get_commitment(store, id)?;
         if ctx.caller != cc.provider && ctx.caller != cc.delegator {
             return Err(actor_error!(
                 forbidden;
@@ -379,6 +382,7 @@ impl State {
                 .field("provider", &out.provider)?
                 .field("provider_amount", &out.provider_amount)?,
         );
+        let mut tree = self.commitments(store);
         tree.set(id, &cc)?;
         self.commitments = tree.root();
         Ok(out)
@@ -424,7 +428,7 @@ impl State {
                 allocated: TokenAmount::default(),
             });
         }
-        let periods = Tree::<_, ClosedPeriod>::load(store, &self.periods, "periods");
+        let periods = self.periods(store);
         let rec = periods.get(period_key(period))?.ok_or_else(
             || actor_error!(not_found; "period {period} was never touched (the open period is {})", c.period),
         )?;
