@@ -24,7 +24,9 @@ pub const ACTORS: &[ActorSpec] = &[
     actor("oracle", "cloudless-actor-oracle"),
     actor("capacity", "cloudless-actor-capacity"),
     actor("rewards", "cloudless-actor-rewards"),
+    actor("gateway", "cloudless-actor-gateway"),
 ];
 
 /// Added after [`ACTORS`] in the test bundle only.
-pub const TEST_ACTORS: &[ActorSpec] = &[actor("test-syscall", "cloudless-actor-test-syscall")];
+pub const TEST_ACTORS: &[ActorSpec] =
+    &[actor("test-syscall", "cloudless-actor-test-syscall"), actor("test-receiver", "cloudless-actor-test-receiver")];

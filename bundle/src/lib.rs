@@ -15,7 +15,7 @@ use fvm_ipld_encoding::CborStore;
 
 /// The production bundle CAR.
 pub const BUNDLE_CAR: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/bundle.car"));
-/// The production bundle plus test-only actors (`test-syscall`).
+/// The production bundle plus test-only actors (`test-syscall`, `test-receiver`).
 pub const TEST_BUNDLE_CAR: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/test-bundle.car"));
 
 /// One manifest entry with the size of its Wasm.
@@ -180,6 +180,7 @@ mod tests {
             "oracle",
             "capacity",
             "rewards",
+            "gateway",
         ];
         assert_eq!(names, expected);
         assert_eq!(composed.code_of("oracle"), inspect(BUNDLE_CAR).unwrap().code_of("oracle"));

@@ -10,8 +10,6 @@ use cloudless_actor_test_syscall::{
 use cloudless_host::testing::{assert_ok, Harness};
 use cloudless_kernel::randomx::{self, hash_batch, parse_batch, RandomxConfig};
 use fvm_ipld_encoding::RawBytes;
-use fvm_shared::address::Address;
-use fvm_shared::econ::TokenAmount;
 use fvm_shared::message::Message;
 
 const CONFIG: &str = "[network]\nname = \"bench\"\n[[accounts]]\nname = \"alice\"\nbalance = \"1000000\"\n";
@@ -24,11 +22,7 @@ fn main() {
     // Same work on both paths: no node-local cache.
     randomx::configure(RandomxConfig { cached_keys: 0, jit: true });
     let mut h = Harness::new(CONFIG, cloudless_bundle::TEST_BUNDLE_CAR).unwrap();
-    let code = h.node.code_of("test-syscall").unwrap();
-    let p = cloudless_actor_init::ExecParams { code_cid: code, constructor_params: RawBytes::default() };
-    let ret = h.send_raw("alice", Address::new_id(1), 2, RawBytes::serialize(p).unwrap(), TokenAmount::default());
-    assert_ok(&ret);
-    let actor = ret.msg_receipt.return_data.deserialize::<cloudless_actor_init::ExecReturn>().unwrap().id_address;
+    let actor = h.exec("alice", "test-syscall");
     let key = h.keys.key("alice").unwrap();
 
     let send = |h: &mut Harness, method_num: u64, params: RawBytes| {

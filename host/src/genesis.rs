@@ -56,6 +56,18 @@ fn default_capacity_id() -> ActorID {
 fn default_rewards_id() -> ActorID {
     82
 }
+fn default_gateway_id() -> ActorID {
+    84
+}
+fn default_authority() -> String {
+    "system".into()
+}
+fn default_token_name() -> String {
+    "USD Coin".into()
+}
+fn default_token_symbol() -> String {
+    "USDC".into()
+}
 fn default_capacity_ref() -> String {
     "capacity".into()
 }
@@ -155,6 +167,7 @@ pub struct ActorsConfig {
     pub oracle: Option<OracleConfig>,
     pub capacity: Option<CapacityConfig>,
     pub rewards: Option<RewardsConfig>,
+    pub gateway: Option<GatewayConfig>,
 }
 
 /// `[actors.capacity]`: SPEC §2 parameters with its defaults. Other actors are named by account
@@ -239,6 +252,23 @@ pub struct RewardsConfig {
     pub vesting_period_duration: u64,
 }
 
+/// `[actors.gateway]`: the USDC linked token (SPEC §5).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayConfig {
+    #[serde(default = "default_gateway_id")]
+    pub id: ActorID,
+    pub admin: String,
+    /// The only caller of the bridge methods: `"system"` (f00, the default), an account name or
+    /// an address (e.g. the IPC gateway actor's).
+    #[serde(default = "default_authority")]
+    pub authority: String,
+    #[serde(default = "default_token_name")]
+    pub name: String,
+    #[serde(default = "default_token_symbol")]
+    pub symbol: String,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OracleConfig {
@@ -297,6 +327,9 @@ impl GenesisConfig {
         }
         if let Some(r) = &self.actors.rewards {
             out.push(("actors.rewards", "rewards", r.id));
+        }
+        if let Some(g) = &self.actors.gateway {
+            out.push(("actors.gateway", "gateway", g.id));
         }
         out
     }
@@ -362,6 +395,9 @@ impl GenesisConfig {
         }
         if let Some(r) = &self.actors.rewards {
             rewards_params(self, r, &|_| Ok(0)).context("actors.rewards")?;
+        }
+        if let Some(g) = &self.actors.gateway {
+            gateway_params(self, g).context("actors.gateway")?;
         }
         Ok(())
     }
@@ -479,6 +515,12 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
         actors.push(("rewards".into(), r.id));
     }
 
+    if let Some(g) = &config.actors.gateway {
+        let params = gateway_params(config, g).context("actors.gateway")?;
+        install(&mut node, g.id, code("gateway")?, "actors.gateway", Some(&params), TokenAmount::default())?;
+        actors.push(("gateway".into(), g.id));
+    }
+
     node.clear_manifest_override();
     for (name, id) in &actors {
         keys.actors.insert(name.clone(), Address::new_id(*id).to_string());
@@ -575,6 +617,23 @@ fn rewards_params(
     };
     cloudless_actor_rewards::state::validate_config(&params.config).map_err(|e| anyhow!("{}", e.msg()))?;
     Ok(params)
+}
+
+fn gateway_params(
+    config: &GenesisConfig,
+    g: &GatewayConfig,
+) -> anyhow::Result<cloudless_actor_gateway::ConstructorParams> {
+    let authority = match g.authority.as_str() {
+        "system" => Address::new_id(0),
+        other => config.resolve_ref(other).context("authority")?,
+    };
+    cloudless_actor_gateway::state::validate_metadata(&g.name, &g.symbol).map_err(|e| anyhow!("{}", e.msg()))?;
+    Ok(cloudless_actor_gateway::ConstructorParams {
+        admin: config.resolve_ref(&g.admin).context("admin")?,
+        authority,
+        name: g.name.clone(),
+        symbol: g.symbol.clone(),
+    })
 }
 
 fn system_message(to: Address, method_num: u64, params: Option<RawBytes>, value: TokenAmount) -> Message {

@@ -24,13 +24,9 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 
 fn harness() -> (Harness, Address) {
     let mut h = Harness::new(CONFIG, cloudless_bundle::TEST_BUNDLE_CAR).unwrap();
-    let code = h.node.code_of("test-syscall").unwrap();
-    let p = cloudless_actor_init::ExecParams { code_cid: code, constructor_params: RawBytes::default() };
-    let ret = h.send_raw("alice", Address::new_id(1), 2, RawBytes::serialize(p).unwrap(), TokenAmount::default());
-    assert_ok(&ret);
-    let created: cloudless_actor_init::ExecReturn = ret.msg_receipt.return_data.deserialize().unwrap();
+    let actor = h.exec("alice", "test-syscall");
     h.node.set_tracing(true);
-    (h, created.id_address)
+    (h, actor)
 }
 
 fn charged(ret: &ApplyRet, name: &str) -> Vec<u64> {

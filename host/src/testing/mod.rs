@@ -18,6 +18,8 @@ use crate::genesis::{self, GenesisConfig};
 use crate::keys::KeyStore;
 use crate::node::{Node, BLOCK_GAS_LIMIT};
 
+pub mod parent;
+
 /// The gas-fee sinks: the FVM pays premiums to f02 and burns base fees to f099.
 pub const FEE_SINKS: [ActorID; 2] = [2, 99];
 
@@ -67,6 +69,23 @@ impl Harness {
             check_invariants(&self.node, total).unwrap_or_else(|e| panic!("after a message from {from}: {e}"));
         }
         ret
+    }
+
+    /// `from` creates an actor of the bundle's `code_name` through init's `Exec` (no constructor
+    /// params); returns its ID address.
+    pub fn exec(&mut self, from: &str, code_name: &str) -> Address {
+        let code = self.node.code_of(code_name).unwrap();
+        let p = cloudless_actor_init::ExecParams { code_cid: code, constructor_params: RawBytes::default() };
+        let ret = self.send_raw(
+            from,
+            Address::new_id(1),
+            cloudless_actor_init::METHOD_EXEC,
+            RawBytes::serialize(p).unwrap(),
+            TokenAmount::default(),
+        );
+        assert_ok(&ret);
+        let created: cloudless_actor_init::ExecReturn = ret.msg_receipt.return_data.deserialize().unwrap();
+        created.id_address
     }
 
     /// What `ret` charged its sender (base fee burn, over-estimation burn and tip).
@@ -195,6 +214,7 @@ pub fn check_invariants(node: &Node, expected_total: &TokenAmount) -> anyhow::Re
             "rewards" => node
                 .actor_state::<cloudless_actor_rewards::State>(id)?
                 .check_state_invariants(node.store(), &actor.balance),
+            "gateway" => node.actor_state::<cloudless_actor_gateway::State>(id)?.check_state_invariants(node.store()),
             _ => Vec::new(),
         };
         errors.extend(found.into_iter().map(|e| format!("f0{id} ({name}): {e}")));

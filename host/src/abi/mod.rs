@@ -15,6 +15,8 @@ use serde_json::{json, Map, Value};
 
 use crate::node::Node;
 
+mod gateway;
+
 /// The shape of a JSON value made from a tuple struct, for labelling its fields.
 pub enum Shape {
     Leaf,
@@ -386,6 +388,7 @@ pub fn methods(code_name: &str) -> Vec<MethodAbi> {
         "oracle" => oracle_methods(),
         "capacity" => capacity_methods(),
         "rewards" => rewards_methods(),
+        "gateway" => gateway::methods(),
         "account" => account_methods(),
         "init" => init_methods(),
         _ => vec![SEND],
@@ -453,6 +456,7 @@ pub fn actor_json(node: &Node, id: ActorID) -> anyhow::Result<Value> {
                 "totals": label(serde_json::to_value(&st.totals)?, &rewards_shapes::TOTALS),
             })
         }
+        "gateway" => gateway::state_json(node, id)?,
         _ => json!({ "head": cid_text(&actor.state) }),
     };
     Ok(json!({
@@ -514,6 +518,20 @@ mod tests {
         let m = find_method("rewards", "SetPoolConfig").unwrap();
         assert!(m.encode_params(json!(["100", "1000", "0.25"])).unwrap().is_some());
         assert!(m.encode_params(json!(["100", "1000"])).is_err());
+    }
+
+    #[test]
+    fn gateway_params_in_json_and_every_method_listed() {
+        every_method_listed("gateway", cloudless_actor_gateway::METHODS);
+        let m = find_method("gateway", "Withdraw").unwrap();
+        assert!(m
+            .encode_params(json!(["f1abjxfbp274xpdqcpuaykwkfb43omjotacm2p3za", "1.5", ["0.01", 100]]))
+            .unwrap()
+            .is_some());
+        assert!(m.encode_params(json!(["f1abjxfbp274xpdqcpuaykwkfb43omjotacm2p3za", "1.5", null])).unwrap().is_some());
+        assert!(m.encode_params(json!(["f1abjxfbp274xpdqcpuaykwkfb43omjotacm2p3za", 1.5, null])).is_err());
+        let t = find_method("gateway", "Transfer").unwrap();
+        assert!(t.encode_params(json!(["f0100", "2", []])).unwrap().is_some());
     }
 
     #[test]

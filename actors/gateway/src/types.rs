@@ -1,0 +1,409 @@
+//! Parameters, returns, limits and method numbers of the gateway actor.
+//!
+//! The FRC-46 params and returns are the standard's tuples, encoded exactly as `frc46_token`
+//! encodes them (a test checks each), but with amounts and addresses that read as text in JSON
+//! so the CLI can send them.
+
+use cloudless_runtime::{address, amount};
+use frc42_dispatch::method_hash;
+use fvm_ipld_encoding::tuple::*;
+use fvm_ipld_encoding::RawBytes;
+use fvm_shared::address::Address;
+use fvm_shared::clock::ChainEpoch;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::ActorID;
+
+/// USDC has 6 decimals; FRC-46 amounts have 18, so every amount is a multiple of 10^12.
+pub const GRANULARITY: u64 = 1_000_000_000_000;
+/// Most outbox entries one `ConfirmWithdrawals` settles (bounds the message's work).
+pub const MAX_CONFIRM_BATCH: u64 = 500;
+/// Most entries one `GetOutbox` returns.
+pub const MAX_OUTBOX_PAGE: u64 = 100;
+pub const MAX_NAME_LEN: usize = 64;
+pub const MAX_SYMBOL_LEN: usize = 16;
+
+// FRC-46 (names from the standard, numbers by FRC-42).
+pub const METHOD_NAME: u64 = method_hash!("Name");
+pub const METHOD_SYMBOL: u64 = method_hash!("Symbol");
+pub const METHOD_GRANULARITY: u64 = method_hash!("Granularity");
+pub const METHOD_TOTAL_SUPPLY: u64 = method_hash!("TotalSupply");
+pub const METHOD_BALANCE: u64 = method_hash!("Balance");
+pub const METHOD_ALLOWANCE: u64 = method_hash!("Allowance");
+pub const METHOD_INCREASE_ALLOWANCE: u64 = method_hash!("IncreaseAllowance");
+pub const METHOD_DECREASE_ALLOWANCE: u64 = method_hash!("DecreaseAllowance");
+pub const METHOD_REVOKE_ALLOWANCE: u64 = method_hash!("RevokeAllowance");
+pub const METHOD_TRANSFER: u64 = method_hash!("Transfer");
+pub const METHOD_TRANSFER_FROM: u64 = method_hash!("TransferFrom");
+pub const METHOD_BURN: u64 = method_hash!("Burn");
+pub const METHOD_BURN_FROM: u64 = method_hash!("BurnFrom");
+// The bridge.
+pub const METHOD_APPLY_DEPOSIT: u64 = method_hash!("ApplyDeposit");
+pub const METHOD_WITHDRAW: u64 = method_hash!("Withdraw");
+pub const METHOD_CONFIRM_WITHDRAWALS: u64 = method_hash!("ConfirmWithdrawals");
+pub const METHOD_REJECT_WITHDRAWAL: u64 = method_hash!("RejectWithdrawal");
+pub const METHOD_APPLY_FAST_FILL: u64 = method_hash!("ApplyFastFill");
+pub const METHOD_GET_BRIDGE: u64 = method_hash!("GetBridge");
+pub const METHOD_GET_OUTBOX_ENTRY: u64 = method_hash!("GetOutboxEntry");
+pub const METHOD_GET_OUTBOX: u64 = method_hash!("GetOutbox");
+pub const METHOD_GET_FAST_FILL: u64 = method_hash!("GetFastFill");
+pub const METHOD_TRANSFER_ADMIN: u64 = method_hash!("TransferAdmin");
+
+/// Every method by name, for the CLI and the docs.
+pub const METHODS: &[(&str, u64)] = &[
+    ("Constructor", 1),
+    ("Name", METHOD_NAME),
+    ("Symbol", METHOD_SYMBOL),
+    ("Granularity", METHOD_GRANULARITY),
+    ("TotalSupply", METHOD_TOTAL_SUPPLY),
+    ("Balance", METHOD_BALANCE),
+    ("Allowance", METHOD_ALLOWANCE),
+    ("IncreaseAllowance", METHOD_INCREASE_ALLOWANCE),
+    ("DecreaseAllowance", METHOD_DECREASE_ALLOWANCE),
+    ("RevokeAllowance", METHOD_REVOKE_ALLOWANCE),
+    ("Transfer", METHOD_TRANSFER),
+    ("TransferFrom", METHOD_TRANSFER_FROM),
+    ("Burn", METHOD_BURN),
+    ("BurnFrom", METHOD_BURN_FROM),
+    ("ApplyDeposit", METHOD_APPLY_DEPOSIT),
+    ("Withdraw", METHOD_WITHDRAW),
+    ("ConfirmWithdrawals", METHOD_CONFIRM_WITHDRAWALS),
+    ("RejectWithdrawal", METHOD_REJECT_WITHDRAWAL),
+    ("ApplyFastFill", METHOD_APPLY_FAST_FILL),
+    ("GetBridge", METHOD_GET_BRIDGE),
+    ("GetOutboxEntry", METHOD_GET_OUTBOX_ENTRY),
+    ("GetOutbox", METHOD_GET_OUTBOX),
+    ("GetFastFill", METHOD_GET_FAST_FILL),
+    ("TransferAdmin", METHOD_TRANSFER_ADMIN),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct ConstructorParams {
+    #[serde(with = "address")]
+    pub admin: Address,
+    /// The only caller of the bridge methods: the IPC gateway's actor, or the system actor.
+    #[serde(with = "address")]
+    pub authority: Address,
+    pub name: String,
+    pub symbol: String,
+}
+
+/// A bare address param (`Balance`), readable in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct AddressParam(#[serde(with = "address")] pub Address);
+
+/// A bare amount (`TotalSupply`, `Balance`, `Allowance`, …), readable in JSON.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Amount(#[serde(with = "amount")] pub TokenAmount);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct TransferParams {
+    #[serde(with = "address")]
+    pub to: Address,
+    #[serde(with = "amount")]
+    pub amount: TokenAmount,
+    pub operator_data: RawBytes,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct TransferReturn {
+    #[serde(with = "amount")]
+    pub from_balance: TokenAmount,
+    #[serde(with = "amount")]
+    pub to_balance: TokenAmount,
+    pub recipient_data: RawBytes,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct TransferFromParams {
+    #[serde(with = "address")]
+    pub from: Address,
+    #[serde(with = "address")]
+    pub to: Address,
+    #[serde(with = "amount")]
+    pub amount: TokenAmount,
+    pub operator_data: RawBytes,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct TransferFromReturn {
+    #[serde(with = "amount")]
+    pub from_balance: TokenAmount,
+    #[serde(with = "amount")]
+    pub to_balance: TokenAmount,
+    #[serde(with = "amount")]
+    pub allowance: TokenAmount,
+    pub recipient_data: RawBytes,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct IncreaseAllowanceParams {
+    #[serde(with = "address")]
+    pub operator: Address,
+    #[serde(with = "amount")]
+    pub increase: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct DecreaseAllowanceParams {
+    #[serde(with = "address")]
+    pub operator: Address,
+    #[serde(with = "amount")]
+    pub decrease: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct RevokeAllowanceParams {
+    #[serde(with = "address")]
+    pub operator: Address,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct GetAllowanceParams {
+    #[serde(with = "address")]
+    pub owner: Address,
+    #[serde(with = "address")]
+    pub operator: Address,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct BurnParams {
+    #[serde(with = "amount")]
+    pub amount: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct BurnReturn {
+    #[serde(with = "amount")]
+    pub balance: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct BurnFromParams {
+    #[serde(with = "address")]
+    pub owner: Address,
+    #[serde(with = "amount")]
+    pub amount: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct BurnFromReturn {
+    #[serde(with = "amount")]
+    pub balance: TokenAmount,
+    #[serde(with = "amount")]
+    pub allowance: TokenAmount,
+}
+
+/// A parent-to-subnet deposit, delivered by the bridge authority in nonce order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct DepositParams {
+    pub nonce: u64,
+    /// Who locked the USDC on the parent; a bounced deposit is refunded there.
+    #[serde(with = "address")]
+    pub parent_sender: Address,
+    #[serde(with = "address")]
+    pub recipient: Address,
+    #[serde(with = "amount")]
+    pub amount: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct DepositReturn {
+    /// True when the recipient holds the tokens; false when the deposit bounced.
+    pub delivered: bool,
+    /// The outbox entry refunding a bounced deposit to its parent sender.
+    pub refund_nonce: Option<u64>,
+}
+
+/// Fast-withdrawal terms: a liquidity provider may pay `amount - fee` on the parent before
+/// `deadline_epoch` and take over the entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct FastTerms {
+    #[serde(with = "amount")]
+    pub fee: TokenAmount,
+    /// The first subnet epoch at which a fill is refused.
+    pub deadline_epoch: ChainEpoch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct WithdrawParams {
+    /// A key (f1/f3) or delegated (f4) address on the parent; ID addresses differ per chain.
+    #[serde(with = "address")]
+    pub parent_recipient: Address,
+    #[serde(with = "amount")]
+    pub amount: TokenAmount,
+    pub fast: Option<FastTerms>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct WithdrawReturn {
+    pub nonce: u64,
+    #[serde(with = "amount")]
+    pub balance: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct ConfirmParams {
+    pub up_to_nonce: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct ConfirmReturn {
+    /// Entries confirmed (rejected ones in the range are skipped).
+    pub count: u64,
+    #[serde(with = "amount")]
+    pub amount: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct NonceParam {
+    pub nonce: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct RejectReturn {
+    pub sender: ActorID,
+    #[serde(with = "amount")]
+    pub amount: TokenAmount,
+    /// False when the sender's receiver hook refused the re-mint (it is credited regardless).
+    pub hook_accepted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct FastFillParams {
+    pub withdrawal_nonce: u64,
+    /// The liquidity provider's address on the parent.
+    #[serde(with = "address")]
+    pub lp: Address,
+}
+
+/// Why a fast fill was accepted or refused.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde_repr::Serialize_repr, serde_repr::Deserialize_repr,
+)]
+#[repr(u8)]
+pub enum FillVerdict {
+    /// The LP is now the entry's payee.
+    Accepted = 0,
+    /// The entry was already confirmed or rejected.
+    Settled = 1,
+    /// The entry offered no fast terms.
+    NotFast = 2,
+    /// Another fill was accepted first.
+    AlreadyFilled = 3,
+    /// The fill arrived at or after the deadline.
+    DeadlinePassed = 4,
+}
+
+/// The recorded outcome of one `ApplyFastFill`: the parent refunds the LP unless accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct FillRecord {
+    pub verdict: FillVerdict,
+    pub epoch: ChainEpoch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct FillQuery {
+    pub withdrawal_nonce: u64,
+    #[serde(with = "address")]
+    pub lp: Address,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct OutboxPageParams {
+    pub from_nonce: u64,
+    pub limit: u64,
+}
+
+/// One outbox entry: a withdrawal (`sender` set) or the refund of a bounced deposit
+/// (`deposit_nonce` set). `payee` starts as `recipient` and becomes the LP on an accepted fill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct OutboxEntry {
+    pub sender: Option<ActorID>,
+    pub deposit_nonce: Option<u64>,
+    #[serde(with = "address")]
+    pub recipient: Address,
+    #[serde(with = "address")]
+    pub payee: Address,
+    #[serde(with = "amount")]
+    pub amount: TokenAmount,
+    pub fast: Option<FastTerms>,
+    pub filled: bool,
+    pub rejected: bool,
+    pub epoch: ChainEpoch,
+}
+
+/// Where an entry stands; `Confirmed` is every entry below the settled cursor not rejected.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde_repr::Serialize_repr, serde_repr::Deserialize_repr,
+)]
+#[repr(u8)]
+pub enum EntryStatus {
+    Pending = 0,
+    Confirmed = 1,
+    Rejected = 2,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct OutboxEntryView {
+    pub nonce: u64,
+    pub status: EntryStatus,
+    /// True when the payee can no longer change: no fast terms, filled, or past the deadline.
+    /// The parent pays an entry out only once it is final.
+    pub payee_final: bool,
+    pub entry: OutboxEntry,
+}
+
+/// The bridge's running totals (SPEC §5 invariant: minted = supply + burned;
+/// burned = pending + confirmed + refunded).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct Totals {
+    /// Deposits delivered or bounced, plus re-mints of rejected withdrawals.
+    #[serde(with = "amount")]
+    pub minted: TokenAmount,
+    /// Withdrawals (including burns) and bounced deposits.
+    #[serde(with = "amount")]
+    pub burned: TokenAmount,
+    /// Outbox entries not yet confirmed or rejected.
+    #[serde(with = "amount")]
+    pub pending: TokenAmount,
+    #[serde(with = "amount")]
+    pub confirmed: TokenAmount,
+    /// Rejected withdrawals, re-minted to their senders.
+    #[serde(with = "amount")]
+    pub refunded: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct BridgeInfo {
+    pub admin: ActorID,
+    pub authority: ActorID,
+    pub next_deposit_nonce: u64,
+    pub next_outbox_nonce: u64,
+    /// Every outbox entry below this nonce is confirmed or rejected.
+    pub settled_before: u64,
+    #[serde(with = "amount")]
+    pub supply: TokenAmount,
+    pub totals: Totals,
+}
+
+/// `token_data` of a mint's receiver hook: where the tokens come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct MintData {
+    /// 0: a deposit (`nonce` is the deposit nonce, `parent_address` its parent sender);
+    /// 1: a rejected withdrawal (`nonce` is the outbox nonce, `parent_address` its recipient).
+    pub kind: u8,
+    pub nonce: u64,
+    #[serde(with = "address")]
+    pub parent_address: Address,
+}
+
+pub const MINT_DEPOSIT: u8 = 0;
+pub const MINT_REFUND: u8 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct TransferAdminParams {
+    #[serde(with = "address")]
+    pub new_admin: Address,
+}

@@ -1,0 +1,290 @@
+//! A parent-chain simulator for the USDC gateway (SPEC §5): USDC held by parent accounts and
+//! locked by the bridge, a relayer carrying messages both ways, and liquidity providers doing
+//! fast fills. The subnet side is the real gateway actor in the FVM, driven through a
+//! [`Harness`]; the relayer signs as the gateway's bridge authority.
+//!
+//! Top-down messages (deposits, confirmations, rejections, fills) wait in a queue and are
+//! delivered in order. The bottom-up direction is the relayer reading the gateway's outbox from
+//! the subnet state, as a checkpoint would carry it: the parent pays out an entry once its payee
+//! is final, or rejects it, and queues the matching message back.
+//!
+//! A fast fill is a *conditional* payment: the LP's `amount - fee` waits in escrow until the
+//! subnet's verdict comes back; accepted, it goes to the recipient at once (long before the slow
+//! settlement, which then pays the LP the full amount); refused, it returns to the LP.
+//!
+//! [`Parent::check`] asserts that no USDC is created or lost: the parent's total is constant,
+//! and what the bridge holds locked equals the subnet supply plus everything in flight.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use cloudless_actor_gateway::*;
+use fvm_ipld_encoding::RawBytes;
+use fvm_shared::address::Address;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+use fvm_shared::MethodNum;
+use serde::Serialize;
+
+use super::{assert_ok, Harness};
+
+/// A message from the parent to the subnet, delivered by the relayer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TopDown {
+    Deposit(DepositParams),
+    Confirm(u64),
+    Reject { nonce: u64, amount: TokenAmount },
+    Fill { nonce: u64, lp: Address },
+}
+
+/// What delivering one top-down message did on the subnet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivered {
+    Deposit(DepositReturn),
+    Confirm(ConfirmReturn),
+    Reject(RejectReturn),
+    Fill(FillRecord),
+}
+
+/// The parent chain and its relayer.
+pub struct Parent {
+    /// USDC of parent accounts.
+    pub balances: BTreeMap<Address, TokenAmount>,
+    /// USDC the bridge holds for the subnet.
+    pub locked: TokenAmount,
+    /// Fast-fill payments awaiting the subnet's verdict: (entry, LP) → (amount, recipient).
+    pub escrow: BTreeMap<(u64, Address), (TokenAmount, Address)>,
+    /// Top-down messages not yet delivered.
+    pub queue: VecDeque<TopDown>,
+    /// Every top-down message delivered, for replays.
+    pub delivered: Vec<TopDown>,
+    /// Outbox entries below this nonce have been paid or rejected here.
+    pub processed: u64,
+    next_deposit_nonce: u64,
+    total: TokenAmount,
+    /// The subnet account that signs as the bridge authority.
+    relayer: String,
+    gateway: Address,
+}
+
+impl Parent {
+    /// A parent where each `(address, balance)` holds USDC; `relayer` is the subnet account of
+    /// the bridge authority and `gateway` the gateway actor.
+    pub fn new(accounts: &[(Address, TokenAmount)], relayer: &str, gateway: Address) -> Self {
+        let balances: BTreeMap<_, _> = accounts.iter().cloned().collect();
+        let total = balances.values().sum();
+        Self {
+            balances,
+            locked: TokenAmount::default(),
+            escrow: BTreeMap::new(),
+            queue: VecDeque::new(),
+            delivered: Vec::new(),
+            processed: 0,
+            next_deposit_nonce: 0,
+            total,
+            relayer: relayer.into(),
+            gateway,
+        }
+    }
+
+    pub fn balance(&self, who: &Address) -> TokenAmount {
+        self.balances.get(who).cloned().unwrap_or_default()
+    }
+
+    fn credit(&mut self, who: Address, amount: &TokenAmount) {
+        *self.balances.entry(who).or_default() += amount;
+    }
+
+    fn debit(&mut self, who: &Address, amount: &TokenAmount) -> bool {
+        match self.balances.get_mut(who) {
+            Some(b) if &*b >= amount => {
+                *b -= amount;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A parent account locks `amount` for `recipient` on the subnet; false if it lacks the USDC.
+    pub fn deposit(&mut self, from: &Address, recipient: Address, amount: TokenAmount) -> bool {
+        if !self.debit(from, &amount) {
+            return false;
+        }
+        self.locked += &amount;
+        let nonce = self.next_deposit_nonce;
+        self.next_deposit_nonce += 1;
+        self.queue.push_back(TopDown::Deposit(DepositParams { nonce, parent_sender: *from, recipient, amount }));
+        true
+    }
+
+    fn params(msg: &TopDown) -> (MethodNum, RawBytes) {
+        fn encode<P: Serialize>(p: &P) -> RawBytes {
+            RawBytes::serialize(p).unwrap()
+        }
+        match msg {
+            TopDown::Deposit(p) => (METHOD_APPLY_DEPOSIT, encode(p)),
+            TopDown::Confirm(up_to) => (METHOD_CONFIRM_WITHDRAWALS, encode(&ConfirmParams { up_to_nonce: *up_to })),
+            TopDown::Reject { nonce, .. } => (METHOD_REJECT_WITHDRAWAL, encode(&NonceParam { nonce: *nonce })),
+            TopDown::Fill { nonce, lp } => {
+                (METHOD_APPLY_FAST_FILL, encode(&FastFillParams { withdrawal_nonce: *nonce, lp: *lp }))
+            }
+        }
+    }
+
+    /// Delivers the next top-down message; it must succeed. None when the queue is empty.
+    pub fn deliver_next(&mut self, h: &mut Harness) -> Option<Delivered> {
+        let msg = self.queue.pop_front()?;
+        let (method, params) = Self::params(&msg);
+        let ret = h.send_raw(&self.relayer, self.gateway, method, params, TokenAmount::default());
+        assert_ok(&ret);
+        let data = &ret.msg_receipt.return_data;
+        let out = match &msg {
+            TopDown::Deposit(_) => Delivered::Deposit(data.deserialize().unwrap()),
+            TopDown::Confirm(_) => Delivered::Confirm(data.deserialize().unwrap()),
+            TopDown::Reject { .. } => Delivered::Reject(data.deserialize().unwrap()),
+            TopDown::Fill { nonce, lp } => {
+                let record: FillRecord = data.deserialize().unwrap();
+                // The verdict comes back: release the LP's payment or refund it.
+                let (amount, recipient) = self.escrow.remove(&(*nonce, *lp)).expect("a fill without escrow");
+                let to = if record.verdict == FillVerdict::Accepted { recipient } else { *lp };
+                self.credit(to, &amount);
+                Delivered::Fill(record)
+            }
+        };
+        self.delivered.push(msg);
+        Some(out)
+    }
+
+    pub fn deliver_all(&mut self, h: &mut Harness) -> Vec<Delivered> {
+        std::iter::from_fn(|| self.deliver_next(h)).collect()
+    }
+
+    /// The relayer delivers an already delivered message again: it must fail with
+    /// USR_ILLEGAL_ARGUMENT and change nothing. False when nothing was delivered yet.
+    pub fn replay(&mut self, h: &mut Harness, pick: usize) -> bool {
+        if self.delivered.is_empty() {
+            return false;
+        }
+        let msg = self.delivered[pick % self.delivered.len()].clone();
+        let (method, params) = Self::params(&msg);
+        let relayer = self.relayer.clone();
+        h.expect_failure(&relayer, self.gateway, method, params, ExitCode::USR_ILLEGAL_ARGUMENT);
+        true
+    }
+
+    /// The relayer skips ahead: a queued deposit after the next one arrives first. It must fail
+    /// with USR_ILLEGAL_STATE and change nothing. False when no such deposit is queued.
+    pub fn deliver_with_gap(&mut self, h: &mut Harness) -> bool {
+        let next = self.gateway_state(h).next_deposit_nonce;
+        let Some(TopDown::Deposit(p)) =
+            self.queue.iter().find(|m| matches!(m, TopDown::Deposit(p) if p.nonce > next)).cloned()
+        else {
+            return false;
+        };
+        let relayer = self.relayer.clone();
+        let params = RawBytes::serialize(&p).unwrap();
+        h.expect_failure(&relayer, self.gateway, METHOD_APPLY_DEPOSIT, params, ExitCode::USR_ILLEGAL_STATE);
+        true
+    }
+
+    pub fn gateway_state(&self, h: &Harness) -> State {
+        let id = h.node.resolve(&self.gateway).unwrap().unwrap();
+        h.node.actor_state(id).unwrap()
+    }
+
+    /// The outbox entries the parent has not processed yet, as the subnet state shows them.
+    pub fn unprocessed(&self, h: &Harness) -> Vec<OutboxEntryView> {
+        let st = self.gateway_state(h);
+        let store = h.node.store();
+        (self.processed..st.next_outbox_nonce).map(|n| st.entry_view(store, n, h.node.epoch()).unwrap()).collect()
+    }
+
+    /// Bottom-up: pays out (or, where `reject` says so, rejects) up to `max` unprocessed entries
+    /// in nonce order, stopping at the first whose payee may still change, and queues the
+    /// confirmations and rejections. Only unfilled withdrawals can be rejected. Returns how many
+    /// entries it processed.
+    pub fn process_outbox(&mut self, h: &Harness, max: u64, reject: impl Fn(&OutboxEntryView) -> bool) -> u64 {
+        let max = max.min(MAX_CONFIRM_BATCH);
+        let mut paid_through = None;
+        let mut done = 0;
+        for view in self.unprocessed(h) {
+            if done == max || !view.payee_final {
+                break;
+            }
+            let e = &view.entry;
+            if e.sender.is_some() && !e.filled && reject(&view) {
+                if let Some(up_to) = paid_through.take() {
+                    self.queue.push_back(TopDown::Confirm(up_to));
+                }
+                self.queue.push_back(TopDown::Reject { nonce: view.nonce, amount: e.amount.clone() });
+            } else {
+                self.locked -= &e.amount;
+                self.credit(e.payee, &e.amount);
+                paid_through = Some(view.nonce);
+            }
+            self.processed = view.nonce + 1;
+            done += 1;
+        }
+        if let Some(up_to) = paid_through {
+            self.queue.push_back(TopDown::Confirm(up_to));
+        }
+        done
+    }
+
+    /// An LP pays `amount - fee` for the pending fast entry `nonce` into escrow and the parent
+    /// controller queues the fill. False when the entry has no fast terms, the parent already
+    /// settled it, or the LP lacks the USDC. (Fills may still arrive late: the subnet decides.)
+    pub fn fast_fill(&mut self, h: &Harness, lp: Address, nonce: u64) -> bool {
+        let st = self.gateway_state(h);
+        if nonce >= st.next_outbox_nonce || nonce < self.processed || self.escrow.contains_key(&(nonce, lp)) {
+            return false;
+        }
+        let view = st.entry_view(h.node.store(), nonce, h.node.epoch()).unwrap();
+        let Some(terms) = &view.entry.fast else {
+            return false;
+        };
+        let pay = &view.entry.amount - &terms.fee;
+        if self.delivered.contains(&TopDown::Fill { nonce, lp }) || !self.debit(&lp, &pay) {
+            return false;
+        }
+        self.escrow.insert((nonce, lp), (pay, view.entry.recipient));
+        self.queue.push_back(TopDown::Fill { nonce, lp });
+        true
+    }
+
+    /// USDC in flight: locked on the parent but not (or no longer) in the subnet supply.
+    pub fn in_flight(&self, h: &Harness) -> TokenAmount {
+        let queued: TokenAmount = self
+            .queue
+            .iter()
+            .map(|m| match m {
+                TopDown::Deposit(p) => p.amount.clone(),
+                TopDown::Reject { amount, .. } => amount.clone(),
+                _ => TokenAmount::default(),
+            })
+            .sum();
+        let outbox: TokenAmount = self.unprocessed(h).into_iter().map(|v| v.entry.amount).sum();
+        queued + outbox
+    }
+
+    /// No USDC created or lost: the parent's total is constant, and the bridge's locked USDC
+    /// equals the subnet supply plus what is in flight.
+    pub fn check(&self, h: &Harness) -> Result<(), String> {
+        let held: TokenAmount = self.balances.values().sum();
+        let escrowed: TokenAmount = self.escrow.values().map(|(a, _)| a.clone()).sum();
+        let parent_total = &held + &self.locked + &escrowed;
+        if parent_total != self.total {
+            return Err(format!("parent USDC {} != {} at the start", parent_total.atto(), self.total.atto()));
+        }
+        let supply = self.gateway_state(h).token.supply;
+        let in_flight = self.in_flight(h);
+        if self.locked != &supply + &in_flight {
+            return Err(format!(
+                "locked {} != subnet supply {} + in flight {}",
+                self.locked.atto(),
+                supply.atto(),
+                in_flight.atto()
+            ));
+        }
+        Ok(())
+    }
+}
