@@ -40,6 +40,7 @@ bench: setup
 	$(CARGO) bench --locked -p cloudless-host --bench syscalls
 	$(CARGO) bench --locked -p cloudless-host --bench capacity
 	$(CARGO) bench --locked -p cloudless-host --bench rewards
+	$(CARGO) bench --locked -p cloudless-host --bench gateway
 
 # Times every priced syscall component and compares with the table in syscalls/kernel/src/gas.rs.
 calibrate: setup
