@@ -86,7 +86,7 @@ impl World {
         let transfer = self.gas(
             "alice",
             METHOD_TRANSFER,
-            &TransferParams { to: bob, amount: usdc(10), operator_data: RawBytes::default() },
+            &TransferParams { to: bob, amount: usdc(10), operator_data: Vec::new() },
         );
         let slow = self.withdraw(20, false);
         let reject_nonce = self.next_outbox();

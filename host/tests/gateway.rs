@@ -115,7 +115,7 @@ fn parent(name: &str) -> Address {
 }
 
 fn transfer(to: Address, amount: TokenAmount) -> TransferParams {
-    TransferParams { to, amount, operator_data: RawBytes::default() }
+    TransferParams { to, amount, operator_data: Vec::new() }
 }
 
 #[test]
@@ -158,7 +158,7 @@ fn receiver_hooks_accept_reject_and_reenter() {
     let (alice_id, receiver_id) = (w.h.id("alice"), w.h.node.resolve(&receiver).unwrap().unwrap());
 
     // Accept: the hook sees the FRC-46 receipt, operator data included.
-    let p = TransferParams { to: receiver, amount: usdc(WHOLE), operator_data: RawBytes::new(vec![7, 7]) };
+    let p = TransferParams { to: receiver, amount: usdc(WHOLE), operator_data: vec![7, 7] };
     let _: TransferReturn = w.call("alice", METHOD_TRANSFER, &p);
     let got = w.received().received;
     assert_eq!(got.len(), 1);
@@ -210,7 +210,7 @@ fn allowances_transfer_from_and_burns() {
     );
     assert_eq!(a.0, usdc(5 * WHOLE) + TokenAmount::from_atto(1));
 
-    let from = |amount| TransferFromParams { from: alice, to: bob, amount, operator_data: RawBytes::default() };
+    let from = |amount| TransferFromParams { from: alice, to: bob, amount, operator_data: Vec::new() };
     let r: TransferFromReturn = w.call("carol", METHOD_TRANSFER_FROM, &from(usdc(2 * WHOLE)));
     assert_eq!((r.from_balance, r.to_balance), (usdc(8 * WHOLE), usdc(2 * WHOLE)));
     assert_eq!(r.allowance, usdc(3 * WHOLE) + TokenAmount::from_atto(1));

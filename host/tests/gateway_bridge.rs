@@ -234,7 +234,7 @@ impl World {
                 } else {
                     ExitCode::OK
                 };
-                let p = TransferParams { to: self.targets[to], amount, operator_data: RawBytes::default() };
+                let p = TransferParams { to: self.targets[to], amount, operator_data: Vec::new() };
                 self.send(sender, METHOD_TRANSFER, RawBytes::serialize(p).unwrap(), expected);
             }
             Op::Withdraw { from, to, percent, fast } => {

@@ -59,7 +59,8 @@ fn message(node: &cloudless_host::Node, keys: &cloudless_host::keys::KeyStore, s
 }
 
 /// Resolves placeholders in params: `"@code:NAME"` → the code CID of a bundle actor,
-/// `"@sign:NAME:HEX"` → NAME's signature of the bytes HEX (hex), `"@NAME"` → NAME's address.
+/// `"@sign:NAME:HEX"` → NAME's signature of the bytes HEX (hex), `"@null"` → null (an absent
+/// option; TOML has no null), `"@NAME"` → NAME's address.
 fn resolve(
     value: serde_json::Value,
     node: &cloudless_host::Node,
@@ -72,6 +73,7 @@ fn resolve(
             let (name, data) = s[6..].split_once(':').ok_or_else(|| anyhow!("{s:?}: expected @sign:NAME:HEX"))?;
             Value::String(hex::encode(keys.key(name)?.sign(&hex::decode(data)?).bytes))
         }
+        Value::String(s) if s == "@null" => Value::Null,
         Value::String(s) if s.starts_with('@') => Value::String(keys.address_of(&s[1..])?.to_string()),
         Value::Array(items) => {
             Value::Array(items.into_iter().map(|v| resolve(v, node, keys)).collect::<anyhow::Result<_>>()?)

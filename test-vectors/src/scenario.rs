@@ -36,8 +36,8 @@ pub struct VectorScenario {
 
 /// One message: sender and receiver by key-store name or address, method by name or number,
 /// params as in `cloudless send --params` (a TOML array here; `"@name"` stands for the address
-/// of a genesis account or actor, `"@code:name"` for a bundle actor's code CID and
-/// `"@sign:name:hex"` for name's signature of the hex bytes).
+/// of a genesis account or actor, `"@code:name"` for a bundle actor's code CID,
+/// `"@sign:name:hex"` for name's signature of the hex bytes and `"@null"` for an absent option).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {

@@ -5,6 +5,9 @@
 //! changes; what happens next is each method's rule: a transfer fails, a deposit bounces into
 //! the outbox, a re-mint stays credited.
 
+// `frc46_token`'s `TokenError` is large; its results pass straight through these closures.
+#![allow(clippy::result_large_err)]
+
 use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::{actor_error, sdk, ActorError, ActorResult, METHOD_CONSTRUCTOR};
 use frc46_token::token::state::StateError;
@@ -188,7 +191,7 @@ fn transfer(p: TransferParams) -> ActorResult<Option<IpldBlock>> {
     let mut st: State = sdk::state()?;
     let from = Address::new_id(sdk::caller());
     let hook = Token::wrap(&rt, GRANULARITY, &mut st.token)
-        .transfer(&from, &p.to, &p.amount, p.operator_data, RawBytes::default())
+        .transfer(&from, &p.to, &p.amount, RawBytes::new(p.operator_data), RawBytes::default())
         .map_err(token_error)?;
     let done = save_and_call(&st, hook, &rt)?.map_err(hook_error)?;
     let mut st: State = sdk::state()?;
@@ -197,7 +200,7 @@ fn transfer(p: TransferParams) -> ActorResult<Option<IpldBlock>> {
     sdk::ret(&TransferReturn {
         from_balance: ret.from_balance,
         to_balance: ret.to_balance,
-        recipient_data: ret.recipient_data,
+        recipient_data: ret.recipient_data.to_vec(),
     })
 }
 
@@ -206,7 +209,14 @@ fn transfer_from(p: TransferFromParams) -> ActorResult<Option<IpldBlock>> {
     let mut st: State = sdk::state()?;
     let operator = sdk::caller();
     let hook = Token::wrap(&rt, GRANULARITY, &mut st.token)
-        .transfer_from(&Address::new_id(operator), &p.from, &p.to, &p.amount, p.operator_data, RawBytes::default())
+        .transfer_from(
+            &Address::new_id(operator),
+            &p.from,
+            &p.to,
+            &p.amount,
+            RawBytes::new(p.operator_data),
+            RawBytes::default(),
+        )
         .map_err(token_error)?;
     let done = save_and_call(&st, hook, &rt)?.map_err(hook_error)?;
     let mut st: State = sdk::state()?;
@@ -216,7 +226,7 @@ fn transfer_from(p: TransferFromParams) -> ActorResult<Option<IpldBlock>> {
         from_balance: ret.from_balance,
         to_balance: ret.to_balance,
         allowance: ret.allowance,
-        recipient_data: ret.recipient_data,
+        recipient_data: ret.recipient_data.to_vec(),
     })
 }
 

@@ -278,26 +278,23 @@ fn frc46_params_and_returns_encode_as_the_library_does() {
     use frc46_token::token::types as lib;
     let (a, b) = (Address::new_id(7), parent(3));
     let amount = usdc(42);
-    let data = RawBytes::new(vec![1, 2, 3]);
+    let data = vec![1u8, 2, 3];
+    let raw = RawBytes::new(data.clone());
     let same = |ours: Vec<u8>, theirs: Vec<u8>| assert_eq!(ours, theirs);
     same(
         to_vec(&TransferParams { to: a, amount: amount.clone(), operator_data: data.clone() }).unwrap(),
-        to_vec(&lib::TransferParams { to: a, amount: amount.clone(), operator_data: data.clone() }).unwrap(),
+        to_vec(&lib::TransferParams { to: a, amount: amount.clone(), operator_data: raw.clone() }).unwrap(),
     );
     same(
         to_vec(&TransferFromParams { from: b, to: a, amount: amount.clone(), operator_data: data.clone() }).unwrap(),
-        to_vec(&lib::TransferFromParams { from: b, to: a, amount: amount.clone(), operator_data: data.clone() })
+        to_vec(&lib::TransferFromParams { from: b, to: a, amount: amount.clone(), operator_data: raw.clone() })
             .unwrap(),
     );
     same(
         to_vec(&TransferReturn { from_balance: amount.clone(), to_balance: usdc(1), recipient_data: data.clone() })
             .unwrap(),
-        to_vec(&lib::TransferReturn {
-            from_balance: amount.clone(),
-            to_balance: usdc(1),
-            recipient_data: data.clone(),
-        })
-        .unwrap(),
+        to_vec(&lib::TransferReturn { from_balance: amount.clone(), to_balance: usdc(1), recipient_data: raw.clone() })
+            .unwrap(),
     );
     same(
         to_vec(&TransferFromReturn {
@@ -311,7 +308,7 @@ fn frc46_params_and_returns_encode_as_the_library_does() {
             from_balance: amount.clone(),
             to_balance: usdc(1),
             allowance: usdc(2),
-            recipient_data: data,
+            recipient_data: raw,
         })
         .unwrap(),
     );
@@ -350,7 +347,6 @@ fn frc46_params_and_returns_encode_as_the_library_does() {
     same(to_vec(&AddressParam(b)).unwrap(), to_vec(&b).unwrap());
     same(to_vec(&Amount(amount.clone())).unwrap(), to_vec(&amount).unwrap());
     // And they read as text in JSON.
-    let json =
-        serde_json::to_string(&TransferParams { to: a, amount: usdc(1_500_000), operator_data: RawBytes::default() });
-    assert_eq!(json.unwrap(), r#"["f07","1.5",[]]"#);
+    let json = serde_json::to_string(&TransferParams { to: a, amount: usdc(1_500_000), operator_data: vec![0xab] });
+    assert_eq!(json.unwrap(), r#"["f07","1.5","ab"]"#);
 }

@@ -1,13 +1,12 @@
 //! Parameters, returns, limits and method numbers of the gateway actor.
 //!
 //! The FRC-46 params and returns are the standard's tuples, encoded exactly as `frc46_token`
-//! encodes them (a test checks each), but with amounts and addresses that read as text in JSON
-//! so the CLI can send them.
+//! encodes them (a test checks each), but with amounts, addresses and bytes (hex) that read as
+//! text in JSON so the CLI can send them.
 
-use cloudless_runtime::{address, amount};
+use cloudless_runtime::{address, amount, bytes};
 use frc42_dispatch::method_hash;
 use fvm_ipld_encoding::tuple::*;
-use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
@@ -103,7 +102,8 @@ pub struct TransferParams {
     pub to: Address,
     #[serde(with = "amount")]
     pub amount: TokenAmount,
-    pub operator_data: RawBytes,
+    #[serde(with = "bytes::hex")]
+    pub operator_data: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
@@ -112,7 +112,8 @@ pub struct TransferReturn {
     pub from_balance: TokenAmount,
     #[serde(with = "amount")]
     pub to_balance: TokenAmount,
-    pub recipient_data: RawBytes,
+    #[serde(with = "bytes::hex")]
+    pub recipient_data: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
@@ -123,7 +124,8 @@ pub struct TransferFromParams {
     pub to: Address,
     #[serde(with = "amount")]
     pub amount: TokenAmount,
-    pub operator_data: RawBytes,
+    #[serde(with = "bytes::hex")]
+    pub operator_data: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
@@ -134,7 +136,8 @@ pub struct TransferFromReturn {
     pub to_balance: TokenAmount,
     #[serde(with = "amount")]
     pub allowance: TokenAmount,
-    pub recipient_data: RawBytes,
+    #[serde(with = "bytes::hex")]
+    pub recipient_data: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]

@@ -531,7 +531,7 @@ mod tests {
         assert!(m.encode_params(json!(["f1abjxfbp274xpdqcpuaykwkfb43omjotacm2p3za", "1.5", null])).unwrap().is_some());
         assert!(m.encode_params(json!(["f1abjxfbp274xpdqcpuaykwkfb43omjotacm2p3za", 1.5, null])).is_err());
         let t = find_method("gateway", "Transfer").unwrap();
-        assert!(t.encode_params(json!(["f0100", "2", []])).unwrap().is_some());
+        assert!(t.encode_params(json!(["f0100", "2", ""])).unwrap().is_some());
     }
 
     #[test]
