@@ -11,6 +11,10 @@ fn example_genesis_builds() {
     println!("{:?}", g.actors);
     let names: Vec<_> = g.node.manifest().unwrap().into_iter().map(|(n, _)| n).collect();
     assert!(names.contains(&"oracle".to_string()));
+    // Every singleton of the example at its default ID, the gateway with its metadata.
+    let gateway: cloudless_actor_gateway::State = g.node.actor_state(84).unwrap();
+    assert_eq!((gateway.name.as_str(), gateway.symbol.as_str()), ("USD Coin", "USDC"));
+    assert_eq!(gateway.authority, g.node.resolve(&g.keys.address_of("relayer").unwrap()).unwrap().unwrap());
 }
 
 fn error_of(toml: &str) -> String {
@@ -41,6 +45,10 @@ fn bad_configs_name_the_line_or_key() {
         ("[actors.rewards]\nadmin = \"admin\"\ncapacity = \"admin\"\nvesting_period_count = 0\n", "vesting_period_count"),
         ("[actors.rewards]\nadmin = \"admin\"\ncapacity = \"admin\"\nid = 1\n", "actors.rewards.id: f01 is reserved"),
         ("[actors.oracle]\nid = 2\nadmin = \"admin\"\n", "actors.oracle.id: f02 is reserved for the reward actor"),
+        ("[actors.gateway]\nadmin = \"admin\"\nauthority = \"ghost\"\n", "actors.gateway: authority"),
+        ("[actors.gateway]\nadmin = \"admin\"\nsymbol = \"\"\n", "actors.gateway: symbol must be"),
+        ("[actors.gateway]\nadmin = \"nobody\"\n", "actors.gateway: admin"),
+        ("[actors.gateway]\nadmin = \"admin\"\nid = 83\n[actors.oracle]\nadmin = \"admin\"\n", "f083 is already used"),
         ("[actors.oracle]\nid = 100\nadmin = \"admin\"\n", "actors.oracle.id: f0100 collides with IDs init hands out"),
         ("[actors.oracle]\nid = 83\nadmin = \"nobody\"\n", "actors.oracle.admin"),
         ("[actors.oracle]\nid = 83\n", "missing field `admin`"),
@@ -120,4 +128,13 @@ fn host_runs_a_bundle_whose_core_set_comes_from_another_car() {
     let price: cloudless_actor_oracle::PriceInfo =
         h.call("alice", "oracle", cloudless_actor_oracle::METHOD_GET_PRICE, &q);
     assert_eq!(price.median, cloudless_runtime::amount::parse_decimal("0.55").unwrap());
+}
+
+#[test]
+fn the_gateway_authority_defaults_to_the_system_actor() {
+    let config = GenesisConfig::parse(&format!("{BASE}[actors.gateway]\nadmin = \"admin\"\n")).unwrap();
+    let g = build(&config, cloudless_bundle::BUNDLE_CAR).unwrap();
+    let gateway: cloudless_actor_gateway::State = g.node.actor_state(84).unwrap();
+    assert_eq!(gateway.authority, 0);
+    assert!(gateway.check_state_invariants(g.node.store()).is_empty());
 }
