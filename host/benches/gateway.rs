@@ -6,6 +6,7 @@
 //! gas limit.
 //! `make bench` (or `cargo bench -p cloudless-host --bench gateway`).
 
+use cloudless_actor_gateway::micro_usdc as usdc;
 use cloudless_actor_gateway::*;
 use cloudless_actor_test_receiver::{Mode, SetModeParams, METHOD_SET_MODE};
 use cloudless_host::keys::Key;
@@ -32,10 +33,6 @@ balance = "1000000"
 admin = "alice"
 authority = "relayer"
 "#;
-
-fn usdc(micro: u64) -> TokenAmount {
-    TokenAmount::from_atto(u128::from(micro) * u128::from(GRANULARITY))
-}
 
 struct World {
     h: Harness,

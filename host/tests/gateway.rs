@@ -3,6 +3,7 @@
 //! and an end-to-end run against the parent-chain simulator. Every message is followed by every
 //! actor's invariant check.
 
+use cloudless_actor_gateway::micro_usdc as usdc;
 use cloudless_actor_gateway::*;
 use cloudless_actor_test_receiver::{Mode, SetModeParams, METHOD_SET_MODE};
 use cloudless_host::keys::Key;
@@ -39,11 +40,6 @@ balance = "1000"
 admin = "admin"
 authority = "relayer"
 "#;
-
-/// `micro` millionths of a USDC.
-fn usdc(micro: u64) -> TokenAmount {
-    TokenAmount::from_atto(u128::from(micro) * u128::from(GRANULARITY))
-}
 
 const WHOLE: u64 = 1_000_000;
 

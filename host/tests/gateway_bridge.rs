@@ -10,6 +10,7 @@
 //! Each expected failure must carry its exit code and change nothing. At the end everything in
 //! flight is settled and every USDC is accounted for on one chain or the other.
 
+use cloudless_actor_gateway::micro_usdc as usdc;
 use cloudless_actor_gateway::*;
 use cloudless_actor_test_receiver::{Mode, SetModeParams, METHOD_SET_MODE};
 use cloudless_host::keys::Key;
@@ -42,10 +43,6 @@ const SENDERS: [&str; 2] = ["alice", "bob"];
 
 fn micro_of(amount: &TokenAmount) -> u64 {
     u64::try_from(amount.atto() / GRANULARITY).unwrap()
-}
-
-fn usdc(micro: u64) -> TokenAmount {
-    TokenAmount::from_atto(u128::from(micro) * u128::from(GRANULARITY))
 }
 
 #[derive(Debug, Clone)]

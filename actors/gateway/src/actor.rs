@@ -22,7 +22,7 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use fvm_shared::{ActorID, MethodNum};
 
-use crate::state::{validate_parent_address, Ctx, State};
+use crate::state::{deposit_event, validate_parent_address, Ctx, State};
 use crate::types::*;
 
 type Runtime = ActorRuntime<FvmSyscalls, sdk::SdkStore>;
@@ -262,15 +262,13 @@ fn queue_withdrawal(
     op: impl FnOnce(&mut Token<FvmSyscalls, sdk::SdkStore>) -> Result<Burned, TokenError>,
 ) -> ActorResult<(u64, Burned)> {
     let rt = runtime();
-    let ctx = ctx();
     let mut st: State = sdk::state()?;
-    st.validate_withdrawal(&ctx, p)?;
-    let burned = op(&mut Token::wrap(&rt, GRANULARITY, &mut st.token)).map_err(token_error)?;
     let mut events = Vec::new();
-    let nonce = st.queue_withdrawal(&sdk::SdkStore, &ctx, sender, p, &mut events)?;
+    let burn = |token: &mut _| op(&mut Token::wrap(&rt, GRANULARITY, token)).map_err(token_error);
+    let out = st.queue_withdrawal(&sdk::SdkStore, &ctx(), sender, p, burn, &mut events)?;
     sdk::set_state(&st)?;
     emit(events)?;
-    Ok((nonce, burned))
+    Ok(out)
 }
 
 impl From<frc46_token::token::types::BurnReturn> for Burned {
@@ -304,27 +302,18 @@ fn apply_deposit(p: DepositParams) -> ActorResult<Option<IpldBlock>> {
         Err(TokenError::Messaging(_)) => false,
         Err(e) => return Err(token_error(e)),
     };
+    if delivered {
+        // Saved before the hook, and the hook may have moved the tokens on: nothing to save.
+        sdk::emit(deposit_event("deposit-applied", &p)?)?;
+        return sdk::ret(&DepositReturn { delivered: true, refund_nonce: None });
+    }
+    // A refused hook rolled back only the receiver; undo the mint here.
+    st.token = before;
     let mut events = Vec::new();
-    let ret = if delivered {
-        // The recipient's hook may have moved the tokens on: keep what it left.
-        st = sdk::state()?;
-        events.push(
-            EventBuilder::new("deposit-applied")
-                .field("nonce", &p.nonce)?
-                .field("parent_sender", &p.parent_sender)?
-                .field("recipient", &p.recipient)?
-                .field("amount", &p.amount)?,
-        );
-        DepositReturn { delivered: true, refund_nonce: None }
-    } else {
-        // A refused hook rolled back only the receiver; undo the mint here.
-        st.token = before;
-        let refund = st.bounce_deposit(&sdk::SdkStore, &ctx, &p, &mut events)?;
-        DepositReturn { delivered: false, refund_nonce: Some(refund) }
-    };
+    let refund = st.bounce_deposit(&sdk::SdkStore, &ctx, &p, &mut events)?;
     sdk::set_state(&st)?;
     emit(events)?;
-    sdk::ret(&ret)
+    sdk::ret(&DepositReturn { delivered: false, refund_nonce: Some(refund) })
 }
 
 fn reject_withdrawal(p: NonceParam) -> ActorResult<Option<IpldBlock>> {

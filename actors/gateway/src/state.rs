@@ -84,6 +84,15 @@ pub fn fill_key(nonce: u64, lp: &Address) -> Vec<u8> {
     [nonce.to_be_bytes().to_vec(), lp.to_bytes()].concat()
 }
 
+/// The fields every deposit event carries (`deposit-applied`, `deposit-bounced`).
+pub fn deposit_event(event_type: &str, p: &DepositParams) -> ActorResult<EventBuilder> {
+    EventBuilder::new(event_type)
+        .field("nonce", &p.nonce)?
+        .field("parent_sender", &p.parent_sender)?
+        .field("recipient", &p.recipient)?
+        .field("amount", &p.amount)
+}
+
 fn sub(total: &mut TokenAmount, amount: &TokenAmount, what: &str) -> ActorResult<()> {
     if &*total < amount {
         return Err(actor_error!(illegal_state; "{what} {} would go below zero by {}", total.atto(), amount.atto()));
@@ -93,6 +102,21 @@ fn sub(total: &mut TokenAmount, amount: &TokenAmount, what: &str) -> ActorResult
 }
 
 impl OutboxEntry {
+    /// A new entry paying `recipient`: no source yet, no fast terms, not filled or rejected.
+    fn pending(recipient: Address, amount: TokenAmount, epoch: ChainEpoch) -> Self {
+        OutboxEntry {
+            sender: None,
+            deposit_nonce: None,
+            recipient,
+            payee: recipient,
+            amount,
+            fast: None,
+            filled: false,
+            rejected: false,
+            epoch,
+        }
+    }
+
     /// The payee can no longer change: no fast terms, already filled, or past the deadline.
     pub fn payee_final(&self, epoch: ChainEpoch) -> bool {
         match &self.fast {
@@ -177,29 +201,15 @@ impl State {
         events: &mut Vec<EventBuilder>,
     ) -> ActorResult<u64> {
         let entry = OutboxEntry {
-            sender: None,
             deposit_nonce: Some(p.nonce),
-            recipient: p.parent_sender,
-            payee: p.parent_sender,
-            amount: p.amount.clone(),
-            fast: None,
-            filled: false,
-            rejected: false,
-            epoch: ctx.epoch,
+            ..OutboxEntry::pending(p.parent_sender, p.amount.clone(), ctx.epoch)
         };
         let nonce = self.append(store, entry, events)?;
-        events.push(
-            EventBuilder::new("deposit-bounced")
-                .field("nonce", &p.nonce)?
-                .field("parent_sender", &p.parent_sender)?
-                .field("recipient", &p.recipient)?
-                .field("amount", &p.amount)?
-                .field("refund_nonce", &nonce)?,
-        );
+        events.push(deposit_event("deposit-bounced", p)?.field("refund_nonce", &nonce)?);
         Ok(nonce)
     }
 
-    /// Checks a withdrawal before anything is burned.
+    /// Checks a withdrawal (its recipient, amount and fast terms).
     pub fn validate_withdrawal(&self, ctx: &Ctx, p: &WithdrawParams) -> ActorResult<()> {
         validate_parent_address(&p.parent_recipient)?;
         validate_amount(&p.amount, "withdrawal amount")?;
@@ -223,28 +233,25 @@ impl State {
         Ok(())
     }
 
-    /// `Withdraw` (and `Burn`), after the caller's tokens were burned: the outbox entry.
-    pub fn queue_withdrawal<BS: Blockstore>(
+    /// `Withdraw` (and `Burn`): validates, has `burn` take the amount from the sender's balance
+    /// (the token library, in the Wasm glue), then appends the outbox entry.
+    pub fn queue_withdrawal<BS: Blockstore, R>(
         &mut self,
         store: &BS,
         ctx: &Ctx,
         sender: ActorID,
         p: &WithdrawParams,
+        burn: impl FnOnce(&mut TokenState) -> ActorResult<R>,
         events: &mut Vec<EventBuilder>,
-    ) -> ActorResult<u64> {
+    ) -> ActorResult<(u64, R)> {
         self.validate_withdrawal(ctx, p)?;
+        let burned = burn(&mut self.token)?;
         let entry = OutboxEntry {
             sender: Some(sender),
-            deposit_nonce: None,
-            recipient: p.parent_recipient,
-            payee: p.parent_recipient,
-            amount: p.amount.clone(),
             fast: p.fast.clone(),
-            filled: false,
-            rejected: false,
-            epoch: ctx.epoch,
+            ..OutboxEntry::pending(p.parent_recipient, p.amount.clone(), ctx.epoch)
         };
-        self.append(store, entry, events)
+        Ok((self.append(store, entry, events)?, burned))
     }
 
     /// Appends an entry: the amount leaves the supply (burned) and waits in the outbox.

@@ -10,14 +10,12 @@ use fvm_shared::error::ExitCode;
 use fvm_shared::ActorID;
 
 use crate::state::*;
+use crate::types::micro_usdc as usdc;
 use crate::types::*;
+use frc46_token::token::state::TokenState;
 
 const AUTHORITY: ActorID = 90;
 const ALICE: ActorID = 100;
-
-fn usdc(micro: u64) -> TokenAmount {
-    TokenAmount::from_atto(u128::from(micro) * u128::from(GRANULARITY))
-}
 
 fn parent(n: u8) -> Address {
     Address::new_secp256k1(&[n; 65]).unwrap()
@@ -54,9 +52,13 @@ impl World {
     fn withdraw(&mut self, from: ActorID, amount: TokenAmount, fast: Option<FastTerms>) -> u64 {
         let p = WithdrawParams { parent_recipient: parent(2), amount: amount.clone(), fast };
         let ctx = self.ctx(from);
-        self.st.validate_withdrawal(&ctx, &p).unwrap();
-        self.credit(from, &-amount);
-        self.st.queue_withdrawal(&self.store, &ctx, from, &p, &mut Vec::new()).unwrap()
+        let World { store, st, .. } = self;
+        let burn = |token: &mut TokenState| {
+            token.change_balance_by(&*store, from, &-amount.clone()).unwrap();
+            token.change_supply_by(&-amount).unwrap();
+            Ok(())
+        };
+        st.queue_withdrawal(&*store, &ctx, from, &p, burn, &mut Vec::new()).unwrap().0
     }
 
     fn reject(&mut self, nonce: u64) -> ActorResult<()> {

@@ -14,6 +14,11 @@ use fvm_shared::ActorID;
 
 /// USDC has 6 decimals; FRC-46 amounts have 18, so every amount is a multiple of 10^12.
 pub const GRANULARITY: u64 = 1_000_000_000_000;
+/// `micro` millionths of a USDC (its smallest unit) as an FRC-46 amount.
+pub fn micro_usdc(micro: u64) -> TokenAmount {
+    TokenAmount::from_atto(u128::from(micro) * u128::from(GRANULARITY))
+}
+
 /// Most outbox entries one `ConfirmWithdrawals` settles (bounds the message's work).
 pub const MAX_CONFIRM_BATCH: u64 = 500;
 /// Most entries one `GetOutbox` returns.
