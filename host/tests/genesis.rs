@@ -136,5 +136,6 @@ fn the_gateway_authority_defaults_to_the_system_actor() {
     let g = build(&config, cloudless_bundle::BUNDLE_CAR).unwrap();
     let gateway: cloudless_actor_gateway::State = g.node.actor_state(84).unwrap();
     assert_eq!(gateway.authority, 0);
-    assert!(gateway.check_state_invariants(g.node.store()).is_empty());
+    let balance = g.node.actor(84).unwrap().unwrap().balance;
+    assert!(cloudless_runtime::Invariants::check_state_invariants(&gateway, g.node.store(), &balance).is_empty());
 }

@@ -39,8 +39,10 @@ pub fn validate_account_address(addr: &Address, own_id: ActorID) -> Result<(), S
 
 #[cfg(feature = "fil-actor")]
 mod actor {
+    use cloudless_runtime::sdk::SdkRuntime;
     use cloudless_runtime::{
-        actor_error, sdk, ActorError, ActorResult, FIRST_EXPORTED_METHOD_NUMBER, METHOD_CONSTRUCTOR,
+        actor_error, ret, unhandled, ActorError, ActorResult, Params, Runtime, FIRST_EXPORTED_METHOD_NUMBER,
+        METHOD_CONSTRUCTOR,
     };
     use fvm_ipld_encoding::ipld_block::IpldBlock;
     use fvm_shared::crypto::signature::{Signature, SignatureType};
@@ -48,27 +50,30 @@ mod actor {
 
     use super::*;
 
-    cloudless_runtime::wasm_entry!(dispatch);
+    cloudless_runtime::wasm_entry!(fn dispatch);
 
-    fn dispatch(method: MethodNum, params: u32) -> ActorResult<Option<IpldBlock>> {
+    fn dispatch(rt: &SdkRuntime, method: MethodNum, params: Params) -> ActorResult<Option<IpldBlock>> {
         match method {
-            METHOD_CONSTRUCTOR => sdk::construct(params, constructor),
-            METHOD_PUBKEY_ADDRESS => sdk::ret(&sdk::state::<State>()?.address),
-            METHOD_AUTHENTICATE_MESSAGE => authenticate(sdk::params(params)?),
+            METHOD_CONSTRUCTOR => {
+                rt.require_system_caller()?;
+                constructor(rt, params.decode()?)
+            }
+            METHOD_PUBKEY_ADDRESS => ret(&rt.state::<State>()?.address),
+            METHOD_AUTHENTICATE_MESSAGE => authenticate(rt, params.decode()?),
             // Universal receiver: accounts accept any exported method (e.g. FRC-46 `Receive`).
             m if m >= FIRST_EXPORTED_METHOD_NUMBER => Ok(None),
-            _ => sdk::unhandled(method),
+            _ => unhandled(method),
         }
     }
 
-    fn constructor(address: Address) -> ActorResult<Option<IpldBlock>> {
-        validate_account_address(&address, sdk::receiver()).map_err(ActorError::illegal_argument)?;
-        sdk::set_state(&State { address })?;
+    fn constructor(rt: &SdkRuntime, address: Address) -> ActorResult<Option<IpldBlock>> {
+        validate_account_address(&address, rt.receiver()).map_err(ActorError::illegal_argument)?;
+        rt.set_state(&State { address })?;
         Ok(None)
     }
 
-    fn authenticate(params: AuthenticateMessageParams) -> ActorResult<Option<IpldBlock>> {
-        let st: State = sdk::state()?;
+    fn authenticate(rt: &SdkRuntime, params: AuthenticateMessageParams) -> ActorResult<Option<IpldBlock>> {
+        let st: State = rt.state()?;
         let sig_type = match st.address.protocol() {
             Protocol::Secp256k1 => SignatureType::Secp256k1,
             Protocol::BLS => SignatureType::BLS,
@@ -80,7 +85,7 @@ mod actor {
         if !valid {
             return Err(actor_error!(illegal_argument; "signature does not verify for {}", st.address));
         }
-        sdk::ret(&true)
+        ret(&true)
     }
 }
 

@@ -11,7 +11,7 @@
 //! its last period is settled.
 
 use cloudless_runtime::bytes;
-use cloudless_runtime::{actor_error, amount, ActorResult, PRECISION};
+use cloudless_runtime::{actor_error, amount, ActorResult, Fields, PRECISION};
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
@@ -19,7 +19,7 @@ use fvm_shared::ActorID;
 use crate::state::Unit;
 use crate::types::*;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Commitment {
     pub id: u64,
     #[serde(with = "bytes::hex")]

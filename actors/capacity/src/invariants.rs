@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use cloudless_runtime::bytes::{to_hex, Bytes32};
 use cloudless_runtime::map::Map;
+use cloudless_runtime::Invariants;
 use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
@@ -14,15 +15,6 @@ use crate::state::{Peer, Provider, State, Unit, UnitNonces};
 use crate::types::*;
 
 impl State {
-    /// Every violation found (empty when sound). `balance` is the actor's FLT balance.
-    pub fn check_state_invariants<BS: Blockstore>(&self, store: &BS, balance: &TokenAmount) -> Vec<String> {
-        let mut errors = Vec::new();
-        if let Err(e) = self.check(store, balance, &mut errors) {
-            errors.push(format!("reading state: {}", e.msg()));
-        }
-        errors
-    }
-
     fn check<BS: Blockstore>(
         &self,
         store: &BS,
@@ -164,5 +156,16 @@ impl State {
             errors.push(format!("balance {balance} is below the collateral held {collateral}"));
         }
         Ok(())
+    }
+}
+
+impl Invariants for State {
+    /// Every violation found (empty when sound). `balance` is the actor's FLT balance.
+    fn check_state_invariants<BS: Blockstore>(&self, store: &BS, balance: &TokenAmount) -> Vec<String> {
+        let mut errors = Vec::new();
+        if let Err(e) = self.check(store, balance, &mut errors) {
+            errors.push(format!("reading state: {}", e.msg()));
+        }
+        errors
     }
 }

@@ -10,6 +10,7 @@
 //! - `SetDifficulty` in period p takes effect from p+1.
 
 use cloudless_runtime::bytes::Bytes32;
+use cloudless_runtime::Fields;
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::clock::ChainEpoch;
 
@@ -18,7 +19,7 @@ use crate::types::Config;
 /// keccak256, supplied by the caller (the kernel's hash syscall in Wasm, a library in tests).
 pub type Keccak = fn(&[u8]) -> [u8; 32];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct PeriodState {
     pub period: i64,
     pub nonce: Bytes32,

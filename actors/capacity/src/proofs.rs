@@ -12,12 +12,13 @@
 
 use cloudless_runtime::bytes::Bytes32;
 use cloudless_runtime::events::EventBuilder;
-use cloudless_runtime::{actor_error, ActorResult};
+use cloudless_runtime::{actor_error, ActorResult, Ctx, Effects};
 use fvm_ipld_blockstore::Blockstore;
+use fvm_shared::econ::TokenAmount;
 
 use crate::commitment::{eligible, Commitment};
 use crate::period::randomx_key;
-use crate::state::{Ctx, Effects, State, Unit, UnitNonces};
+use crate::state::{State, Unit, UnitNonces};
 use crate::types::*;
 
 /// One unit's working view during a batch.
@@ -147,12 +148,13 @@ pub fn submit_proofs<BS: Blockstore>(
     }
 
     // Count, report and store.
+    let mut records: Vec<RecordProofsParams> = Vec::new();
     for w in work.iter().filter(|w| w.accepted > 0) {
         let before = eligible(w.count_before, &st.config);
         let gained = eligible(w.unit.proof_count, &st.config) - before;
         if gained > 0 && st.config.rewards.is_some() {
             let succeeded = u64::from(before == 0);
-            match fx.records.iter_mut().find(|r| r.commitment == w.commitment) {
+            match records.iter_mut().find(|r| r.commitment == w.commitment) {
                 Some(r) => {
                     r.count += gained;
                     r.units += succeeded;
@@ -163,7 +165,7 @@ pub fn submit_proofs<BS: Blockstore>(
                     let delegator = cc
                         .delegator
                         .ok_or_else(|| actor_error!(illegal_state; "proving commitment {} has no delegator", cc.id))?;
-                    fx.records.push(RecordProofsParams {
+                    records.push(RecordProofsParams {
                         period: now,
                         commitment: w.commitment,
                         count: gained,
@@ -184,6 +186,12 @@ pub fn submit_proofs<BS: Blockstore>(
                 .field("count", &w.unit.proof_count)?
                 .field("eligible", &gained),
         )?;
+    }
+    if let Some(rewards) = st.config.rewards {
+        for record in &records {
+            let what = "reporting proofs to the rewards actor";
+            fx.call(rewards, crate::ext::rewards::METHOD_RECORD_PROOFS, record, TokenAmount::default(), what)?;
+        }
     }
     let accepted: u32 = work.iter().map(|w| w.accepted).sum();
     let changed: Vec<Working> = work.into_iter().filter(|w| w.accepted > 0).collect();

@@ -2,16 +2,17 @@
 //! the market hooks. Each operation checks everything before changing anything in memory; the
 //! glue saves the state only when the whole operation succeeded.
 
+use cloudless_runtime::admin::require_admin;
 use cloudless_runtime::bytes::{to_hex, Bytes32};
 use cloudless_runtime::events::EventBuilder;
-use cloudless_runtime::{actor_error, ActorResult, PRECISION};
+use cloudless_runtime::{actor_error, ActorResult, Ctx, Effects, PRECISION};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::BytesSer;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 
 use crate::commitment::Commitment;
-use crate::state::{Ctx, Effects, Peer, Provider, State, Unit};
+use crate::state::{Peer, Provider, State, Unit};
 use crate::types::*;
 
 /// The burnt-funds actor: slashed FLT goes here unless a treasury is configured.
@@ -78,7 +79,7 @@ pub fn approve_provider<BS: Blockstore>(
     provider: ActorID,
     fx: &mut Effects,
 ) -> ActorResult<()> {
-    st.require_admin(ctx)?;
+    require_admin(st, ctx)?;
     let mut p = st.get_provider(store, provider)?;
     if p.approved {
         return Err(actor_error!(illegal_state; "provider f0{provider} is already approved"));
@@ -434,12 +435,8 @@ pub fn finish_commitment<BS: Blockstore>(
     let returned = cc.total_collateral() - &cc.slashed;
     let slashed = cc.slashed.clone();
     let sink = st.config.treasury.unwrap_or(BURNT_FUNDS_ACTOR_ID);
-    if returned.is_positive() {
-        fx.transfers.push((delegator, returned.clone()));
-    }
-    if slashed.is_positive() {
-        fx.transfers.push((sink, slashed.clone()));
-    }
+    fx.transfer(delegator, returned.clone());
+    fx.transfer(sink, slashed.clone());
     fx.event(
         EventBuilder::new("commitment-finished")
             .field("id", &id)?
@@ -501,7 +498,7 @@ pub fn move_unit<BS: Blockstore>(
 }
 
 pub fn set_difficulty(st: &mut State, ctx: &Ctx, difficulty: Bytes32, fx: &mut Effects) -> ActorResult<()> {
-    st.require_admin(ctx)?;
+    require_admin(st, ctx)?;
     if difficulty == Bytes32::ZERO {
         return Err(actor_error!(illegal_argument; "difficulty 0 admits no proof"));
     }
@@ -511,13 +508,6 @@ pub fn set_difficulty(st: &mut State, ctx: &Ctx, difficulty: Bytes32, fx: &mut E
             .field("difficulty", &difficulty)?
             .field("from_period", &(st.period.period + 1)),
     )
-}
-
-pub fn transfer_admin(st: &mut State, ctx: &Ctx, new_admin: ActorID, fx: &mut Effects) -> ActorResult<()> {
-    st.require_admin(ctx)?;
-    let from = st.admin;
-    st.admin = new_admin;
-    fx.event(EventBuilder::new("admin-transferred").field("from", &Some(from))?.field("to", &new_admin))
 }
 
 /// `GetPeriodInfo` from a state already moved to the current period.

@@ -10,7 +10,7 @@ use cid::Cid;
 use cloudless_runtime::bytes::{self, to_hex, Bytes32};
 use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::map::Map;
-use cloudless_runtime::{actor_error, amount, ActorResult, PRECISION};
+use cloudless_runtime::{actor_error, amount, ActorResult, ActorState, Ctx, Effects, Fields, Runtime, PRECISION};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::clock::ChainEpoch;
@@ -18,10 +18,10 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 
 use crate::commitment::{Commitment, Settlement};
-use crate::period::{period_of, Keccak, PeriodState};
+use crate::period::{period_of, PeriodState};
 use crate::types::*;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct State {
     pub admin: ActorID,
     pub config: Config,
@@ -36,7 +36,7 @@ pub struct State {
 }
 
 /// Running totals, for dashboards and invariants.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Totals {
     pub providers: u64,
     pub peers: u64,
@@ -50,7 +50,7 @@ pub struct Totals {
     pub collateral: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Provider {
     pub id: ActorID,
     pub name: String,
@@ -61,7 +61,7 @@ pub struct Provider {
     pub peers: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Peer {
     #[serde(with = "bytes::hex")]
     pub peer_id: Vec<u8>,
@@ -73,7 +73,7 @@ pub struct Peer {
     pub commitment: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Unit {
     pub id: Bytes32,
     #[serde(with = "bytes::hex")]
@@ -88,34 +88,10 @@ pub struct Unit {
 }
 
 /// The local nonces a unit had accepted in `period`, sorted (duplicates are skipped).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct UnitNonces {
     pub period: i64,
     pub nonces: Vec<Bytes32>,
-}
-
-/// What a method needs from its environment.
-#[derive(Clone, Copy)]
-pub struct Ctx {
-    pub caller: ActorID,
-    pub epoch: ChainEpoch,
-    pub keccak: Keccak,
-}
-
-/// What a method asks the glue to do after the state is saved: events to emit, proof counts to
-/// report to the rewards actor, FLT to send.
-#[derive(Debug, Default)]
-pub struct Effects {
-    pub events: Vec<EventBuilder>,
-    pub records: Vec<RecordProofsParams>,
-    pub transfers: Vec<(ActorID, TokenAmount)>,
-}
-
-impl Effects {
-    pub fn event(&mut self, event: ActorResult<EventBuilder>) -> ActorResult<()> {
-        self.events.push(event?);
-        Ok(())
-    }
 }
 
 pub fn id_key(id: u64) -> [u8; 8] {
@@ -191,15 +167,6 @@ impl State {
             )?;
         }
         Ok(now)
-    }
-
-    pub fn require_admin(&self, ctx: &Ctx) -> ActorResult<()> {
-        if ctx.caller != self.admin {
-            return Err(
-                actor_error!(forbidden; "caller f0{} is not the capacity admin (f0{})", ctx.caller, self.admin),
-            );
-        }
-        Ok(())
     }
 
     // --- records -------------------------------------------------------------------------------
@@ -351,5 +318,15 @@ impl State {
             ));
         }
         Ok(())
+    }
+}
+
+cloudless_runtime::impl_admin!(State, admin, "capacity admin");
+
+/// Every state-changing message first moves the period clock (so `SetDifficulty` always counts
+/// "next period" from the current one).
+impl ActorState for State {
+    fn advance<R: Runtime>(&mut self, _rt: &R, ctx: &Ctx, fx: &mut Effects) -> ActorResult<()> {
+        self.touch(ctx, fx).map(|_| ())
     }
 }

@@ -16,7 +16,7 @@ fn keccak(data: &[u8]) -> [u8; 32] {
     Code::Keccak256.digest(data).digest().try_into().unwrap()
 }
 
-fn config() -> Config {
+pub(crate) fn config() -> Config {
     Config {
         genesis_epoch: 0,
         period_length: 10,

@@ -2,14 +2,12 @@
 
 use cid::Cid;
 use cloudless_runtime::bytes::{self, Bytes32};
-use cloudless_runtime::{address, amount};
+use cloudless_runtime::{address, amount, Fields};
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
-
-use frc42_dispatch::method_hash;
 
 /// Longest libp2p peer id, in bytes (SPEC §2).
 pub const MAX_PEER_ID_LEN: usize = 64;
@@ -33,60 +31,10 @@ pub const MAX_DEPOSIT_COMMITMENTS: usize = 16;
 /// Longest commitment, in periods (keeps period arithmetic far from overflow).
 pub const MAX_DURATION: u64 = 1_000_000;
 
-pub const METHOD_REGISTER_PROVIDER: u64 = method_hash!("RegisterProvider");
-pub const METHOD_UPDATE_PROVIDER: u64 = method_hash!("UpdateProvider");
-pub const METHOD_APPROVE_PROVIDER: u64 = method_hash!("ApproveProvider");
-pub const METHOD_REGISTER_PEER: u64 = method_hash!("RegisterPeer");
-pub const METHOD_ADD_UNITS: u64 = method_hash!("AddUnits");
-pub const METHOD_REMOVE_UNITS: u64 = method_hash!("RemoveUnits");
-pub const METHOD_CREATE_COMMITMENT: u64 = method_hash!("CreateCommitment");
-pub const METHOD_REMOVE_COMMITMENT: u64 = method_hash!("RemoveCommitment");
-pub const METHOD_DEPOSIT_COLLATERAL: u64 = method_hash!("DepositCollateral");
-pub const METHOD_SUBMIT_PROOFS: u64 = method_hash!("SubmitProofs");
-pub const METHOD_SETTLE_COMMITMENT: u64 = method_hash!("SettleCommitment");
-pub const METHOD_FINISH_COMMITMENT: u64 = method_hash!("FinishCommitment");
-pub const METHOD_SET_DIFFICULTY: u64 = method_hash!("SetDifficulty");
-pub const METHOD_MOVE_UNIT_TO_DEAL: u64 = method_hash!("MoveUnitToDeal");
-pub const METHOD_RETURN_UNIT_FROM_DEAL: u64 = method_hash!("ReturnUnitFromDeal");
-pub const METHOD_TRANSFER_ADMIN: u64 = method_hash!("TransferAdmin");
-pub const METHOD_GET_GLOBAL_NONCE: u64 = method_hash!("GetGlobalNonce");
-pub const METHOD_GET_PERIOD_INFO: u64 = method_hash!("GetPeriodInfo");
-pub const METHOD_GET_CONFIG: u64 = method_hash!("GetConfig");
-pub const METHOD_GET_PROVIDER: u64 = method_hash!("GetProvider");
-pub const METHOD_GET_PEER: u64 = method_hash!("GetPeer");
-pub const METHOD_GET_UNIT: u64 = method_hash!("GetUnit");
-pub const METHOD_GET_COMMITMENT: u64 = method_hash!("GetCommitment");
-
-/// Every method by name, for the CLI and the docs.
-pub const METHODS: &[(&str, u64)] = &[
-    ("Constructor", 1),
-    ("RegisterProvider", METHOD_REGISTER_PROVIDER),
-    ("UpdateProvider", METHOD_UPDATE_PROVIDER),
-    ("ApproveProvider", METHOD_APPROVE_PROVIDER),
-    ("RegisterPeer", METHOD_REGISTER_PEER),
-    ("AddUnits", METHOD_ADD_UNITS),
-    ("RemoveUnits", METHOD_REMOVE_UNITS),
-    ("CreateCommitment", METHOD_CREATE_COMMITMENT),
-    ("RemoveCommitment", METHOD_REMOVE_COMMITMENT),
-    ("DepositCollateral", METHOD_DEPOSIT_COLLATERAL),
-    ("SubmitProofs", METHOD_SUBMIT_PROOFS),
-    ("SettleCommitment", METHOD_SETTLE_COMMITMENT),
-    ("FinishCommitment", METHOD_FINISH_COMMITMENT),
-    ("SetDifficulty", METHOD_SET_DIFFICULTY),
-    ("MoveUnitToDeal", METHOD_MOVE_UNIT_TO_DEAL),
-    ("ReturnUnitFromDeal", METHOD_RETURN_UNIT_FROM_DEAL),
-    ("TransferAdmin", METHOD_TRANSFER_ADMIN),
-    ("GetGlobalNonce", METHOD_GET_GLOBAL_NONCE),
-    ("GetPeriodInfo", METHOD_GET_PERIOD_INFO),
-    ("GetConfig", METHOD_GET_CONFIG),
-    ("GetProvider", METHOD_GET_PROVIDER),
-    ("GetPeer", METHOD_GET_PEER),
-    ("GetUnit", METHOD_GET_UNIT),
-    ("GetCommitment", METHOD_GET_COMMITMENT),
-];
+pub use cloudless_runtime::admin::TransferAdminParams;
 
 /// Genesis parameters (SPEC §2 defaults in the genesis config).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Config {
     /// Period arithmetic: `period(e) = (e - genesis_epoch) / period_length`.
     pub genesis_epoch: ChainEpoch,
@@ -122,7 +70,7 @@ pub struct Config {
     pub treasury: Option<ActorID>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ConstructorParams {
     #[serde(with = "address")]
     pub admin: Address,
@@ -133,20 +81,20 @@ pub struct ConstructorParams {
     pub difficulty: Bytes32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ProviderParams {
     pub name: String,
     /// A CID of the provider's metadata document (stored as CID bytes, never linked).
     pub metadata: Cid,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ProviderQuery {
     #[serde(with = "address")]
     pub provider: Address,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct RegisterPeerParams {
     #[serde(with = "bytes::hex")]
     pub peer_id: Vec<u8>,
@@ -156,25 +104,25 @@ pub struct RegisterPeerParams {
     pub units: Vec<Bytes32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct UnitsParams {
     #[serde(with = "bytes::hex")]
     pub peer_id: Vec<u8>,
     pub units: Vec<Bytes32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct PeerQuery {
     #[serde(with = "bytes::hex")]
     pub peer_id: Vec<u8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct UnitQuery {
     pub unit_id: Bytes32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct CreateCommitmentParams {
     #[serde(with = "bytes::hex")]
     pub peer_id: Vec<u8>,
@@ -185,31 +133,31 @@ pub struct CreateCommitmentParams {
     pub delegator_reward_rate: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct CreateCommitmentReturn {
     pub id: u64,
     #[serde(with = "amount")]
     pub collateral_per_unit: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct CommitmentQuery {
     pub id: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct DepositParams {
     pub ids: Vec<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct SettleParams {
     pub id: u64,
     /// At most this many periods (capped at [`MAX_SETTLE_PERIODS`]).
     pub max_periods: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct SettleReturn {
     pub settled_through: i64,
     pub status: Status,
@@ -217,7 +165,7 @@ pub struct SettleReturn {
     pub done: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct FinishReturn {
     /// Paid back to the delegator.
     #[serde(with = "amount")]
@@ -227,19 +175,19 @@ pub struct FinishReturn {
     pub slashed: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Proof {
     pub unit_id: Bytes32,
     pub local_nonce: Bytes32,
     pub result_hash: Bytes32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct SubmitProofsParams {
     pub proofs: Vec<Proof>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct SubmitProofsReturn {
     pub period: i64,
     pub accepted: u32,
@@ -247,32 +195,26 @@ pub struct SubmitProofsReturn {
     pub skipped: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct DifficultyParams {
     pub difficulty: Bytes32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct MoveUnitParams {
     pub unit_id: Bytes32,
     pub deal: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
-pub struct TransferAdminParams {
-    #[serde(with = "address")]
-    pub new_admin: Address,
-}
-
 /// `GetGlobalNonce` result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct GlobalNonce {
     pub period: i64,
     pub nonce: Bytes32,
 }
 
 /// `GetPeriodInfo` result: everything a prover needs for the current period, plus totals.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct PeriodInfo {
     pub period: i64,
     pub start_epoch: ChainEpoch,
@@ -289,7 +231,7 @@ pub struct PeriodInfo {
 }
 
 /// `GetConfig` result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ConfigReturn {
     pub admin: ActorID,
     pub config: Config,
@@ -299,7 +241,7 @@ pub struct ConfigReturn {
 /// period (min_proofs once a unit reaches it, then one per further proof up to max_proofs),
 /// how many of its units became successful unit-periods with them, and the commitment's
 /// reward parties (fixed once collateral is deposited).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct RecordProofsParams {
     pub period: i64,
     pub commitment: u64,
@@ -313,7 +255,7 @@ pub struct RecordProofsParams {
 /// Commitment status (SPEC §2). `WaitStart` is never stored: it is `Active` before the start
 /// period, and queries report it.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde_repr::Serialize_repr, serde_repr::Deserialize_repr,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde_repr::Serialize_repr, serde_repr::Deserialize_repr, Fields,
 )]
 #[repr(u8)]
 pub enum Status {
@@ -340,7 +282,7 @@ impl Status {
 
 /// `GetCommitment` result: the commitment settled as of now (in memory), its derived status,
 /// total collateral and end period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct CommitmentInfo {
     pub commitment: crate::commitment::Commitment,
     pub status: Status,

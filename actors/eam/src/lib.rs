@@ -6,22 +6,23 @@ pub const CREATE_METHODS: [u64; 3] = [2, 3, 4];
 
 #[cfg(feature = "fil-actor")]
 mod actor {
-    use cloudless_runtime::{actor_error, sdk, ActorResult, METHOD_CONSTRUCTOR};
+    use cloudless_runtime::sdk::SdkRuntime;
+    use cloudless_runtime::{actor_error, construct_stateless, unhandled, ActorResult, Params, METHOD_CONSTRUCTOR};
     use fvm_ipld_encoding::ipld_block::IpldBlock;
     use fvm_shared::MethodNum;
 
     use super::CREATE_METHODS;
 
-    cloudless_runtime::wasm_entry!(dispatch);
+    cloudless_runtime::wasm_entry!(fn dispatch);
 
-    fn dispatch(method: MethodNum, _params: u32) -> ActorResult<Option<IpldBlock>> {
+    fn dispatch(rt: &SdkRuntime, method: MethodNum, _params: Params) -> ActorResult<Option<IpldBlock>> {
         match method {
-            METHOD_CONSTRUCTOR => sdk::construct_stateless(),
+            METHOD_CONSTRUCTOR => construct_stateless(rt),
             m if CREATE_METHODS.contains(&m) => Err(actor_error!(
                 forbidden;
                 "EVM actors are not supported on a Cloudless subnet (EAM method {m} refused)"
             )),
-            _ => sdk::unhandled(method),
+            _ => unhandled(method),
         }
     }
 }

@@ -4,7 +4,10 @@
 
 #[cfg(feature = "fil-actor")]
 mod actor {
-    use cloudless_runtime::{actor_error, sdk, ActorResult, FIRST_EXPORTED_METHOD_NUMBER, METHOD_CONSTRUCTOR};
+    use cloudless_runtime::sdk::SdkRuntime;
+    use cloudless_runtime::{
+        actor_error, unhandled, ActorResult, Params, Runtime, FIRST_EXPORTED_METHOD_NUMBER, METHOD_CONSTRUCTOR,
+    };
     use fvm_ipld_encoding::ipld_block::IpldBlock;
     use fvm_shared::address::Payload;
     use fvm_shared::MethodNum;
@@ -12,19 +15,19 @@ mod actor {
     /// The Ethereum address manager's ID: f410 addresses live in its namespace.
     const EAM_ACTOR_ID: u64 = 10;
 
-    cloudless_runtime::wasm_entry!(dispatch);
+    cloudless_runtime::wasm_entry!(fn dispatch);
 
-    fn dispatch(method: MethodNum, _params: u32) -> ActorResult<Option<IpldBlock>> {
+    fn dispatch(rt: &SdkRuntime, method: MethodNum, _params: Params) -> ActorResult<Option<IpldBlock>> {
         match method {
-            METHOD_CONSTRUCTOR => constructor(),
+            METHOD_CONSTRUCTOR => constructor(rt),
             m if m >= FIRST_EXPORTED_METHOD_NUMBER => Ok(None),
-            _ => sdk::unhandled(method),
+            _ => unhandled(method),
         }
     }
 
-    fn constructor() -> ActorResult<Option<IpldBlock>> {
-        sdk::require_system_caller()?;
-        match fvm_sdk::actor::lookup_delegated_address(sdk::receiver()).map(|a| *a.payload()) {
+    fn constructor(rt: &SdkRuntime) -> ActorResult<Option<IpldBlock>> {
+        rt.require_system_caller()?;
+        match rt.delegated_address(rt.receiver()).map(|a| *a.payload()) {
             Some(Payload::Delegated(d)) if d.namespace() == EAM_ACTOR_ID => Ok(None),
             _ => Err(actor_error!(illegal_argument; "an ethaccount needs an f410 address")),
         }

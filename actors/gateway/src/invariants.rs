@@ -2,6 +2,7 @@
 //! every message). It walks the whole outbox and fill map, so it is never run on chain.
 
 use cloudless_runtime::map::Map;
+use cloudless_runtime::Invariants;
 use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::econ::TokenAmount;
 
@@ -9,38 +10,6 @@ use crate::state::{fill_key, granular, State};
 use crate::types::*;
 
 impl State {
-    /// Every violation found: the token library's own checks (balances sum to the supply, no
-    /// stored zeros, granularity), SPEC §5's minted = supply + burned and burned = pending +
-    /// confirmed + refunded, and the totals recomputed from the outbox entries.
-    pub fn check_state_invariants<BS: Blockstore>(&self, store: &BS) -> Vec<String> {
-        let mut errors: Vec<String> = Vec::new();
-        let (_, token_errors) = self.token.check_invariants(store, GRANULARITY);
-        errors.extend(token_errors.iter().map(|e| format!("token: {e}")));
-
-        let t = &self.totals;
-        let supply = &self.token.supply;
-        if t.minted != supply + &t.burned {
-            errors.push(format!("minted {} != supply {} + burned {}", t.minted.atto(), supply.atto(), t.burned.atto()));
-        }
-        if t.burned != &t.pending + &t.confirmed + &t.refunded {
-            errors.push(format!(
-                "burned {} != pending {} + confirmed {} + refunded {}",
-                t.burned.atto(),
-                t.pending.atto(),
-                t.confirmed.atto(),
-                t.refunded.atto()
-            ));
-        }
-        if self.settled_before > self.next_outbox_nonce {
-            errors.push(format!(
-                "settled cursor {} beyond the outbox end {}",
-                self.settled_before, self.next_outbox_nonce
-            ));
-        }
-        self.check_outbox(store, &mut errors);
-        errors
-    }
-
     fn check_outbox<BS: Blockstore>(&self, store: &BS, errors: &mut Vec<String>) {
         let (outbox, fills) = match (self.outbox(store), Map::<BS, FillRecord>::load(store, &self.fills, "fills")) {
             (Ok(o), Ok(f)) => (o, f),
@@ -109,4 +78,38 @@ impl State {
 
 fn fill_accepted<BS: Blockstore>(fills: &Map<BS, FillRecord>, nonce: u64, lp: &fvm_shared::address::Address) -> bool {
     matches!(fills.get(&fill_key(nonce, lp)), Ok(Some(r)) if r.verdict == FillVerdict::Accepted)
+}
+
+impl Invariants for State {
+    /// Every violation found: the token library's own checks (balances sum to the supply, no
+    /// stored zeros, granularity), SPEC §5's minted = supply + burned and burned = pending +
+    /// confirmed + refunded, and the totals recomputed from the outbox entries.
+    fn check_state_invariants<BS: Blockstore>(&self, store: &BS, _balance: &TokenAmount) -> Vec<String> {
+        let mut errors: Vec<String> = Vec::new();
+        let (_, token_errors) = self.token.check_invariants(store, GRANULARITY);
+        errors.extend(token_errors.iter().map(|e| format!("token: {e}")));
+
+        let t = &self.totals;
+        let supply = &self.token.supply;
+        if t.minted != supply + &t.burned {
+            errors.push(format!("minted {} != supply {} + burned {}", t.minted.atto(), supply.atto(), t.burned.atto()));
+        }
+        if t.burned != &t.pending + &t.confirmed + &t.refunded {
+            errors.push(format!(
+                "burned {} != pending {} + confirmed {} + refunded {}",
+                t.burned.atto(),
+                t.pending.atto(),
+                t.confirmed.atto(),
+                t.refunded.atto()
+            ));
+        }
+        if self.settled_before > self.next_outbox_nonce {
+            errors.push(format!(
+                "settled cursor {} beyond the outbox end {}",
+                self.settled_before, self.next_outbox_nonce
+            ));
+        }
+        self.check_outbox(store, &mut errors);
+        errors
+    }
 }

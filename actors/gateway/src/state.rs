@@ -5,7 +5,7 @@
 use cid::Cid;
 use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::map::Map;
-use cloudless_runtime::{actor_error, ActorResult, AsActorError};
+use cloudless_runtime::{actor_error, ActorResult, ActorState, AsActorError, Ctx, Effects};
 use frc46_token::token::state::TokenState;
 use fvm_ipld_amt::Amt;
 use fvm_ipld_blockstore::Blockstore;
@@ -39,13 +39,6 @@ pub struct State {
     /// Fast fills by (withdrawal nonce, LP): see [`fill_key`].
     pub fills: Cid,
     pub totals: Totals,
-}
-
-/// Who calls and when.
-#[derive(Debug, Clone, Copy)]
-pub struct Ctx {
-    pub caller: ActorID,
-    pub epoch: ChainEpoch,
 }
 
 /// Fails unless `amount` is positive and a whole number of USDC micro-units.
@@ -198,14 +191,14 @@ impl State {
         store: &BS,
         ctx: &Ctx,
         p: &DepositParams,
-        events: &mut Vec<EventBuilder>,
+        fx: &mut Effects,
     ) -> ActorResult<u64> {
         let entry = OutboxEntry {
             deposit_nonce: Some(p.nonce),
             ..OutboxEntry::pending(p.parent_sender, p.amount.clone(), ctx.epoch)
         };
-        let nonce = self.append(store, entry, events)?;
-        events.push(deposit_event("deposit-bounced", p)?.field("refund_nonce", &nonce)?);
+        let nonce = self.append(store, entry, fx)?;
+        fx.event(deposit_event("deposit-bounced", p)?.field("refund_nonce", &nonce))?;
         Ok(nonce)
     }
 
@@ -242,7 +235,7 @@ impl State {
         sender: ActorID,
         p: &WithdrawParams,
         burn: impl FnOnce(&mut TokenState) -> ActorResult<R>,
-        events: &mut Vec<EventBuilder>,
+        fx: &mut Effects,
     ) -> ActorResult<(u64, R)> {
         self.validate_withdrawal(ctx, p)?;
         let burned = burn(&mut self.token)?;
@@ -251,16 +244,11 @@ impl State {
             fast: p.fast.clone(),
             ..OutboxEntry::pending(p.parent_recipient, p.amount.clone(), ctx.epoch)
         };
-        Ok((self.append(store, entry, events)?, burned))
+        Ok((self.append(store, entry, fx)?, burned))
     }
 
     /// Appends an entry: the amount leaves the supply (burned) and waits in the outbox.
-    fn append<BS: Blockstore>(
-        &mut self,
-        store: &BS,
-        entry: OutboxEntry,
-        events: &mut Vec<EventBuilder>,
-    ) -> ActorResult<u64> {
+    fn append<BS: Blockstore>(&mut self, store: &BS, entry: OutboxEntry, fx: &mut Effects) -> ActorResult<u64> {
         let nonce = self.next_outbox_nonce;
         let mut outbox = self.outbox(store)?;
         self.totals.burned += &entry.amount;
@@ -269,7 +257,7 @@ impl State {
             Some(t) => (Some(t.fee.clone()), Some(t.deadline_epoch)),
             None => (None, None),
         };
-        events.push(
+        fx.event(
             EventBuilder::new("outbox-entry")
                 .field("nonce", &nonce)?
                 .field("sender", &entry.sender)?
@@ -277,8 +265,8 @@ impl State {
                 .field("recipient", &entry.recipient)?
                 .field("amount", &entry.amount)?
                 .field("fee", &fee)?
-                .field("deadline", &deadline)?,
-        );
+                .field("deadline", &deadline),
+        )?;
         outbox.set(nonce, entry).or_illegal_state("writing the outbox")?;
         self.outbox = outbox.flush().or_illegal_state("flushing the outbox")?;
         self.next_outbox_nonce += 1;
@@ -294,7 +282,7 @@ impl State {
         store: &BS,
         ctx: &Ctx,
         up_to: u64,
-        events: &mut Vec<EventBuilder>,
+        fx: &mut Effects,
     ) -> ActorResult<ConfirmReturn> {
         self.require_authority(ctx)?;
         let from = self.settled_before;
@@ -337,13 +325,13 @@ impl State {
         sub(&mut self.totals.pending, &amount, "pending")?;
         self.totals.confirmed += &amount;
         self.settled_before = up_to + 1;
-        events.push(
+        fx.event(
             EventBuilder::new("withdrawals-confirmed")
                 .field("from", &from)?
                 .field("to", &up_to)?
                 .field("count", &confirmed)?
-                .field("amount", &amount)?,
-        );
+                .field("amount", &amount),
+        )?;
         Ok(ConfirmReturn { count: confirmed, amount })
     }
 
@@ -355,7 +343,7 @@ impl State {
         store: &BS,
         ctx: &Ctx,
         nonce: u64,
-        events: &mut Vec<EventBuilder>,
+        fx: &mut Effects,
     ) -> ActorResult<(ActorID, OutboxEntry)> {
         self.require_authority(ctx)?;
         let mut outbox = self.outbox(store)?;
@@ -378,12 +366,12 @@ impl State {
         self.totals.minted += &entry.amount;
         outbox.set(nonce, entry.clone()).or_illegal_state("writing the outbox")?;
         self.outbox = outbox.flush().or_illegal_state("flushing the outbox")?;
-        events.push(
+        fx.event(
             EventBuilder::new("withdrawal-rejected")
                 .field("nonce", &nonce)?
                 .field("sender", &sender)?
-                .field("amount", &entry.amount)?,
-        );
+                .field("amount", &entry.amount),
+        )?;
         Ok((sender, entry))
     }
 
@@ -410,7 +398,7 @@ impl State {
         store: &BS,
         ctx: &Ctx,
         p: &FastFillParams,
-        events: &mut Vec<EventBuilder>,
+        fx: &mut Effects,
     ) -> ActorResult<FillRecord> {
         self.require_authority(ctx)?;
         let mut outbox = self.outbox(store)?;
@@ -441,12 +429,12 @@ impl State {
         let record = FillRecord { verdict, epoch: ctx.epoch };
         fills.set(&key, record.clone())?;
         self.fills = fills.flush()?;
-        events.push(
+        fx.event(
             EventBuilder::new("fast-fill")
                 .field("nonce", &p.withdrawal_nonce)?
                 .field("lp", &p.lp)?
-                .field("verdict", &verdict)?,
-        );
+                .field("verdict", &verdict),
+        )?;
         Ok(record)
     }
 
@@ -507,15 +495,6 @@ impl State {
             totals: self.totals.clone(),
         }
     }
-
-    pub fn transfer_admin(&mut self, ctx: &Ctx, to: ActorID, events: &mut Vec<EventBuilder>) -> ActorResult<()> {
-        if ctx.caller != self.admin {
-            return Err(actor_error!(forbidden; "caller f0{} is not the gateway admin (f0{})", ctx.caller, self.admin));
-        }
-        events.push(EventBuilder::new("admin-transferred").field("from", &Some(self.admin))?.field("to", &to)?);
-        self.admin = to;
-        Ok(())
-    }
 }
 
 /// A parent-chain recipient: a key (f1/f3) or delegated (f4) address. ID addresses name
@@ -529,3 +508,8 @@ pub fn validate_parent_address(addr: &Address) -> ActorResult<()> {
         )),
     }
 }
+
+cloudless_runtime::impl_admin!(State, admin, "gateway admin");
+
+/// The gateway keeps no clock: entries carry their own epochs and deadlines.
+impl ActorState for State {}

@@ -4,8 +4,7 @@
 //! encodes them (a test checks each), but with amounts, addresses and bytes (hex) that read as
 //! text in JSON so the CLI can send them.
 
-use cloudless_runtime::{address, amount, bytes};
-use frc42_dispatch::method_hash;
+use cloudless_runtime::{address, amount, bytes, Fields};
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
@@ -26,61 +25,9 @@ pub const MAX_OUTBOX_PAGE: u64 = 100;
 pub const MAX_NAME_LEN: usize = 64;
 pub const MAX_SYMBOL_LEN: usize = 16;
 
-// FRC-46 (names from the standard, numbers by FRC-42).
-pub const METHOD_NAME: u64 = method_hash!("Name");
-pub const METHOD_SYMBOL: u64 = method_hash!("Symbol");
-pub const METHOD_GRANULARITY: u64 = method_hash!("Granularity");
-pub const METHOD_TOTAL_SUPPLY: u64 = method_hash!("TotalSupply");
-pub const METHOD_BALANCE: u64 = method_hash!("Balance");
-pub const METHOD_ALLOWANCE: u64 = method_hash!("Allowance");
-pub const METHOD_INCREASE_ALLOWANCE: u64 = method_hash!("IncreaseAllowance");
-pub const METHOD_DECREASE_ALLOWANCE: u64 = method_hash!("DecreaseAllowance");
-pub const METHOD_REVOKE_ALLOWANCE: u64 = method_hash!("RevokeAllowance");
-pub const METHOD_TRANSFER: u64 = method_hash!("Transfer");
-pub const METHOD_TRANSFER_FROM: u64 = method_hash!("TransferFrom");
-pub const METHOD_BURN: u64 = method_hash!("Burn");
-pub const METHOD_BURN_FROM: u64 = method_hash!("BurnFrom");
-// The bridge.
-pub const METHOD_APPLY_DEPOSIT: u64 = method_hash!("ApplyDeposit");
-pub const METHOD_WITHDRAW: u64 = method_hash!("Withdraw");
-pub const METHOD_CONFIRM_WITHDRAWALS: u64 = method_hash!("ConfirmWithdrawals");
-pub const METHOD_REJECT_WITHDRAWAL: u64 = method_hash!("RejectWithdrawal");
-pub const METHOD_APPLY_FAST_FILL: u64 = method_hash!("ApplyFastFill");
-pub const METHOD_GET_BRIDGE: u64 = method_hash!("GetBridge");
-pub const METHOD_GET_OUTBOX_ENTRY: u64 = method_hash!("GetOutboxEntry");
-pub const METHOD_GET_OUTBOX: u64 = method_hash!("GetOutbox");
-pub const METHOD_GET_FAST_FILL: u64 = method_hash!("GetFastFill");
-pub const METHOD_TRANSFER_ADMIN: u64 = method_hash!("TransferAdmin");
+pub use cloudless_runtime::admin::TransferAdminParams;
 
-/// Every method by name, for the CLI and the docs.
-pub const METHODS: &[(&str, u64)] = &[
-    ("Constructor", 1),
-    ("Name", METHOD_NAME),
-    ("Symbol", METHOD_SYMBOL),
-    ("Granularity", METHOD_GRANULARITY),
-    ("TotalSupply", METHOD_TOTAL_SUPPLY),
-    ("Balance", METHOD_BALANCE),
-    ("Allowance", METHOD_ALLOWANCE),
-    ("IncreaseAllowance", METHOD_INCREASE_ALLOWANCE),
-    ("DecreaseAllowance", METHOD_DECREASE_ALLOWANCE),
-    ("RevokeAllowance", METHOD_REVOKE_ALLOWANCE),
-    ("Transfer", METHOD_TRANSFER),
-    ("TransferFrom", METHOD_TRANSFER_FROM),
-    ("Burn", METHOD_BURN),
-    ("BurnFrom", METHOD_BURN_FROM),
-    ("ApplyDeposit", METHOD_APPLY_DEPOSIT),
-    ("Withdraw", METHOD_WITHDRAW),
-    ("ConfirmWithdrawals", METHOD_CONFIRM_WITHDRAWALS),
-    ("RejectWithdrawal", METHOD_REJECT_WITHDRAWAL),
-    ("ApplyFastFill", METHOD_APPLY_FAST_FILL),
-    ("GetBridge", METHOD_GET_BRIDGE),
-    ("GetOutboxEntry", METHOD_GET_OUTBOX_ENTRY),
-    ("GetOutbox", METHOD_GET_OUTBOX),
-    ("GetFastFill", METHOD_GET_FAST_FILL),
-    ("TransferAdmin", METHOD_TRANSFER_ADMIN),
-];
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ConstructorParams {
     #[serde(with = "address")]
     pub admin: Address,
@@ -92,16 +39,16 @@ pub struct ConstructorParams {
 }
 
 /// A bare address param (`Balance`), readable in JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, Fields)]
 #[serde(transparent)]
 pub struct AddressParam(#[serde(with = "address")] pub Address);
 
 /// A bare amount (`TotalSupply`, `Balance`, `Allowance`, …), readable in JSON.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, Fields)]
 #[serde(transparent)]
 pub struct Amount(#[serde(with = "amount")] pub TokenAmount);
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct TransferParams {
     #[serde(with = "address")]
     pub to: Address,
@@ -111,7 +58,7 @@ pub struct TransferParams {
     pub operator_data: Vec<u8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct TransferReturn {
     #[serde(with = "amount")]
     pub from_balance: TokenAmount,
@@ -121,7 +68,7 @@ pub struct TransferReturn {
     pub recipient_data: Vec<u8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct TransferFromParams {
     #[serde(with = "address")]
     pub from: Address,
@@ -133,7 +80,7 @@ pub struct TransferFromParams {
     pub operator_data: Vec<u8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct TransferFromReturn {
     #[serde(with = "amount")]
     pub from_balance: TokenAmount,
@@ -145,7 +92,7 @@ pub struct TransferFromReturn {
     pub recipient_data: Vec<u8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct IncreaseAllowanceParams {
     #[serde(with = "address")]
     pub operator: Address,
@@ -153,7 +100,7 @@ pub struct IncreaseAllowanceParams {
     pub increase: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct DecreaseAllowanceParams {
     #[serde(with = "address")]
     pub operator: Address,
@@ -161,13 +108,13 @@ pub struct DecreaseAllowanceParams {
     pub decrease: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct RevokeAllowanceParams {
     #[serde(with = "address")]
     pub operator: Address,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct GetAllowanceParams {
     #[serde(with = "address")]
     pub owner: Address,
@@ -175,19 +122,19 @@ pub struct GetAllowanceParams {
     pub operator: Address,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct BurnParams {
     #[serde(with = "amount")]
     pub amount: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct BurnReturn {
     #[serde(with = "amount")]
     pub balance: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct BurnFromParams {
     #[serde(with = "address")]
     pub owner: Address,
@@ -195,7 +142,7 @@ pub struct BurnFromParams {
     pub amount: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct BurnFromReturn {
     #[serde(with = "amount")]
     pub balance: TokenAmount,
@@ -204,7 +151,7 @@ pub struct BurnFromReturn {
 }
 
 /// A parent-to-subnet deposit, delivered by the bridge authority in nonce order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct DepositParams {
     pub nonce: u64,
     /// Who locked the USDC on the parent; a bounced deposit is refunded there.
@@ -216,7 +163,7 @@ pub struct DepositParams {
     pub amount: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct DepositReturn {
     /// True when the recipient holds the tokens; false when the deposit bounced.
     pub delivered: bool,
@@ -226,7 +173,7 @@ pub struct DepositReturn {
 
 /// Fast-withdrawal terms: a liquidity provider may pay `amount - fee` on the parent before
 /// `deadline_epoch` and take over the entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct FastTerms {
     #[serde(with = "amount")]
     pub fee: TokenAmount,
@@ -234,7 +181,7 @@ pub struct FastTerms {
     pub deadline_epoch: ChainEpoch,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct WithdrawParams {
     /// A key (f1/f3) or delegated (f4) address on the parent; ID addresses differ per chain.
     #[serde(with = "address")]
@@ -244,19 +191,19 @@ pub struct WithdrawParams {
     pub fast: Option<FastTerms>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct WithdrawReturn {
     pub nonce: u64,
     #[serde(with = "amount")]
     pub balance: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ConfirmParams {
     pub up_to_nonce: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ConfirmReturn {
     /// Entries confirmed (rejected ones in the range are skipped).
     pub count: u64,
@@ -264,12 +211,12 @@ pub struct ConfirmReturn {
     pub amount: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct NonceParam {
     pub nonce: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct RejectReturn {
     pub sender: ActorID,
     #[serde(with = "amount")]
@@ -278,7 +225,7 @@ pub struct RejectReturn {
     pub hook_accepted: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct FastFillParams {
     pub withdrawal_nonce: u64,
     /// The liquidity provider's address on the parent.
@@ -288,7 +235,7 @@ pub struct FastFillParams {
 
 /// Why a fast fill was accepted or refused.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde_repr::Serialize_repr, serde_repr::Deserialize_repr,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde_repr::Serialize_repr, serde_repr::Deserialize_repr, Fields,
 )]
 #[repr(u8)]
 pub enum FillVerdict {
@@ -305,20 +252,20 @@ pub enum FillVerdict {
 }
 
 /// The recorded outcome of one `ApplyFastFill`: the parent refunds the LP unless accepted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct FillRecord {
     pub verdict: FillVerdict,
     pub epoch: ChainEpoch,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct FillQuery {
     pub withdrawal_nonce: u64,
     #[serde(with = "address")]
     pub lp: Address,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct OutboxPageParams {
     pub from_nonce: u64,
     pub limit: u64,
@@ -326,7 +273,7 @@ pub struct OutboxPageParams {
 
 /// One outbox entry: a withdrawal (`sender` set) or the refund of a bounced deposit
 /// (`deposit_nonce` set). `payee` starts as `recipient` and becomes the LP on an accepted fill.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct OutboxEntry {
     pub sender: Option<ActorID>,
     pub deposit_nonce: Option<u64>,
@@ -344,7 +291,7 @@ pub struct OutboxEntry {
 
 /// Where an entry stands; `Confirmed` is every entry below the settled cursor not rejected.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde_repr::Serialize_repr, serde_repr::Deserialize_repr,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde_repr::Serialize_repr, serde_repr::Deserialize_repr, Fields,
 )]
 #[repr(u8)]
 pub enum EntryStatus {
@@ -353,7 +300,7 @@ pub enum EntryStatus {
     Rejected = 2,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct OutboxEntryView {
     pub nonce: u64,
     pub status: EntryStatus,
@@ -365,7 +312,7 @@ pub struct OutboxEntryView {
 
 /// The bridge's running totals (SPEC §5 invariant: minted = supply + burned;
 /// burned = pending + confirmed + refunded).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Totals {
     /// Deposits delivered or bounced, plus re-mints of rejected withdrawals.
     #[serde(with = "amount")]
@@ -383,7 +330,7 @@ pub struct Totals {
     pub refunded: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct BridgeInfo {
     pub admin: ActorID,
     pub authority: ActorID,
@@ -397,7 +344,7 @@ pub struct BridgeInfo {
 }
 
 /// `token_data` of a mint's receiver hook: where the tokens come from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct MintData {
     /// 0: a deposit (`nonce` is the deposit nonce, `parent_address` its parent sender);
     /// 1: a rejected withdrawal (`nonce` is the outbox nonce, `parent_address` its recipient).
@@ -409,9 +356,3 @@ pub struct MintData {
 
 pub const MINT_DEPOSIT: u8 = 0;
 pub const MINT_REFUND: u8 = 1;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
-pub struct TransferAdminParams {
-    #[serde(with = "address")]
-    pub new_admin: Address,
-}

@@ -1,4 +1,4 @@
-//! Oracle state and its pure transitions. No SDK here: everything runs natively in unit tests.
+//! Oracle state, its rules and its operations. No runtime here: everything runs natively in tests.
 //!
 //! Definitions (documented in the README):
 //! - A report made at epoch `e` is *fresh* at epoch `now` while `now - e < report_expiry`.
@@ -11,25 +11,28 @@
 //!   with no sample in the window it equals the median.
 
 use cid::Cid;
-use cloudless_runtime::{actor_error, amount, ActorResult, AsActorError, PRECISION};
+use cloudless_runtime::admin::require_admin;
+use cloudless_runtime::events::EventBuilder;
+use cloudless_runtime::map::Map;
+use cloudless_runtime::Invariants;
+use cloudless_runtime::{actor_error, amount, ActorResult, ActorState, Ctx, Effects, Fields, PRECISION};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::tuple::*;
-use fvm_ipld_hamt::{BytesKey, Hamt};
 use fvm_shared::bigint::BigInt;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
-use fvm_shared::{ActorID, HAMT_BIT_WIDTH};
+use fvm_shared::ActorID;
 
 use crate::types::*;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct State {
     pub admin: ActorID,
     /// HAMT: symbol bytes → [`Asset`].
     pub assets: Cid,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Report {
     pub reporter: ActorID,
     #[serde(with = "amount")]
@@ -37,14 +40,14 @@ pub struct Report {
     pub epoch: ChainEpoch,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Sample {
     pub epoch: ChainEpoch,
     #[serde(with = "amount")]
     pub median: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Asset {
     pub symbol: String,
     pub config: AssetConfig,
@@ -287,61 +290,153 @@ impl Asset {
 
 impl State {
     pub fn new<BS: Blockstore>(store: &BS, admin: ActorID, assets: Vec<Asset>) -> ActorResult<Self> {
-        let mut map: Hamt<&BS, Asset> = Hamt::new_with_bit_width(store, HAMT_BIT_WIDTH);
-        let mut st = State { admin, assets: map.flush().or_illegal_state("creating asset map")? };
+        let mut st = State { admin, assets: Map::<BS, Asset>::empty(store, "assets").flush()? };
         for asset in assets {
             st.add_asset(store, asset)?;
         }
         Ok(st)
     }
 
-    fn load_assets<'s, BS: Blockstore>(&self, store: &'s BS) -> ActorResult<Hamt<&'s BS, Asset>> {
-        Hamt::load_with_bit_width(&self.assets, store, HAMT_BIT_WIDTH).or_illegal_state("loading asset map")
+    fn load_assets<'s, BS: Blockstore>(&self, store: &'s BS) -> ActorResult<Map<'s, BS, Asset>> {
+        Map::load(store, &self.assets, "assets")
     }
 
     pub fn get_asset<BS: Blockstore>(&self, store: &BS, symbol: &str) -> ActorResult<Asset> {
         self.load_assets(store)?
-            .get(&BytesKey(symbol.as_bytes().to_vec()))
-            .or_illegal_state("reading asset map")?
-            .cloned()
+            .get(symbol.as_bytes())?
             .ok_or_else(|| actor_error!(not_found; "unknown asset {symbol:?}"))
     }
 
     /// Stores an existing asset after a change.
     pub fn put_asset<BS: Blockstore>(&mut self, store: &BS, asset: Asset) -> ActorResult<()> {
         let mut map = self.load_assets(store)?;
-        map.set(BytesKey(asset.symbol.as_bytes().to_vec()), asset).or_illegal_state("writing asset map")?;
-        self.assets = map.flush().or_illegal_state("flushing asset map")?;
+        map.set(&asset.symbol.clone().into_bytes(), asset)?;
+        self.assets = map.flush()?;
         Ok(())
     }
 
     pub fn add_asset<BS: Blockstore>(&mut self, store: &BS, asset: Asset) -> ActorResult<()> {
         let mut map = self.load_assets(store)?;
-        let key = BytesKey(asset.symbol.as_bytes().to_vec());
         let symbol = asset.symbol.clone();
-        if !map.set_if_absent(key, asset).or_illegal_state("writing asset map")? {
+        if !map.set_if_absent(symbol.as_bytes(), asset)? {
             return Err(actor_error!(illegal_argument; "asset {symbol:?} already exists"));
         }
-        self.assets = map.flush().or_illegal_state("flushing asset map")?;
+        self.assets = map.flush()?;
         Ok(())
     }
 
+    /// Every asset, in symbol order.
+    pub fn assets<BS: Blockstore>(&self, store: &BS) -> ActorResult<Vec<Asset>> {
+        let mut assets = Vec::new();
+        self.load_assets(store)?.for_each(|_, asset| assets.push(asset.clone()))?;
+        assets.sort_by(|a, b| a.symbol.cmp(&b.symbol));
+        Ok(assets)
+    }
+
+    // --- operations ----------------------------------------------------------------------------
+
+    /// `Report`: the caller's price for `asset`, replacing its previous report.
+    pub fn report<BS: Blockstore>(
+        &mut self,
+        store: &BS,
+        ctx: &Ctx,
+        p: ReportParams,
+        fx: &mut Effects,
+    ) -> ActorResult<()> {
+        let mut asset = self.get_asset(store, &p.asset)?;
+        let outcome = asset.report(ctx.caller, p.price.clone(), ctx.epoch)?;
+        self.put_asset(store, asset)?;
+        fx.event(
+            EventBuilder::new("price-reported")
+                .field("asset", &p.asset)?
+                .field("reporter", &ctx.caller)?
+                .field("price", &p.price)?
+                .field("epoch", &ctx.epoch),
+        )?;
+        if let Some(median) = &outcome.median {
+            fx.event(
+                EventBuilder::new("median-updated")
+                    .field("asset", &p.asset)?
+                    .field("median", median)?
+                    .field("epoch", &ctx.epoch),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// `SetAssetConfig` (admin).
+    pub fn set_asset_config<BS: Blockstore>(
+        &mut self,
+        store: &BS,
+        ctx: &Ctx,
+        p: SetAssetConfigParams,
+        fx: &mut Effects,
+    ) -> ActorResult<()> {
+        require_admin(self, ctx)?;
+        let mut asset = self.get_asset(store, &p.asset)?;
+        asset.set_config(p.config)?;
+        fx.event(asset_event("asset-config-set", &asset))?;
+        self.put_asset(store, asset)
+    }
+
+    /// `AddReporter` / `RemoveReporter` (admin): `change` the asset's reporter set, with its event.
+    pub fn change_reporter<BS: Blockstore>(
+        &mut self,
+        store: &BS,
+        asset: &str,
+        reporter: ActorID,
+        event_type: &str,
+        change: fn(&mut Asset, ActorID) -> ActorResult<()>,
+        fx: &mut Effects,
+    ) -> ActorResult<()> {
+        let mut a = self.get_asset(store, asset)?;
+        change(&mut a, reporter)?;
+        self.put_asset(store, a)?;
+        fx.event(EventBuilder::new(event_type).field("asset", asset)?.field("reporter", &reporter))
+    }
+}
+
+cloudless_runtime::impl_admin!(State, admin, "oracle admin");
+
+/// The oracle keeps no clock: reports carry their own epochs.
+impl ActorState for State {}
+
+/// An asset's event with its configuration (`asset-added`, `asset-config-set`).
+fn asset_event(event_type: &str, asset: &Asset) -> ActorResult<EventBuilder> {
+    let c = &asset.config;
+    EventBuilder::new(event_type)
+        .field("asset", &asset.symbol)?
+        .field("quorum", &c.quorum)?
+        .field("report_expiry", &c.report_expiry)?
+        .field("max_deviation", &c.max_deviation)?
+        .field("twap_window", &c.twap_window)
+}
+
+/// `asset-added`, then `reporter-added` for each of its reporters.
+pub fn asset_added_events(asset: &Asset, fx: &mut Effects) -> ActorResult<()> {
+    fx.event(asset_event("asset-added", asset))?;
+    for r in &asset.reporters {
+        fx.event(EventBuilder::new("reporter-added").field("asset", &asset.symbol)?.field("reporter", r))?;
+    }
+    Ok(())
+}
+
+impl Invariants for State {
     /// Read-only check of every invariant; returns the list of violations (empty when sound).
-    pub fn check_state_invariants<BS: Blockstore>(&self, store: &BS) -> Vec<String> {
+    fn check_state_invariants<BS: Blockstore>(&self, store: &BS, _balance: &TokenAmount) -> Vec<String> {
         let mut errors = Vec::new();
         let map = match self.load_assets(store) {
             Ok(map) => map,
             Err(e) => return vec![e.to_string()],
         };
         let walked = map.for_each(|key, asset| {
-            if key.0 != asset.symbol.as_bytes() {
-                errors.push(format!("asset {:?} stored under key {:?}", asset.symbol, key.0));
+            if key != asset.symbol.as_bytes() {
+                errors.push(format!("asset {:?} stored under key {:?}", asset.symbol, key));
             }
             asset.check_invariants(&mut errors);
-            Ok(())
         });
         if let Err(e) = walked {
-            errors.push(format!("walking asset map: {e}"));
+            errors.push(e.msg().to_string());
         }
         errors
     }

@@ -1,6 +1,7 @@
 //! Native unit tests of the oracle's pure state logic.
 
 use cloudless_runtime::amount::parse_decimal;
+use cloudless_runtime::Invariants;
 use fvm_ipld_blockstore::MemoryBlockstore;
 use fvm_shared::bigint::BigInt;
 use fvm_shared::econ::TokenAmount;
@@ -164,12 +165,12 @@ fn state_stores_assets_and_checks_invariants() {
     a.report(101, usd("2"), 3).unwrap();
     st.put_asset(&store, a.clone()).unwrap();
     assert_eq!(st.get_asset(&store, "FLT/USD").unwrap(), a);
-    assert!(st.check_state_invariants(&store).is_empty());
+    assert!(st.check_state_invariants(&store, &TokenAmount::default()).is_empty());
 
     // A corrupted asset is reported.
     a.reporters.push(1);
     st.put_asset(&store, a).unwrap();
-    let errors = st.check_state_invariants(&store);
+    let errors = st.check_state_invariants(&store, &TokenAmount::default());
     assert!(errors.iter().any(|e| e.contains("reporters not sorted")), "{errors:?}");
 }
 

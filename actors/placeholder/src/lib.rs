@@ -3,13 +3,14 @@
 
 #[cfg(feature = "fil-actor")]
 mod actor {
-    use cloudless_runtime::{sdk, ActorResult};
+    use cloudless_runtime::sdk::SdkRuntime;
+    use cloudless_runtime::{unhandled, ActorResult, Params};
     use fvm_ipld_encoding::ipld_block::IpldBlock;
     use fvm_shared::MethodNum;
 
-    cloudless_runtime::wasm_entry!(dispatch);
+    cloudless_runtime::wasm_entry!(fn dispatch);
 
-    fn dispatch(method: MethodNum, _params: u32) -> ActorResult<Option<IpldBlock>> {
-        sdk::unhandled(method)
+    fn dispatch(_rt: &SdkRuntime, method: MethodNum, _params: Params) -> ActorResult<Option<IpldBlock>> {
+        unhandled(method)
     }
 }

@@ -4,16 +4,17 @@
 
 #[cfg(feature = "fil-actor")]
 mod actor {
-    use cloudless_runtime::{sdk, ActorResult, METHOD_CONSTRUCTOR};
+    use cloudless_runtime::sdk::SdkRuntime;
+    use cloudless_runtime::{construct_stateless, unhandled, ActorResult, Params, METHOD_CONSTRUCTOR};
     use fvm_ipld_encoding::ipld_block::IpldBlock;
     use fvm_shared::MethodNum;
 
-    cloudless_runtime::wasm_entry!(dispatch);
+    cloudless_runtime::wasm_entry!(fn dispatch);
 
-    fn dispatch(method: MethodNum, _params: u32) -> ActorResult<Option<IpldBlock>> {
+    fn dispatch(rt: &SdkRuntime, method: MethodNum, _params: Params) -> ActorResult<Option<IpldBlock>> {
         match method {
-            METHOD_CONSTRUCTOR => sdk::construct_stateless(),
-            _ => sdk::unhandled(method),
+            METHOD_CONSTRUCTOR => construct_stateless(rt),
+            _ => unhandled(method),
         }
     }
 }

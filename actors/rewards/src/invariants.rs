@@ -4,6 +4,7 @@
 //! settled in memory to the open period and `dust = allocated − Σ rewards` is the rounding left
 //! by `allocated × count / total` (never negative).
 
+use cloudless_runtime::Invariants;
 use cloudless_runtime::PRECISION;
 use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::econ::TokenAmount;
@@ -27,30 +28,6 @@ impl State {
     pub fn ledger<BS: Blockstore>(&self, store: &BS) -> Result<Ledger, String> {
         let (ledger, _) = self.walk(store)?;
         Ok(ledger)
-    }
-
-    /// Every violated invariant, as text; `balance` is the actor's FLT balance.
-    pub fn check_state_invariants<BS: Blockstore>(&self, store: &BS, balance: &TokenAmount) -> Vec<String> {
-        match self.walk(store) {
-            Ok((ledger, mut errors)) => {
-                let t = &self.totals;
-                let sum = &ledger.paid + &ledger.vested_unpaid + &ledger.unvested + &ledger.unallocated + &ledger.dust;
-                if ledger.funded != sum {
-                    errors.push(format!(
-                        "funded {} != paid + vested_unpaid + unvested + unallocated + dust {sum}",
-                        t.funded
-                    ));
-                }
-                if ledger.dust.is_negative() {
-                    errors.push(format!("rewards exceed allocations by {}", -ledger.dust.clone()));
-                }
-                if balance < &(&t.funded - &t.paid) {
-                    errors.push(format!("balance {balance} is below funded − paid {}", &t.funded - &t.paid));
-                }
-                errors
-            }
-            Err(e) => vec![e],
-        }
     }
 
     fn walk<BS: Blockstore>(&self, store: &BS) -> Result<(Ledger, Vec<String>), String> {
@@ -159,5 +136,31 @@ impl State {
         }
         ledger.dust = &t.allocated - &rewarded;
         Ok((ledger, errors))
+    }
+}
+
+impl Invariants for State {
+    /// Every violated invariant, as text; `balance` is the actor's FLT balance.
+    fn check_state_invariants<BS: Blockstore>(&self, store: &BS, balance: &TokenAmount) -> Vec<String> {
+        match self.walk(store) {
+            Ok((ledger, mut errors)) => {
+                let t = &self.totals;
+                let sum = &ledger.paid + &ledger.vested_unpaid + &ledger.unvested + &ledger.unallocated + &ledger.dust;
+                if ledger.funded != sum {
+                    errors.push(format!(
+                        "funded {} != paid + vested_unpaid + unvested + unallocated + dust {sum}",
+                        t.funded
+                    ));
+                }
+                if ledger.dust.is_negative() {
+                    errors.push(format!("rewards exceed allocations by {}", -ledger.dust.clone()));
+                }
+                if balance < &(&t.funded - &t.paid) {
+                    errors.push(format!("balance {balance} is below funded − paid {}", &t.funded - &t.paid));
+                }
+                errors
+            }
+            Err(e) => vec![e],
+        }
     }
 }

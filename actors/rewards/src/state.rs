@@ -9,9 +9,12 @@
 //! Every operation touches O(1) map entries: the period record, one commitment record.
 
 use cid::Cid;
+use cloudless_runtime::admin::require_admin;
 use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::tree::Tree;
-use cloudless_runtime::{actor_error, amount, period_of, ActorResult, PRECISION};
+use cloudless_runtime::{
+    actor_error, amount, period_of, ActorResult, ActorState, Ctx, Effects, Fields, Runtime, PRECISION,
+};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::econ::TokenAmount;
@@ -22,7 +25,7 @@ use crate::types::*;
 use crate::vesting::{CommitmentRewards, Owed};
 
 /// The open period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct OpenPeriod {
     pub period: i64,
     #[serde(with = "amount")]
@@ -34,7 +37,7 @@ pub struct OpenPeriod {
 }
 
 /// A closed period (keyed by the period).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ClosedPeriod {
     #[serde(with = "amount")]
     pub pool: TokenAmount,
@@ -44,7 +47,7 @@ pub struct ClosedPeriod {
     pub allocated: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct State {
     pub admin: ActorID,
     pub config: Config,
@@ -54,13 +57,6 @@ pub struct State {
     pub periods: Cid,
     /// commitment id → [`CommitmentRewards`] (a fixed-depth [`Tree`])
     pub commitments: Cid,
-}
-
-/// What a method needs from its environment.
-#[derive(Debug, Clone, Copy)]
-pub struct Ctx {
-    pub caller: ActorID,
-    pub epoch: i64,
 }
 
 /// FLT/USD × 10^18 from the oracle, asked only when the pool rule needs it.
@@ -156,7 +152,7 @@ impl State {
         store: &BS,
         ctx: &Ctx,
         price: PriceSource,
-        events: &mut Vec<EventBuilder>,
+        fx: &mut Effects,
     ) -> ActorResult<i64> {
         let now = self.period_at(ctx.epoch);
         if now <= self.current.period {
@@ -171,26 +167,23 @@ impl State {
             ClosedPeriod { pool: c.pool.clone(), total: c.total, units: c.units, allocated: allocated.clone() };
         periods.set(period_key(c.period), &closed)?;
         self.periods = periods.root();
-        events.push(
+        fx.event(
             EventBuilder::new("period-closed")
                 .field("period", &c.period)?
                 .field("pool", &c.pool)?
                 .field("total", &c.total)?
                 .field("units", &c.units)?
-                .field("allocated", &allocated)?,
-        );
+                .field("allocated", &allocated),
+        )?;
 
         let flt_price = match self.config.oracle {
             Some(oracle) if c.units > 0 => price(oracle, &self.config.oracle_asset)?,
             _ => None,
         };
         let pool = next_pool(&c.pool, c.units, flt_price.as_ref(), &self.config.pool);
-        events.push(
-            EventBuilder::new("period-opened")
-                .field("period", &now)?
-                .field("pool", &pool)?
-                .field("price", &flt_price)?,
-        );
+        fx.event(
+            EventBuilder::new("period-opened").field("period", &now)?.field("pool", &pool)?.field("price", &flt_price),
+        )?;
         self.current = OpenPeriod { period: now, pool, total: 0, units: 0 };
         Ok(now)
     }
@@ -231,32 +224,32 @@ impl State {
         id: u64,
         cc: &mut CommitmentRewards,
         now: i64,
-        events: &mut Vec<EventBuilder>,
+        fx: &mut Effects,
     ) -> ActorResult<()> {
         if let Some((period, reward)) = cc.settle(now, &self.config, |p| self.owed(store, p))? {
-            events.push(
+            fx.event(
                 EventBuilder::new("reward-settled")
                     .field("commitment", &id)?
                     .field("period", &period)?
-                    .field("reward", &reward)?,
-            );
+                    .field("reward", &reward),
+            )?;
         }
         Ok(())
     }
 
     /// `Fund`: anyone adds FLT to the unallocated balance.
-    pub fn fund(&mut self, ctx: &Ctx, value: &TokenAmount, events: &mut Vec<EventBuilder>) -> ActorResult<()> {
+    pub fn fund(&mut self, ctx: &Ctx, value: &TokenAmount, fx: &mut Effects) -> ActorResult<()> {
         if !value.is_positive() {
             return Err(actor_error!(illegal_argument; "Fund needs a positive value, got {value}"));
         }
         self.totals.funded += value;
         self.totals.unallocated += value;
-        events.push(
+        fx.event(
             EventBuilder::new("funded")
                 .field("from", &ctx.caller)?
                 .field("amount", value)?
-                .field("unallocated", &self.totals.unallocated)?,
-        );
+                .field("unallocated", &self.totals.unallocated),
+        )?;
         Ok(())
     }
 
@@ -267,7 +260,7 @@ impl State {
         ctx: &Ctx,
         now: i64,
         p: &RecordProofsParams,
-        events: &mut Vec<EventBuilder>,
+        fx: &mut Effects,
     ) -> ActorResult<()> {
         if ctx.caller != self.config.capacity {
             return Err(actor_error!(
@@ -311,43 +304,43 @@ impl State {
             }
             None => {
                 self.totals.commitments += 1;
-                events.push(
+                fx.event(
                     EventBuilder::new("commitment-added")
                         .field("commitment", &p.commitment)?
                         .field("provider", &p.provider)?
                         .field("delegator", &p.delegator)?
-                        .field("delegator_reward_rate", &p.delegator_reward_rate)?,
-                );
+                        .field("delegator_reward_rate", &p.delegator_reward_rate),
+                )?;
                 CommitmentRewards::new(p.provider, p.delegator, p.delegator_reward_rate)
             }
         };
-        self.settle(store, p.commitment, &mut cc, now, events)?;
+        self.settle(store, p.commitment, &mut cc, now, fx)?;
         cc.record(now, p.count)?;
         self.current.total = total;
         self.current.units = units;
-        events.push(
+        fx.event(
             EventBuilder::new("proofs-recorded")
                 .field("commitment", &p.commitment)?
                 .field("period", &now)?
                 .field("count", &p.count)?
                 .field("units", &p.units)?
                 .field("commitment_count", &cc.pending_count)?
-                .field("period_total", &total)?,
-        );
+                .field("period_total", &total),
+        )?;
         tree.set(p.commitment, &cc)?;
         self.commitments = tree.root();
         Ok(())
     }
 
     /// `Withdraw`: the provider or the delegator settles the commitment and both are paid their
-    /// vested, unwithdrawn shares. Returns the payouts for the glue to send.
+    /// vested, unwithdrawn shares (the delegator first), once the state is saved.
     pub fn withdraw<BS: Blockstore>(
         &mut self,
         store: &BS,
         ctx: &Ctx,
         now: i64,
         id: u64,
-        events: &mut Vec<EventBuilder>,
+        fx: &mut Effects,
     ) -> ActorResult<WithdrawReturn> {
         let mut cc = self.get_commitment(store, id)?;
         if ctx.caller != cc.provider && ctx.caller != cc.delegator {
@@ -357,7 +350,7 @@ impl State {
                 ctx.caller, cc.provider, cc.delegator
             ));
         }
-        self.settle(store, id, &mut cc, now, events)?;
+        self.settle(store, id, &mut cc, now, fx)?;
         let (d, p) = cc.withdrawable();
         if d.is_zero() && p.is_zero() {
             let next = match cc.vesting.first() {
@@ -374,44 +367,32 @@ impl State {
         self.totals.paid += &d + &p;
         let out =
             WithdrawReturn { delegator: cc.delegator, delegator_amount: d, provider: cc.provider, provider_amount: p };
-        events.push(
+        fx.event(
             EventBuilder::new("withdrawn")
                 .field("commitment", &id)?
                 .field("delegator", &out.delegator)?
                 .field("delegator_amount", &out.delegator_amount)?
                 .field("provider", &out.provider)?
-                .field("provider_amount", &out.provider_amount)?,
-        );
+                .field("provider_amount", &out.provider_amount),
+        )?;
+        fx.transfer(out.delegator, out.delegator_amount.clone());
+        fx.transfer(out.provider, out.provider_amount.clone());
         let mut tree = self.commitments(store);
         tree.set(id, &cc)?;
         self.commitments = tree.root();
         Ok(out)
     }
 
-    pub fn set_pool_config(&mut self, ctx: &Ctx, c: PoolConfig, events: &mut Vec<EventBuilder>) -> ActorResult<()> {
-        self.require_admin(ctx)?;
+    pub fn set_pool_config(&mut self, ctx: &Ctx, c: PoolConfig, fx: &mut Effects) -> ActorResult<()> {
+        require_admin(self, ctx)?;
         validate_pool(&c)?;
-        events.push(
+        fx.event(
             EventBuilder::new("pool-config-set")
                 .field("min_pool", &c.min_pool)?
                 .field("max_pool", &c.max_pool)?
-                .field("usd_target", &c.usd_target_revenue_per_unit_period)?,
-        );
+                .field("usd_target", &c.usd_target_revenue_per_unit_period),
+        )?;
         self.config.pool = c;
-        Ok(())
-    }
-
-    pub fn transfer_admin(&mut self, ctx: &Ctx, to: ActorID, events: &mut Vec<EventBuilder>) -> ActorResult<()> {
-        self.require_admin(ctx)?;
-        events.push(EventBuilder::new("admin-transferred").field("from", &Some(self.admin))?.field("to", &to)?);
-        self.admin = to;
-        Ok(())
-    }
-
-    fn require_admin(&self, ctx: &Ctx) -> ActorResult<()> {
-        if ctx.caller != self.admin {
-            return Err(actor_error!(forbidden; "caller f0{} is not the rewards admin (f0{})", ctx.caller, self.admin));
-        }
         Ok(())
     }
 
@@ -468,5 +449,19 @@ impl State {
             open_count: cc.pending_count,
             vesting: cc.vesting,
         })
+    }
+}
+
+cloudless_runtime::impl_admin!(State, admin, "rewards admin");
+
+/// Every state-changing message first moves to the current period: the open period closes and
+/// the new one's pool is fixed, asking the oracle for the FLT/USD TWAP (the pool rule looks at a
+/// whole period, not one moment) only when the rule needs a price.
+impl ActorState for State {
+    fn advance<R: Runtime>(&mut self, rt: &R, ctx: &Ctx, fx: &mut Effects) -> ActorResult<()> {
+        let mut price = |oracle: ActorID, asset: &str| {
+            Ok(cloudless_runtime::oracle::price(rt, oracle, asset)?.map(|info| info.twap))
+        };
+        self.touch(rt.store(), ctx, &mut price, fx).map(|_| ())
     }
 }

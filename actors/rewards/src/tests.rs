@@ -1,14 +1,16 @@
 //! Native tests of the rewards logic: settlement against a brute-force model (every period's
 //! reward and every part's unlock listed explicitly), and the ledger after every step.
 
+use cloudless_runtime::Invariants;
 use std::collections::BTreeMap;
 
 use fvm_ipld_blockstore::MemoryBlockstore;
 use fvm_shared::econ::TokenAmount;
 use proptest::prelude::*;
 
-use crate::state::{Ctx, State};
+use crate::state::State;
 use crate::types::*;
+use cloudless_runtime::{Ctx, Effects};
 
 const CAPACITY: u64 = 80;
 const ORACLE: u64 = 83;
@@ -18,7 +20,7 @@ fn flt(n: u64) -> TokenAmount {
     TokenAmount::from_whole(n)
 }
 
-fn config() -> Config {
+pub(crate) fn config() -> Config {
     Config {
         genesis_epoch: 0,
         period_length: LEN,
@@ -53,11 +55,11 @@ fn at<R>(
     epoch: i64,
     op: impl FnOnce(&mut State, &Ctx, i64) -> cloudless_runtime::ActorResult<R>,
 ) -> cloudless_runtime::ActorResult<R> {
-    let ctx = Ctx { caller, epoch };
+    let ctx = cloudless_runtime::mock::ctx(caller, epoch);
     let mut price = |_: u64, _: &str| Ok(Some(TokenAmount::from_atto(500_000_000_000_000_000u64)));
-    let mut events = Vec::new();
+    let mut fx = Effects::default();
     let mut copy = st.clone();
-    let now = copy.touch(store, &ctx, &mut price, &mut events)?;
+    let now = copy.touch(store, &ctx, &mut price, &mut fx)?;
     let out = op(&mut copy, &ctx, now)?;
     *st = copy;
     Ok(out)
@@ -73,10 +75,14 @@ fn rewards_vest_in_six_parts_every_two_periods() {
     let store = MemoryBlockstore::new();
     let mut st = State::new(&store, 1, config(), 0, flt(10_000)).unwrap();
     // Period 1: commitment 7 has 3 of 4 proofs, commitment 8 has 1.
-    at(&mut st, &store, CAPACITY, 15, |s, c, now| s.record_proofs(&store, c, now, &record(7, 1, 3, 1), &mut vec![]))
-        .unwrap();
-    at(&mut st, &store, CAPACITY, 16, |s, c, now| s.record_proofs(&store, c, now, &record(8, 1, 1, 1), &mut vec![]))
-        .unwrap();
+    at(&mut st, &store, CAPACITY, 15, |s, c, now| {
+        s.record_proofs(&store, c, now, &record(7, 1, 3, 1), &mut Effects::default())
+    })
+    .unwrap();
+    at(&mut st, &store, CAPACITY, 16, |s, c, now| {
+        s.record_proofs(&store, c, now, &record(8, 1, 1, 1), &mut Effects::default())
+    })
+    .unwrap();
     check(&st, &store, &flt(10_000));
     // Period 1's pool is 500 (no units in period 0: unchanged); 7 earns 375 vesting at 2,4,…,12.
     let view = st.commitment_view(&store, 7, 2 * LEN).unwrap();
@@ -85,17 +91,20 @@ fn rewards_vest_in_six_parts_every_two_periods() {
     assert_eq!(view.vesting.iter().map(|t| t.period).collect::<Vec<_>>(), vec![4, 6, 8, 10, 12]);
     let (provider, delegator) = parties(7);
     // Nothing vested before period 2.
-    let err = at(&mut st, &store, provider, 19, |s, c, now| s.withdraw(&store, c, now, 7, &mut vec![])).unwrap_err();
+    let err = at(&mut st, &store, provider, 19, |s, c, now| s.withdraw(&store, c, now, 7, &mut Effects::default()))
+        .unwrap_err();
     assert!(err.msg().contains("once it ends"), "{}", err.msg());
-    let out = at(&mut st, &store, delegator, 20, |s, c, now| s.withdraw(&store, c, now, 7, &mut vec![])).unwrap();
+    let out =
+        at(&mut st, &store, delegator, 20, |s, c, now| s.withdraw(&store, c, now, 7, &mut Effects::default())).unwrap();
     let part = TokenAmount::from_atto(375u128 * 10u128.pow(18) / 6);
     let cut = TokenAmount::from_atto(part.atto() * rate(7) / 10_000_000u64);
     assert_eq!((out.delegator_amount.clone(), out.provider_amount.clone()), (cut.clone(), &part - &cut));
     let paid = &out.delegator_amount + &out.provider_amount;
     check(&st, &store, &(flt(10_000) - &paid));
     // A stranger cannot withdraw; long after the end everything is withdrawable in one message.
-    assert!(at(&mut st, &store, 5, 200, |s, c, now| s.withdraw(&store, c, now, 7, &mut vec![])).is_err());
-    let out = at(&mut st, &store, provider, 10_000, |s, c, now| s.withdraw(&store, c, now, 7, &mut vec![])).unwrap();
+    assert!(at(&mut st, &store, 5, 200, |s, c, now| s.withdraw(&store, c, now, 7, &mut Effects::default())).is_err());
+    let out = at(&mut st, &store, provider, 10_000, |s, c, now| s.withdraw(&store, c, now, 7, &mut Effects::default()))
+        .unwrap();
     assert_eq!(&out.delegator_amount + &out.provider_amount + paid, flt(375));
 }
 
@@ -104,7 +113,7 @@ fn reports_are_checked() {
     let store = MemoryBlockstore::new();
     let mut st = State::new(&store, 1, config(), 0, flt(10)).unwrap();
     let mut try_record = |caller: u64, r: RecordProofsParams| {
-        at(&mut st, &store, caller, 5, |s, c, now| s.record_proofs(&store, c, now, &r, &mut vec![]))
+        at(&mut st, &store, caller, 5, |s, c, now| s.record_proofs(&store, c, now, &r, &mut Effects::default()))
             .map_err(|e| e.exit_code())
     };
     use fvm_shared::error::ExitCode as E;
@@ -176,7 +185,7 @@ proptest! {
             epoch += gap * LEN + 1;
             let before = st.current.period;
             let r = at(&mut st, &store, CAPACITY, epoch, |s, c, now| {
-                s.record_proofs(&store, c, now, &record(cc, now, count, 1), &mut vec![])
+                s.record_proofs(&store, c, now, &record(cc, now, count, 1), &mut Effects::default())
             });
             prop_assert!(r.is_ok());
             if st.current.period != before {
@@ -186,7 +195,7 @@ proptest! {
             *model.counts.entry(st.current.period).or_default().entry(cc).or_default() += count;
             if withdraw {
                 let (provider, _) = parties(cc);
-                if let Ok(out) = at(&mut st, &store, provider, epoch, |s, c, now| s.withdraw(&store, c, now, cc, &mut vec![])) {
+                if let Ok(out) = at(&mut st, &store, provider, epoch, |s, c, now| s.withdraw(&store, c, now, cc, &mut Effects::default())) {
                     paid += out.delegator_amount + out.provider_amount;
                 }
             }

@@ -1,13 +1,11 @@
 //! Parameters, returns, limits and method numbers of the rewards actor.
 
-use cloudless_runtime::{address, amount};
+use cloudless_runtime::{address, amount, Fields};
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
-
-use frc42_dispatch::method_hash;
 
 /// Most parts one period's reward vests in. A commitment holds at most this many pending
 /// tranches, which bounds every message's work.
@@ -17,32 +15,10 @@ pub const MAX_VESTING_DURATION: u64 = 1_000_000;
 /// Longest oracle asset symbol, in bytes (the oracle's own limit).
 pub const MAX_SYMBOL_LEN: usize = 32;
 
-pub const METHOD_FUND: u64 = method_hash!("Fund");
-pub const METHOD_RECORD_PROOFS: u64 = method_hash!("RecordProofs");
-pub const METHOD_WITHDRAW: u64 = method_hash!("Withdraw");
-pub const METHOD_SET_POOL_CONFIG: u64 = method_hash!("SetPoolConfig");
-pub const METHOD_TRANSFER_ADMIN: u64 = method_hash!("TransferAdmin");
-pub const METHOD_GET_CONFIG: u64 = method_hash!("GetConfig");
-pub const METHOD_GET_TOTALS: u64 = method_hash!("GetTotals");
-pub const METHOD_GET_PERIOD: u64 = method_hash!("GetPeriod");
-pub const METHOD_GET_COMMITMENT: u64 = method_hash!("GetCommitment");
-
-/// Every method by name, for the CLI and the docs.
-pub const METHODS: &[(&str, u64)] = &[
-    ("Constructor", 1),
-    ("Fund", METHOD_FUND),
-    ("RecordProofs", METHOD_RECORD_PROOFS),
-    ("Withdraw", METHOD_WITHDRAW),
-    ("SetPoolConfig", METHOD_SET_POOL_CONFIG),
-    ("TransferAdmin", METHOD_TRANSFER_ADMIN),
-    ("GetConfig", METHOD_GET_CONFIG),
-    ("GetTotals", METHOD_GET_TOTALS),
-    ("GetPeriod", METHOD_GET_PERIOD),
-    ("GetCommitment", METHOD_GET_COMMITMENT),
-];
+pub use cloudless_runtime::admin::TransferAdminParams;
 
 /// The pool rule's parameters (SPEC §3), changeable by the admin with `SetPoolConfig`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct PoolConfig {
     #[serde(with = "amount")]
     pub min_pool: TokenAmount,
@@ -54,7 +30,7 @@ pub struct PoolConfig {
     pub usd_target_revenue_per_unit_period: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Config {
     /// Period arithmetic: `period(e) = (e - genesis_epoch) / period_length` (as the capacity actor).
     pub genesis_epoch: ChainEpoch,
@@ -74,7 +50,7 @@ pub struct Config {
     pub vesting_period_duration: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ConstructorParams {
     #[serde(with = "address")]
     pub admin: Address,
@@ -84,7 +60,7 @@ pub struct ConstructorParams {
 /// The capacity actor's report (restated there as `RecordProofsParams`): reward-eligible proofs
 /// a commitment gained in the current period, how many of its units became successful
 /// unit-periods with them, and the commitment's reward parties.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct RecordProofsParams {
     pub period: i64,
     pub commitment: u64,
@@ -95,30 +71,24 @@ pub struct RecordProofsParams {
     pub delegator_reward_rate: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct CommitmentQuery {
     pub id: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct PeriodQuery {
     pub period: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
-pub struct TransferAdminParams {
-    #[serde(with = "address")]
-    pub new_admin: Address,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ConfigReturn {
     pub admin: ActorID,
     pub config: Config,
 }
 
 /// What `Withdraw` paid (either amount may be zero, not both).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct WithdrawReturn {
     pub delegator: ActorID,
     #[serde(with = "amount")]
@@ -131,7 +101,7 @@ pub struct WithdrawReturn {
 /// The ledger: `funded = paid + vested_unpaid + unvested + unallocated + dust`. The per-commitment
 /// terms are only known by walking every commitment, so `GetTotals` returns the stored
 /// aggregates and the invariant check computes the rest.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Totals {
     /// Genesis funding plus every `Fund`.
     #[serde(with = "amount")]
@@ -150,7 +120,7 @@ pub struct Totals {
 
 /// A period's pool and proof counts; `allocated` is set when the period closes (its first
 /// touch after it ends) and zero while it is open.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct PeriodInfo {
     pub period: i64,
     #[serde(with = "amount")]
@@ -162,7 +132,7 @@ pub struct PeriodInfo {
     pub allocated: TokenAmount,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct TotalsReturn {
     pub totals: Totals,
     /// The open period (the last touched; a later period opens on its first touch).
@@ -170,7 +140,7 @@ pub struct TotalsReturn {
 }
 
 /// A commitment's rewards as of the current epoch (settled in the view, nothing written).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct CommitmentRewardsInfo {
     pub id: u64,
     pub provider: ActorID,
@@ -199,7 +169,7 @@ pub struct CommitmentRewardsInfo {
 }
 
 /// A part of a reward that unlocks at the start of `period`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Tranche {
     pub period: i64,
     #[serde(with = "amount")]

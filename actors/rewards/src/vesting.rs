@@ -16,14 +16,14 @@
 //! (rounded down) in total, the provider the rest, so no split dust arises and nobody's total
 //! ever shrinks.
 
-use cloudless_runtime::{actor_error, amount, ActorResult, PRECISION};
+use cloudless_runtime::{actor_error, amount, ActorResult, Fields, PRECISION};
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 
 use crate::types::{Config, Tranche};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct CommitmentRewards {
     pub provider: ActorID,
     pub delegator: ActorID,

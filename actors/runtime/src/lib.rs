@@ -1,25 +1,50 @@
-//! Shared helpers for Cloudless actors.
+//! The one way to write a Cloudless actor.
 //!
+//! - [`Runtime`]: everything an actor asks of the FVM; [`sdk::SdkRuntime`] in Wasm (feature
+//!   `fil-actor`), [`mock::MockRuntime`] in native tests (feature `testing`).
+//! - [`actor!`]: declares an actor's methods (FRC-42 numbers from their names, params and
+//!   return types, handlers) and generates its dispatch and interface ([`ActorCode`]).
+//! - [`transaction`]: the one transaction step (load → advance → operation → save → events →
+//!   calls) with one [`Ctx`] and one [`Effects`]; [`admin`]: the admin role of singletons.
+//! - [`abi`] and `#[derive(Fields)]`: the field names the CLI labels JSON with.
 //! - [`ActorError`] and [`actor_error!`]: every failure carries a standard exit code and a message.
-//! - [`events`]: builds FVM actor events with a `$type` key, as SPEC §0 requires.
+//! - [`events`]: FVM actor events with a `$type` key, as SPEC §0 requires.
 //! - [`map`] (HAMT) and [`tree`] (fixed-depth, constant-cost): keyed records.
 //! - [`oracle`]: the oracle's price query, for the actors that consume prices.
-//! - [`amount`]: serde for token amounts and prices (CBOR bigint on chain, decimal text in JSON).
-//! - [`sdk`] (feature `fil-actor`): the thin Wasm glue over `fvm_sdk` (caller checks, params, state,
-//!   the `invoke` entry point). Everything else here builds natively so actor logic is unit-tested fast.
+//! - [`amount`], [`address`], [`bytes`]: serde for amounts, addresses and byte strings (binary on
+//!   chain, text in JSON).
 
+// `#[derive(Fields)]` names `::cloudless_runtime`, also inside this crate.
+extern crate self as cloudless_runtime;
+
+pub mod abi;
 pub mod address;
+pub mod admin;
 pub mod amount;
 pub mod bytes;
+mod dispatch;
 mod error;
 pub mod events;
 pub mod map;
+#[cfg(feature = "testing")]
+pub mod mock;
 pub mod oracle;
+mod runtime;
 #[cfg(feature = "fil-actor")]
 pub mod sdk;
+pub mod transaction;
 pub mod tree;
 
+pub use cloudless_runtime_derive::Fields;
+pub use dispatch::{construct_stateless, ret, unhandled, ActorCode, Invariants, Params};
 pub use error::{ActorError, ActorResult, AsActorError};
+#[doc(hidden)]
+pub use frc42_dispatch;
+pub use fvm_ipld_blockstore::Blockstore;
+pub use fvm_ipld_encoding::ipld_block::IpldBlock;
+pub use fvm_shared::MethodNum;
+pub use runtime::Runtime;
+pub use transaction::{commit, current, transact, ActorState, Ctx, Effects};
 
 /// Rates are integers scaled by this factor (SPEC §0).
 pub const PRECISION: u64 = 10_000_000;

@@ -10,13 +10,13 @@ use crate::amount;
 
 pub const METHOD_GET_PRICE: u64 = frc42_dispatch::method_hash!("GetPrice");
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, crate::Fields)]
 pub struct AssetQuery {
     pub asset: String,
 }
 
 /// `GetPrice` result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, crate::Fields)]
 pub struct PriceInfo {
     #[serde(with = "amount")]
     pub median: TokenAmount,
@@ -29,11 +29,14 @@ pub struct PriceInfo {
 
 /// Asks `oracle` for `asset`'s price in a read-only call. "No fresh price" (the oracle's
 /// USR_ILLEGAL_STATE) is `None`; any other failure is USR_ILLEGAL_STATE naming the asset.
-#[cfg(feature = "fil-actor")]
-pub fn price(oracle: fvm_shared::ActorID, asset: &str) -> crate::ActorResult<Option<PriceInfo>> {
+pub fn price<R: crate::Runtime>(
+    rt: &R,
+    oracle: fvm_shared::ActorID,
+    asset: &str,
+) -> crate::ActorResult<Option<PriceInfo>> {
     use fvm_shared::error::ExitCode;
     let query = AssetQuery { asset: asset.to_string() };
-    match crate::sdk::call(oracle, METHOD_GET_PRICE, Some(&query), TokenAmount::default(), true) {
+    match rt.call(oracle, METHOD_GET_PRICE, Some(&query), TokenAmount::default(), true) {
         Ok(Some(block)) => block
             .deserialize()
             .map(Some)

@@ -36,26 +36,28 @@ pub fn validate_manifest(entries: &[(String, Cid)]) -> Result<(), String> {
 
 #[cfg(feature = "fil-actor")]
 mod actor {
-    use cloudless_runtime::{sdk, ActorError, ActorResult, AsActorError, METHOD_CONSTRUCTOR};
+    use cloudless_runtime::sdk::SdkRuntime;
+    use cloudless_runtime::{unhandled, ActorError, ActorResult, AsActorError, Params, Runtime, METHOD_CONSTRUCTOR};
     use fvm_ipld_encoding::ipld_block::IpldBlock;
     use fvm_ipld_encoding::CborStore;
     use fvm_shared::MethodNum;
 
     use super::*;
 
-    cloudless_runtime::wasm_entry!(dispatch);
+    cloudless_runtime::wasm_entry!(fn dispatch);
 
-    fn dispatch(method: MethodNum, _params: u32) -> ActorResult<Option<IpldBlock>> {
+    fn dispatch(rt: &SdkRuntime, method: MethodNum, _params: Params) -> ActorResult<Option<IpldBlock>> {
         match method {
-            METHOD_CONSTRUCTOR => constructor(),
-            _ => sdk::unhandled(method),
+            METHOD_CONSTRUCTOR => constructor(rt),
+            _ => unhandled(method),
         }
     }
 
-    fn constructor() -> ActorResult<Option<IpldBlock>> {
-        sdk::require_system_caller()?;
-        let st: State = sdk::state().map_err(|e| e.wrap("genesis must write the system state first"))?;
-        let entries: Vec<(String, Cid)> = sdk::SdkStore
+    fn constructor(rt: &SdkRuntime) -> ActorResult<Option<IpldBlock>> {
+        rt.require_system_caller()?;
+        let st: State = rt.state().map_err(|e| e.wrap("genesis must write the system state first"))?;
+        let entries: Vec<(String, Cid)> = rt
+            .store()
             .get_cbor(&st.builtin_actors)
             .or_illegal_state("loading manifest")?
             .ok_or_else(|| ActorError::illegal_state("manifest data missing"))?;

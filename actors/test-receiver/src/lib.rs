@@ -36,7 +36,8 @@ pub struct State {
 
 #[cfg(feature = "fil-actor")]
 mod actor {
-    use cloudless_runtime::{actor_error, sdk, ActorResult, METHOD_CONSTRUCTOR};
+    use cloudless_runtime::sdk::SdkRuntime;
+    use cloudless_runtime::{actor_error, ret, unhandled, ActorResult, Params, Runtime, METHOD_CONSTRUCTOR};
     use frc46_token::receiver::FRC46_TOKEN_TYPE;
     use fvm_actor_utils::receiver::UniversalReceiverParams;
     use fvm_ipld_encoding::ipld_block::IpldBlock;
@@ -56,41 +57,41 @@ mod actor {
         operator_data: RawBytes,
     }
 
-    cloudless_runtime::wasm_entry!(dispatch);
+    cloudless_runtime::wasm_entry!(fn dispatch);
 
-    fn dispatch(method: MethodNum, params: u32) -> ActorResult<Option<IpldBlock>> {
+    fn dispatch(rt: &SdkRuntime, method: MethodNum, params: Params) -> ActorResult<Option<IpldBlock>> {
         match method {
             METHOD_CONSTRUCTOR => {
-                sdk::set_state(&State { mode: Mode::Accept, forward_to: None, received: Vec::new() }).map(|_| None)
+                rt.set_state(&State { mode: Mode::Accept, forward_to: None, received: Vec::new() }).map(|_| None)
             }
             METHOD_SET_MODE => {
-                let p: SetModeParams = sdk::params(params)?;
-                let mut st: State = sdk::state()?;
+                let p: SetModeParams = params.decode()?;
+                let mut st: State = rt.state()?;
                 (st.mode, st.forward_to) = (p.mode, p.forward_to);
-                sdk::set_state(&st).map(|_| None)
+                rt.set_state(&st).map(|_| None)
             }
-            METHOD_GET_RECEIVED => sdk::ret(&sdk::state::<State>()?),
-            METHOD_RECEIVE => receive(sdk::params(params)?),
-            _ => sdk::unhandled(method),
+            METHOD_GET_RECEIVED => ret(&rt.state::<State>()?),
+            METHOD_RECEIVE => receive(rt, params.decode()?),
+            _ => unhandled(method),
         }
     }
 
-    fn receive(p: UniversalReceiverParams) -> ActorResult<Option<IpldBlock>> {
+    fn receive(rt: &SdkRuntime, p: UniversalReceiverParams) -> ActorResult<Option<IpldBlock>> {
         if p.type_ != FRC46_TOKEN_TYPE {
             return Err(actor_error!(illegal_argument; "not an FRC-46 receipt"));
         }
         let received: FRC46TokenReceived =
             p.payload.deserialize().map_err(|e| actor_error!(serialization; "FRC-46 payload: {e}"))?;
-        let mut st: State = sdk::state()?;
+        let mut st: State = rt.state()?;
         if st.mode == Mode::Reject {
             return Err(actor_error!(forbidden; "this receiver rejects tokens"));
         }
         let amount = received.amount.clone();
         st.received.push(received);
-        sdk::set_state(&st)?;
+        rt.set_state(&st)?;
         if let (Mode::Forward, Some(to)) = (st.mode, st.forward_to) {
             let params = TransferParams { to, amount, operator_data: RawBytes::default() };
-            sdk::call(sdk::caller(), METHOD_TRANSFER, Some(&params), TokenAmount::default(), false)?;
+            rt.call(rt.caller(), METHOD_TRANSFER, Some(&params), TokenAmount::default(), false)?;
         }
         Ok(None)
     }

@@ -31,28 +31,29 @@ pub struct Groth16VerifyParams {
 
 #[cfg(feature = "fil-actor")]
 mod actor {
-    use cloudless_runtime::{actor_error, sdk, ActorResult, METHOD_CONSTRUCTOR};
+    use cloudless_runtime::sdk::SdkRuntime;
+    use cloudless_runtime::{actor_error, ret, unhandled, ActorResult, Params, Runtime, METHOD_CONSTRUCTOR};
     use fvm_ipld_encoding::ipld_block::IpldBlock;
     use fvm_ipld_encoding::BytesSer;
     use fvm_shared::MethodNum;
 
     use super::*;
 
-    cloudless_runtime::wasm_entry!(dispatch);
+    cloudless_runtime::wasm_entry!(fn dispatch);
 
-    fn dispatch(method: MethodNum, params: u32) -> ActorResult<Option<IpldBlock>> {
+    fn dispatch(rt: &SdkRuntime, method: MethodNum, params: Params) -> ActorResult<Option<IpldBlock>> {
         match method {
-            METHOD_CONSTRUCTOR => sdk::set_state(&()).map(|_| None),
-            METHOD_ABI_VERSION => sdk::ret(&cloudless_syscalls::abi_version()),
-            METHOD_RANDOMX_HASHES => randomx_hashes(sdk::params(params)?),
-            METHOD_GROTH16_VERIFY => groth16_verify(sdk::params(params)?),
+            METHOD_CONSTRUCTOR => rt.set_state(&()).map(|_| None),
+            METHOD_ABI_VERSION => ret(&cloudless_syscalls::abi_version()),
+            METHOD_RANDOMX_HASHES => randomx_hashes(params.decode()?),
+            METHOD_GROTH16_VERIFY => groth16_verify(params.decode()?),
             METHOD_GROTH16_VERIFY_WASM => {
-                let p: Groth16VerifyParams = sdk::params(params)?;
+                let p: Groth16VerifyParams = params.decode()?;
                 let valid = cloudless_groth16::verify(&p.vk, &p.proof, &p.inputs)
                     .map_err(|e| actor_error!(illegal_argument; "groth16 (wasm): {e}"))?;
-                sdk::ret(&valid)
+                ret(&valid)
             }
-            _ => sdk::unhandled(method),
+            _ => unhandled(method),
         }
     }
 
@@ -68,7 +69,7 @@ mod actor {
             .collect::<ActorResult<_>>()?;
         let hashes = cloudless_syscalls::randomx_hashes(&pairs)
             .map_err(|e| actor_error!(illegal_argument; "randomx_hashes: {e}"))?;
-        sdk::ret(&BytesSer(&hashes.concat()))
+        ret(&BytesSer(&hashes.concat()))
     }
 
     fn groth16_verify(params: Groth16VerifyParams) -> ActorResult<Option<IpldBlock>> {
@@ -78,6 +79,6 @@ mod actor {
         let inputs: Vec<[u8; 32]> = params.inputs.chunks_exact(32).map(|c| c.try_into().expect("32 bytes")).collect();
         let valid = cloudless_syscalls::groth16_verify_bn254(&params.vk, &params.proof, &inputs)
             .map_err(|e| actor_error!(illegal_argument; "groth16_verify_bn254: {e}"))?;
-        sdk::ret(&valid)
+        ret(&valid)
     }
 }

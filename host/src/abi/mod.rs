@@ -14,15 +14,12 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::node::Node;
+use cloudless_runtime::abi::{Fields, InterfaceVisitor, MethodInfo};
+use cloudless_runtime::{ActorCode, Invariants};
+use fvm_shared::econ::TokenAmount;
+use std::marker::PhantomData;
 
-mod gateway;
-
-/// The shape of a JSON value made from a tuple struct, for labelling its fields.
-pub enum Shape {
-    Leaf,
-    Tuple(&'static [(&'static str, Shape)]),
-    List(&'static Shape),
-}
+pub use cloudless_runtime::abi::Shape;
 
 /// Turns positional arrays into objects following `shape`.
 pub fn label(value: Value, shape: &Shape) -> Value {
@@ -55,6 +52,26 @@ impl MethodAbi {
     pub fn decode_return(&self, bytes: &[u8]) -> anyhow::Result<Value> {
         Ok(label((self.ret)(bytes).with_context(|| format!("return of {}", self.name))?, &self.ret_shape))
     }
+
+    /// The method as the CLI sees it: name, number, whether it takes params, and the field
+    /// names its return is labelled with (for the test that keeps the CLI's JSON stable).
+    pub fn describe(&self) -> Value {
+        json!({
+            "name": self.name,
+            "number": self.number,
+            "takes_params": self.encode_params(Value::Null).is_err(),
+            "returns": shape_json(&self.ret_shape),
+        })
+    }
+}
+
+/// A shape as JSON: `"_"` for a leaf, `[[name, shape], ...]` for a tuple, `{"list": shape}`.
+pub fn shape_json(shape: &Shape) -> Value {
+    match shape {
+        Shape::Leaf => json!("_"),
+        Shape::Tuple(fields) => Value::Array(fields.iter().map(|(n, s)| json!([n, shape_json(s)])).collect()),
+        Shape::List(inner) => json!({ "list": shape_json(inner) }),
+    }
 }
 
 fn params<T: DeserializeOwned + Serialize>(v: Value) -> anyhow::Result<Option<RawBytes>> {
@@ -82,269 +99,86 @@ fn no_return(bytes: &[u8]) -> anyhow::Result<Value> {
     }
 }
 
-const fn method(name: &'static str, number: MethodNum, params: ParamsFn, ret: ReturnFn, ret_shape: Shape) -> MethodAbi {
-    MethodAbi { name, number, params, ret, ret_shape }
+fn method(name: &'static str, number: MethodNum, params: ParamsFn, ret: ReturnFn) -> MethodAbi {
+    MethodAbi { name, number, params, ret, ret_shape: Shape::Leaf }
 }
 
 /// Method 0 (plain FLT transfer) exists on every actor.
-const SEND: MethodAbi = method("Send", 0, no_params, no_return, Shape::Leaf);
-
-mod shapes {
-    use super::Shape::{self, *};
-
-    pub const ASSET_CONFIG: Shape =
-        Tuple(&[("quorum", Leaf), ("report_expiry", Leaf), ("max_deviation", Leaf), ("twap_window", Leaf)]);
-    pub const REPORT: Shape = Tuple(&[("reporter", Leaf), ("price", Leaf), ("epoch", Leaf)]);
-    pub const SAMPLE: Shape = Tuple(&[("epoch", Leaf), ("median", Leaf)]);
-    pub const ASSET: Shape = Tuple(&[
-        ("symbol", Leaf),
-        ("config", ASSET_CONFIG),
-        ("reporters", List(&Leaf)),
-        ("reports", List(&REPORT)),
-        ("samples", List(&SAMPLE)),
-    ]);
-    pub const PRICE: Shape =
-        Tuple(&[("median", Leaf), ("updated_epoch", Leaf), ("fresh_reports", Leaf), ("twap", Leaf)]);
-    pub const ADMIN: Shape = Tuple(&[("admin", Leaf)]);
+fn send() -> MethodAbi {
+    method("Send", 0, no_params, no_return)
 }
 
-fn oracle_methods() -> Vec<MethodAbi> {
-    use cloudless_actor_oracle::*;
-    vec![
-        SEND,
-        method("Constructor", 1, params::<ConstructorParams>, no_return, Shape::Leaf),
-        method("Report", METHOD_REPORT, params::<ReportParams>, no_return, Shape::Leaf),
-        method("GetPrice", METHOD_GET_PRICE, params::<AssetQuery>, ret::<PriceInfo>, shapes::PRICE),
-        method("GetAsset", METHOD_GET_ASSET, params::<AssetQuery>, ret::<Asset>, shapes::ASSET),
-        method("GetAdmin", METHOD_GET_ADMIN, no_params, ret::<AdminReturn>, shapes::ADMIN),
-        method("AddAsset", METHOD_ADD_ASSET, params::<AssetParams>, no_return, Shape::Leaf),
-        method("SetAssetConfig", METHOD_SET_ASSET_CONFIG, params::<SetAssetConfigParams>, no_return, Shape::Leaf),
-        method("AddReporter", METHOD_ADD_REPORTER, params::<ReporterParams>, no_return, Shape::Leaf),
-        method("RemoveReporter", METHOD_REMOVE_REPORTER, params::<ReporterParams>, no_return, Shape::Leaf),
-        method("TransferAdmin", METHOD_TRANSFER_ADMIN, params::<TransferAdminParams>, no_return, Shape::Leaf),
-    ]
+/// Collects an actor's declared interface (its `actor!` declaration) as CLI methods.
+struct Collect(Vec<MethodAbi>);
+
+impl InterfaceVisitor for Collect {
+    fn method<P, R>(&mut self, m: MethodInfo)
+    where
+        P: Serialize + DeserializeOwned + Fields + 'static,
+        R: Serialize + DeserializeOwned + Fields + 'static,
+    {
+        self.0.push(MethodAbi {
+            name: m.name,
+            number: m.number,
+            params: if m.takes_params { params::<P> } else { no_params },
+            ret: if m.returns { ret::<R> } else { no_return },
+            ret_shape: if m.returns { R::shape() } else { Shape::Leaf },
+        });
+    }
 }
 
-mod capacity_shapes {
-    use super::Shape::{self, *};
-
-    pub const TOTALS: Shape = Tuple(&[
-        ("providers", Leaf),
-        ("peers", Leaf),
-        ("units", Leaf),
-        ("commitments", Leaf),
-        ("committed_units", Leaf),
-        ("collateral", Leaf),
-    ]);
-    pub const NONCE: Shape = Tuple(&[("period", Leaf), ("nonce", Leaf)]);
-    pub const PERIOD: Shape = Tuple(&[
-        ("period", Leaf),
-        ("start_epoch", Leaf),
-        ("end_epoch", Leaf),
-        ("nonce", Leaf),
-        ("difficulty", Leaf),
-        ("next_difficulty", Leaf),
-        ("min_proofs", Leaf),
-        ("max_proofs", Leaf),
-        ("proofs", Leaf),
-        ("totals", TOTALS),
-    ]);
-    pub const CONFIG: Shape = Tuple(&[
-        ("genesis_epoch", Leaf),
-        ("period_length", Leaf),
-        ("whitelist", Leaf),
-        ("min_duration", Leaf),
-        ("max_failed_ratio", Leaf),
-        ("min_proofs", Leaf),
-        ("max_proofs", Leaf),
-        ("slashing_rate", Leaf),
-        ("withdraw_periods_after_failed", Leaf),
-        ("usd_collateral_per_unit", Leaf),
-        ("flt_collateral_per_unit", Leaf),
-        ("oracle", Leaf),
-        ("oracle_asset", Leaf),
-        ("rewards", Leaf),
-        ("market", Leaf),
-        ("treasury", Leaf),
-    ]);
-    pub const CONFIG_RETURN: Shape = Tuple(&[("admin", Leaf), ("config", CONFIG)]);
-    pub const PROVIDER: Shape =
-        Tuple(&[("id", Leaf), ("name", Leaf), ("metadata", Leaf), ("approved", Leaf), ("peers", Leaf)]);
-    pub const PEER: Shape =
-        Tuple(&[("peer_id", Leaf), ("provider", Leaf), ("owner", Leaf), ("units", List(&Leaf)), ("commitment", Leaf)]);
-    pub const UNIT: Shape = Tuple(&[
-        ("id", Leaf),
-        ("peer_id", Leaf),
-        ("deal", Leaf),
-        ("exempt_until", Leaf),
-        ("proof_period", Leaf),
-        ("proof_count", Leaf),
-    ]);
-    pub const COMMITMENT: Shape = Tuple(&[
-        ("id", Leaf),
-        ("peer_id", Leaf),
-        ("provider", Leaf),
-        ("delegator", Leaf),
-        ("delegator_reward_rate", Leaf),
-        ("unit_count", Leaf),
-        ("collateral_per_unit", Leaf),
-        ("duration", Leaf),
-        ("status", Leaf),
-        ("start_period", Leaf),
-        ("settled_through", Leaf),
-        ("failures", Leaf),
-        ("unit_failures", List(&Leaf)),
-        ("slashed", Leaf),
-        ("failed_period", Leaf),
-    ]);
-    pub const COMMITMENT_INFO: Shape = Tuple(&[
-        ("commitment", COMMITMENT),
-        ("status", Leaf),
-        ("collateral", Leaf),
-        ("end_period", Leaf),
-        ("unsettled_periods", Leaf),
-    ]);
-    pub const CREATED: Shape = Tuple(&[("id", Leaf), ("collateral_per_unit", Leaf)]);
-    pub const SUBMITTED: Shape = Tuple(&[("period", Leaf), ("accepted", Leaf), ("skipped", Leaf)]);
-    pub const SETTLED: Shape = Tuple(&[("settled_through", Leaf), ("status", Leaf), ("done", Leaf)]);
-    pub const FINISHED: Shape = Tuple(&[("returned", Leaf), ("slashed", Leaf)]);
+/// What the host's tools (CLI, test harness, conformance runner) know of a product actor, all
+/// from the actor's own declarations: its methods, its state view and its invariant check.
+pub trait HostActor {
+    /// The bundle name.
+    fn name(&self) -> &'static str;
+    fn methods(&self) -> Vec<MethodAbi>;
+    /// The state as `cloudless state` prints it.
+    fn state_json(&self, node: &Node, id: ActorID) -> anyhow::Result<Value>;
+    fn check_state_invariants(&self, node: &Node, id: ActorID, balance: &TokenAmount) -> anyhow::Result<Vec<String>>;
 }
 
-fn capacity_methods() -> Vec<MethodAbi> {
-    use capacity_shapes as s;
-    use cloudless_actor_capacity::*;
-    vec![
-        SEND,
-        method("Constructor", 1, params::<ConstructorParams>, no_return, Shape::Leaf),
-        method("RegisterProvider", METHOD_REGISTER_PROVIDER, params::<ProviderParams>, no_return, Shape::Leaf),
-        method("UpdateProvider", METHOD_UPDATE_PROVIDER, params::<ProviderParams>, no_return, Shape::Leaf),
-        method("ApproveProvider", METHOD_APPROVE_PROVIDER, params::<ProviderQuery>, no_return, Shape::Leaf),
-        method("RegisterPeer", METHOD_REGISTER_PEER, params::<RegisterPeerParams>, no_return, Shape::Leaf),
-        method("AddUnits", METHOD_ADD_UNITS, params::<UnitsParams>, no_return, Shape::Leaf),
-        method("RemoveUnits", METHOD_REMOVE_UNITS, params::<UnitsParams>, no_return, Shape::Leaf),
-        method(
-            "CreateCommitment",
-            METHOD_CREATE_COMMITMENT,
-            params::<CreateCommitmentParams>,
-            ret::<CreateCommitmentReturn>,
-            s::CREATED,
-        ),
-        method("RemoveCommitment", METHOD_REMOVE_COMMITMENT, params::<CommitmentQuery>, no_return, Shape::Leaf),
-        method("DepositCollateral", METHOD_DEPOSIT_COLLATERAL, params::<DepositParams>, no_return, Shape::Leaf),
-        method(
-            "SubmitProofs",
-            METHOD_SUBMIT_PROOFS,
-            params::<SubmitProofsParams>,
-            ret::<SubmitProofsReturn>,
-            s::SUBMITTED,
-        ),
-        method("SettleCommitment", METHOD_SETTLE_COMMITMENT, params::<SettleParams>, ret::<SettleReturn>, s::SETTLED),
-        method(
-            "FinishCommitment",
-            METHOD_FINISH_COMMITMENT,
-            params::<CommitmentQuery>,
-            ret::<FinishReturn>,
-            s::FINISHED,
-        ),
-        method("SetDifficulty", METHOD_SET_DIFFICULTY, params::<DifficultyParams>, no_return, Shape::Leaf),
-        method("MoveUnitToDeal", METHOD_MOVE_UNIT_TO_DEAL, params::<MoveUnitParams>, no_return, Shape::Leaf),
-        method("ReturnUnitFromDeal", METHOD_RETURN_UNIT_FROM_DEAL, params::<UnitQuery>, no_return, Shape::Leaf),
-        method("TransferAdmin", METHOD_TRANSFER_ADMIN, params::<TransferAdminParams>, no_return, Shape::Leaf),
-        method("GetGlobalNonce", METHOD_GET_GLOBAL_NONCE, no_params, ret::<GlobalNonce>, s::NONCE),
-        method("GetPeriodInfo", METHOD_GET_PERIOD_INFO, no_params, ret::<PeriodInfo>, s::PERIOD),
-        method("GetConfig", METHOD_GET_CONFIG, no_params, ret::<ConfigReturn>, s::CONFIG_RETURN),
-        method("GetProvider", METHOD_GET_PROVIDER, params::<ProviderQuery>, ret::<Provider>, s::PROVIDER),
-        method("GetPeer", METHOD_GET_PEER, params::<PeerQuery>, ret::<Peer>, s::PEER),
-        method("GetUnit", METHOD_GET_UNIT, params::<UnitQuery>, ret::<Unit>, s::UNIT),
-        method(
-            "GetCommitment",
-            METHOD_GET_COMMITMENT,
-            params::<CommitmentQuery>,
-            ret::<CommitmentInfo>,
-            s::COMMITMENT_INFO,
-        ),
-    ]
+struct Product<A>(PhantomData<fn() -> A>);
+
+impl<A: ActorCode> HostActor for Product<A> {
+    fn name(&self) -> &'static str {
+        A::NAME
+    }
+
+    fn methods(&self) -> Vec<MethodAbi> {
+        let mut collect = Collect(vec![send()]);
+        A::interface(&mut collect);
+        collect.0
+    }
+
+    fn state_json(&self, node: &Node, id: ActorID) -> anyhow::Result<Value> {
+        let st: A::State = node.actor_state(id)?;
+        let view = A::view(&st, node.store()).map_err(|e| anyhow!("{}: {}", A::NAME, e.msg()))?;
+        Ok(label(serde_json::to_value(&view)?, &A::View::shape()))
+    }
+
+    fn check_state_invariants(&self, node: &Node, id: ActorID, balance: &TokenAmount) -> anyhow::Result<Vec<String>> {
+        let st: A::State = node.actor_state(id)?;
+        Ok(st.check_state_invariants(node.store(), balance))
+    }
 }
 
-mod rewards_shapes {
-    use super::Shape::{self, *};
-
-    pub const POOL: Shape =
-        Tuple(&[("min_pool", Leaf), ("max_pool", Leaf), ("usd_target_revenue_per_unit_period", Leaf)]);
-    pub const CONFIG: Shape = Tuple(&[
-        ("genesis_epoch", Leaf),
-        ("period_length", Leaf),
-        ("capacity", Leaf),
-        ("oracle", Leaf),
-        ("oracle_asset", Leaf),
-        ("initial_pool", Leaf),
-        ("pool", POOL),
-        ("vesting_period_count", Leaf),
-        ("vesting_period_duration", Leaf),
-    ]);
-    pub const CONFIG_RETURN: Shape = Tuple(&[("admin", Leaf), ("config", CONFIG)]);
-    pub const TOTALS: Shape =
-        Tuple(&[("funded", Leaf), ("allocated", Leaf), ("unallocated", Leaf), ("paid", Leaf), ("commitments", Leaf)]);
-    pub const PERIOD: Shape = Tuple(&[
-        ("period", Leaf),
-        ("pool", Leaf),
-        ("total_count", Leaf),
-        ("units", Leaf),
-        ("closed", Leaf),
-        ("allocated", Leaf),
-    ]);
-    pub const TOTALS_RETURN: Shape = Tuple(&[("totals", TOTALS), ("current", PERIOD)]);
-    pub const TRANCHE: Shape = Tuple(&[("period", Leaf), ("amount", Leaf)]);
-    pub const COMMITMENT: Shape = Tuple(&[
-        ("id", Leaf),
-        ("provider", Leaf),
-        ("delegator", Leaf),
-        ("delegator_reward_rate", Leaf),
-        ("earned", Leaf),
-        ("vested", Leaf),
-        ("unvested", Leaf),
-        ("delegator_withdrawn", Leaf),
-        ("provider_withdrawn", Leaf),
-        ("delegator_withdrawable", Leaf),
-        ("provider_withdrawable", Leaf),
-        ("open_period", Leaf),
-        ("open_count", Leaf),
-        ("vesting", List(&TRANCHE)),
-    ]);
-    pub const WITHDRAWN: Shape =
-        Tuple(&[("delegator", Leaf), ("delegator_amount", Leaf), ("provider", Leaf), ("provider_amount", Leaf)]);
+/// The host's view of product actor `A`.
+pub fn host_actor<A: ActorCode + 'static>() -> &'static dyn HostActor {
+    Box::leak(Box::new(Product::<A>(PhantomData)))
 }
 
-fn rewards_methods() -> Vec<MethodAbi> {
-    use cloudless_actor_rewards::*;
-    use rewards_shapes as s;
-    vec![
-        SEND,
-        method("Constructor", 1, params::<ConstructorParams>, no_return, Shape::Leaf),
-        method("Fund", METHOD_FUND, no_params, no_return, Shape::Leaf),
-        method("RecordProofs", METHOD_RECORD_PROOFS, params::<RecordProofsParams>, no_return, Shape::Leaf),
-        method("Withdraw", METHOD_WITHDRAW, params::<CommitmentQuery>, ret::<WithdrawReturn>, s::WITHDRAWN),
-        method("SetPoolConfig", METHOD_SET_POOL_CONFIG, params::<PoolConfig>, no_return, Shape::Leaf),
-        method("TransferAdmin", METHOD_TRANSFER_ADMIN, params::<TransferAdminParams>, no_return, Shape::Leaf),
-        method("GetConfig", METHOD_GET_CONFIG, no_params, ret::<ConfigReturn>, s::CONFIG_RETURN),
-        method("GetTotals", METHOD_GET_TOTALS, no_params, ret::<TotalsReturn>, s::TOTALS_RETURN),
-        method("GetPeriod", METHOD_GET_PERIOD, params::<PeriodQuery>, ret::<PeriodInfo>, s::PERIOD),
-        method(
-            "GetCommitment",
-            METHOD_GET_COMMITMENT,
-            params::<CommitmentQuery>,
-            ret::<CommitmentRewardsInfo>,
-            s::COMMITMENT,
-        ),
-    ]
+/// The product actor whose bundle name is `code_name`, if any.
+pub fn product(code_name: &str) -> Option<&'static dyn HostActor> {
+    crate::genesis::product_actors().into_iter().find(|a| a.name() == code_name)
 }
 
 fn account_methods() -> Vec<MethodAbi> {
     use cloudless_actor_account::*;
     vec![
-        SEND,
-        method("PubkeyAddress", METHOD_PUBKEY_ADDRESS, no_params, ret::<AddressText>, Shape::Leaf),
-        method("AuthenticateMessage", METHOD_AUTHENTICATE_MESSAGE, authenticate_params, ret::<bool>, Shape::Leaf),
+        send(),
+        method("PubkeyAddress", METHOD_PUBKEY_ADDRESS, no_params, ret::<AddressText>),
+        method("AuthenticateMessage", METHOD_AUTHENTICATE_MESSAGE, authenticate_params, ret::<bool>),
     ]
 }
 
@@ -374,7 +208,7 @@ fn exec_return(bytes: &[u8]) -> anyhow::Result<Value> {
 }
 
 fn init_methods() -> Vec<MethodAbi> {
-    vec![SEND, method("Exec", cloudless_actor_init::METHOD_EXEC, exec_params, exec_return, Shape::Leaf)]
+    vec![send(), method("Exec", cloudless_actor_init::METHOD_EXEC, exec_params, exec_return)]
 }
 
 /// An address decoded from CBOR, shown as text.
@@ -384,14 +218,13 @@ struct AddressText(#[serde(with = "cloudless_runtime::address")] fvm_shared::add
 
 /// The methods of the actor whose manifest name is `code_name`.
 pub fn methods(code_name: &str) -> Vec<MethodAbi> {
+    if let Some(actor) = product(code_name) {
+        return actor.methods();
+    }
     match code_name {
-        "oracle" => oracle_methods(),
-        "capacity" => capacity_methods(),
-        "rewards" => rewards_methods(),
-        "gateway" => gateway::methods(),
         "account" => account_methods(),
         "init" => init_methods(),
-        _ => vec![SEND],
+        _ => vec![send()],
     }
 }
 
@@ -426,38 +259,10 @@ pub fn actor_json(node: &Node, id: ActorID) -> anyhow::Result<Value> {
             let st: cloudless_actor_account::State = node.actor_state(id)?;
             json!({ "address": st.address.to_string() })
         }
-        "oracle" => oracle_json(node, id)?,
-        "capacity" => {
-            let st: cloudless_actor_capacity::State = node.actor_state(id)?;
-            json!({
-                "admin": format!("f0{}", st.admin),
-                "config": label(serde_json::to_value(&st.config)?, &capacity_shapes::CONFIG),
-                "period": {
-                    "period": st.period.period,
-                    "nonce": st.period.nonce.to_hex(),
-                    "difficulty": st.period.difficulty.to_hex(),
-                    "proofs": st.period.proofs,
-                },
-                "next_commitment_id": st.next_commitment_id,
-                "totals": label(serde_json::to_value(&st.totals)?, &capacity_shapes::TOTALS),
-            })
-        }
-        "rewards" => {
-            let st: cloudless_actor_rewards::State = node.actor_state(id)?;
-            json!({
-                "admin": format!("f0{}", st.admin),
-                "config": label(serde_json::to_value(&st.config)?, &rewards_shapes::CONFIG),
-                "current": {
-                    "period": st.current.period,
-                    "pool": cloudless_runtime::amount::format_decimal(&st.current.pool),
-                    "total": st.current.total,
-                    "units": st.current.units,
-                },
-                "totals": label(serde_json::to_value(&st.totals)?, &rewards_shapes::TOTALS),
-            })
-        }
-        "gateway" => gateway::state_json(node, id)?,
-        _ => json!({ "head": cid_text(&actor.state) }),
+        name => match product(name) {
+            Some(actor) => actor.state_json(node, id)?,
+            None => json!({ "head": cid_text(&actor.state) }),
+        },
     };
     Ok(json!({
         "id": format!("f0{id}"),
@@ -468,20 +273,6 @@ pub fn actor_json(node: &Node, id: ActorID) -> anyhow::Result<Value> {
     }))
 }
 
-fn oracle_json(node: &Node, id: ActorID) -> anyhow::Result<Value> {
-    use fvm_ipld_hamt::Hamt;
-    let st: cloudless_actor_oracle::State = node.actor_state(id)?;
-    let map: Hamt<_, cloudless_actor_oracle::Asset> =
-        Hamt::load_with_bit_width(&st.assets, node.store(), fvm_shared::HAMT_BIT_WIDTH)?;
-    let mut assets = Vec::new();
-    map.for_each(|_, asset| {
-        assets.push(label(serde_json::to_value(asset)?, &shapes::ASSET));
-        Ok(())
-    })?;
-    assets.sort_by(|a, b| a["symbol"].as_str().cmp(&b["symbol"].as_str()));
-    Ok(json!({ "admin": format!("f0{}", st.admin), "assets": assets }))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,7 +280,7 @@ mod tests {
     #[test]
     fn labels_nested_tuples() {
         let v = json!(["FLT/USD", [2, 3600, 0, 0], [101], [[101, "0.5", 7]], []]);
-        let l = label(v, &shapes::ASSET);
+        let l = label(v, &<cloudless_actor_oracle::Asset as Fields>::shape());
         assert_eq!(l["config"]["quorum"], 2);
         assert_eq!(l["reports"][0]["price"], "0.5");
     }

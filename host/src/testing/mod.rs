@@ -198,8 +198,8 @@ pub fn check_invariants(node: &Node, expected_total: &TokenAmount) -> anyhow::Re
     if &snapshot.total_balance() != expected_total {
         errors.push(format!("total FLT {} != {}", snapshot.total_balance(), expected_total));
     }
-    for (id, actor) in node.actors()? {
-        let name = node.code_name(&actor.code)?.ok_or_else(|| anyhow!("f0{id} has unknown code"))?;
+    for (id, state) in node.actors()? {
+        let name = node.code_name(&state.code)?.ok_or_else(|| anyhow!("f0{id} has unknown code"))?;
         let found = match name.as_str() {
             "init" => node
                 .actor_state::<cloudless_actor_init::State>(id)?
@@ -207,15 +207,10 @@ pub fn check_invariants(node: &Node, expected_total: &TokenAmount) -> anyhow::Re
                 .err()
                 .into_iter()
                 .collect(),
-            "oracle" => node.actor_state::<cloudless_actor_oracle::State>(id)?.check_state_invariants(node.store()),
-            "capacity" => node
-                .actor_state::<cloudless_actor_capacity::State>(id)?
-                .check_state_invariants(node.store(), &actor.balance),
-            "rewards" => node
-                .actor_state::<cloudless_actor_rewards::State>(id)?
-                .check_state_invariants(node.store(), &actor.balance),
-            "gateway" => node.actor_state::<cloudless_actor_gateway::State>(id)?.check_state_invariants(node.store()),
-            _ => Vec::new(),
+            other => match crate::abi::product(other) {
+                Some(actor) => actor.check_state_invariants(node, id, &state.balance)?,
+                None => Vec::new(),
+            },
         };
         errors.extend(found.into_iter().map(|e| format!("f0{id} ({name}): {e}")));
     }

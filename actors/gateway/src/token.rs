@@ -1,0 +1,342 @@
+//! The FRC-46 side of the gateway over the [`Runtime`]: the token through `frc46_token`, and
+//! the operations that run a receiver hook (transfers, deposits, re-mints).
+//!
+//! Every operation that calls a receiver hook saves the state first (the receiver may call back
+//! into this actor) and reloads it after. A hook that aborts rolls back only the receiver's own
+//! changes; what happens next is each method's rule: a transfer fails, a deposit bounces into
+//! the outbox, a re-mint stays credited.
+
+// `frc46_token`'s `TokenError` is large; its results pass straight through these closures.
+#![allow(clippy::result_large_err)]
+
+use cid::Cid;
+use cloudless_runtime::events::EventBuilder;
+use cloudless_runtime::{actor_error, commit, ActorError, ActorResult, Effects, Runtime};
+use frc46_token::token::state::{StateError, TokenState};
+use frc46_token::token::{Token, TokenError};
+use fvm_actor_utils::receiver::{ReceiverHook, ReceiverHookError, RecipientData};
+use fvm_actor_utils::syscalls::{NoStateError, Syscalls};
+use fvm_actor_utils::util::ActorRuntime;
+use fvm_ipld_encoding::ipld_block::IpldBlock;
+use fvm_ipld_encoding::RawBytes;
+use fvm_shared::address::Address;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::{ErrorNumber, ExitCode};
+use fvm_shared::{ActorID, MethodNum, Response};
+
+use crate::state::{deposit_event, validate_parent_address, State};
+use crate::types::*;
+
+/// The account actor's `PubkeyAddress`.
+const METHOD_PUBKEY_ADDRESS: MethodNum = 2;
+
+/// `frc46_token` reaches the FVM through `fvm_actor_utils`' `Syscalls`; this answers from our
+/// [`Runtime`], so the token runs on the SDK in Wasm and on the mock in tests.
+pub struct TokenSyscalls<'r, R>(&'r R);
+
+impl<R: Runtime> Syscalls for TokenSyscalls<'_, R> {
+    fn root(&self) -> Result<Cid, NoStateError> {
+        self.0.root().ok_or(NoStateError)
+    }
+
+    fn set_root(&self, cid: &Cid) -> Result<(), NoStateError> {
+        self.0.set_root(cid).map_err(|_| NoStateError)
+    }
+
+    fn receiver(&self) -> ActorID {
+        self.0.receiver()
+    }
+
+    fn caller(&self) -> ActorID {
+        self.0.caller()
+    }
+
+    fn send(
+        &self,
+        to: &Address,
+        method: MethodNum,
+        params: Option<IpldBlock>,
+        value: TokenAmount,
+    ) -> Result<Response, ErrorNumber> {
+        self.0.send(to, method, params, value, false)
+    }
+
+    fn resolve_address(&self, addr: &Address) -> Option<ActorID> {
+        self.0.resolve_address(addr)
+    }
+}
+
+type TokenRuntime<'r, R> = ActorRuntime<TokenSyscalls<'r, R>, &'r <R as Runtime>::Store>;
+
+fn token_runtime<R: Runtime>(rt: &R) -> TokenRuntime<'_, R> {
+    ActorRuntime::new(TokenSyscalls(rt), rt.store())
+}
+
+fn wrap<'a, R: Runtime>(
+    trt: &'a TokenRuntime<'a, R>,
+    st: &'a mut TokenState,
+) -> Token<'a, TokenSyscalls<'a, R>, &'a R::Store> {
+    Token::wrap(trt, GRANULARITY, st)
+}
+
+/// A read of the token state (nothing is saved).
+pub fn read<R: Runtime, T>(
+    rt: &R,
+    op: impl FnOnce(&mut Token<TokenSyscalls<'_, R>, &R::Store>) -> Result<T, TokenError>,
+) -> ActorResult<T> {
+    let trt = token_runtime(rt);
+    let mut st: State = rt.state()?;
+    op(&mut wrap(&trt, &mut st.token)).map_err(token_error)
+}
+
+/// Saves the state, then calls the receiver hook (which may re-enter this actor).
+fn save_and_call<R: Runtime, T: RecipientData>(
+    rt: &R,
+    trt: &TokenRuntime<'_, R>,
+    st: &State,
+    mut hook: ReceiverHook<T>,
+) -> ActorResult<Result<T, ReceiverHookError>> {
+    if let Err(e) = rt.set_state(st) {
+        // Not calling the hook is the point: the message fails.
+        std::mem::forget(hook);
+        return Err(e);
+    }
+    Ok(hook.call(trt))
+}
+
+/// `Increase/Decrease/RevokeAllowance`: the caller's allowance for `operator`, changed by `op`.
+pub fn change_allowance<R: Runtime>(
+    rt: &R,
+    operator: Address,
+    op: impl FnOnce(&mut Token<TokenSyscalls<'_, R>, &R::Store>, &Address) -> Result<TokenAmount, TokenError>,
+) -> ActorResult<TokenAmount> {
+    let trt = token_runtime(rt);
+    let mut st: State = rt.state()?;
+    let owner = rt.caller();
+    let allowance = op(&mut wrap(&trt, &mut st.token), &Address::new_id(owner)).map_err(token_error)?;
+    let mut fx = Effects::default();
+    fx.event(
+        EventBuilder::new("allowance")
+            .field("owner", &owner)?
+            .field("operator", &operator)?
+            .field("allowance", &allowance),
+    )?;
+    commit(rt, &st, fx)?;
+    Ok(allowance)
+}
+
+fn transfer_event(from: &Address, to: &Address, operator: ActorID, amount: &TokenAmount) -> ActorResult<Effects> {
+    let mut fx = Effects::default();
+    fx.event(
+        EventBuilder::new("transfer")
+            .field("from", from)?
+            .field("to", to)?
+            .field("operator", &operator)?
+            .field("amount", amount),
+    )?;
+    Ok(fx)
+}
+
+pub fn transfer<R: Runtime>(rt: &R, p: TransferParams) -> ActorResult<TransferReturn> {
+    let trt = token_runtime(rt);
+    let mut st: State = rt.state()?;
+    let from = Address::new_id(rt.caller());
+    let hook = wrap(&trt, &mut st.token)
+        .transfer(&from, &p.to, &p.amount, RawBytes::new(p.operator_data), RawBytes::default())
+        .map_err(token_error)?;
+    let done = save_and_call(rt, &trt, &st, hook)?.map_err(hook_error)?;
+    let mut st: State = rt.state()?;
+    let ret = wrap(&trt, &mut st.token).transfer_return(done).map_err(token_error)?;
+    transfer_event(&from, &p.to, rt.caller(), &p.amount)?.apply(rt)?;
+    Ok(TransferReturn {
+        from_balance: ret.from_balance,
+        to_balance: ret.to_balance,
+        recipient_data: ret.recipient_data.to_vec(),
+    })
+}
+
+pub fn transfer_from<R: Runtime>(rt: &R, p: TransferFromParams) -> ActorResult<TransferFromReturn> {
+    let trt = token_runtime(rt);
+    let mut st: State = rt.state()?;
+    let operator = rt.caller();
+    let hook = wrap(&trt, &mut st.token)
+        .transfer_from(
+            &Address::new_id(operator),
+            &p.from,
+            &p.to,
+            &p.amount,
+            RawBytes::new(p.operator_data),
+            RawBytes::default(),
+        )
+        .map_err(token_error)?;
+    let done = save_and_call(rt, &trt, &st, hook)?.map_err(hook_error)?;
+    let mut st: State = rt.state()?;
+    let ret = wrap(&trt, &mut st.token).transfer_from_return(done).map_err(token_error)?;
+    transfer_event(&p.from, &p.to, operator, &p.amount)?.apply(rt)?;
+    Ok(TransferFromReturn {
+        from_balance: ret.from_balance,
+        to_balance: ret.to_balance,
+        allowance: ret.allowance,
+        recipient_data: ret.recipient_data.to_vec(),
+    })
+}
+
+/// What a burn left: the owner's balance and (for `BurnFrom`) the operator's allowance.
+pub struct Burned {
+    pub balance: TokenAmount,
+    pub allowance: TokenAmount,
+}
+
+impl From<frc46_token::token::types::BurnReturn> for Burned {
+    fn from(r: frc46_token::token::types::BurnReturn) -> Self {
+        Burned { balance: r.balance, allowance: TokenAmount::default() }
+    }
+}
+
+pub fn burn<R: Runtime>(rt: &R, p: BurnParams) -> ActorResult<BurnReturn> {
+    let owner = rt.caller();
+    let out = burn_to_outbox(rt, owner, &p.amount, |t| t.burn(&Address::new_id(owner), &p.amount).map(Burned::from))?;
+    Ok(BurnReturn { balance: out.balance })
+}
+
+pub fn burn_from<R: Runtime>(rt: &R, p: BurnFromParams) -> ActorResult<BurnFromReturn> {
+    let owner = rt.resolve(&p.owner)?;
+    let operator = Address::new_id(rt.caller());
+    let out = burn_to_outbox(rt, owner, &p.amount, |t| {
+        t.burn_from(&operator, &p.owner, &p.amount).map(|r| Burned { balance: r.balance, allowance: r.allowance })
+    })?;
+    Ok(BurnFromReturn { balance: out.balance, allowance: out.allowance })
+}
+
+/// `Burn`/`BurnFrom`: on a linked token, burned USDC leaves through the outbox to the owner's
+/// own address on the parent (destroying it here while it stays locked there would lose it).
+fn burn_to_outbox<R: Runtime>(
+    rt: &R,
+    owner: ActorID,
+    amount: &TokenAmount,
+    op: impl FnOnce(&mut Token<TokenSyscalls<'_, R>, &R::Store>) -> Result<Burned, TokenError>,
+) -> ActorResult<Burned> {
+    let parent_recipient = parent_address_of(rt, owner)?;
+    let p = WithdrawParams { parent_recipient, amount: amount.clone(), fast: None };
+    queue_withdrawal(rt, owner, &p, op).map(|(_, burned)| burned)
+}
+
+pub fn withdraw<R: Runtime>(rt: &R, p: WithdrawParams) -> ActorResult<WithdrawReturn> {
+    let sender = rt.caller();
+    let (nonce, burned) =
+        queue_withdrawal(rt, sender, &p, |t| t.burn(&Address::new_id(sender), &p.amount).map(Burned::from))?;
+    Ok(WithdrawReturn { nonce, balance: burned.balance })
+}
+
+/// Validates, burns with `op`, appends the outbox entry, saves and emits.
+fn queue_withdrawal<R: Runtime>(
+    rt: &R,
+    sender: ActorID,
+    p: &WithdrawParams,
+    op: impl FnOnce(&mut Token<TokenSyscalls<'_, R>, &R::Store>) -> Result<Burned, TokenError>,
+) -> ActorResult<(u64, Burned)> {
+    let trt = token_runtime(rt);
+    let mut st: State = rt.state()?;
+    let mut fx = Effects::default();
+    let burn = |token: &mut TokenState| op(&mut wrap(&trt, token)).map_err(token_error);
+    let out = st.queue_withdrawal(rt.store(), &rt.ctx(), sender, p, burn, &mut fx)?;
+    commit(rt, &st, fx)?;
+    Ok(out)
+}
+
+fn mint_data(kind: u8, nonce: u64, parent_address: Address) -> ActorResult<RawBytes> {
+    RawBytes::serialize(MintData { kind, nonce, parent_address })
+        .map_err(|e| actor_error!(serialization; "encoding mint data: {e}"))
+}
+
+/// `ApplyDeposit`: mints to the recipient through its receiver hook; a recipient that refuses
+/// or cannot receive gets nothing, and the deposit bounces into the outbox as a refund.
+pub fn apply_deposit<R: Runtime>(rt: &R, p: DepositParams) -> ActorResult<DepositReturn> {
+    let trt = token_runtime(rt);
+    let ctx = rt.ctx();
+    let mut st: State = rt.state()?;
+    st.begin_deposit(&ctx, &p)?;
+    let before = st.token.clone();
+    let data = mint_data(MINT_DEPOSIT, p.nonce, p.parent_sender)?;
+    let minted = wrap(&trt, &mut st.token).mint(
+        &Address::new_id(ctx.caller),
+        &p.recipient,
+        &p.amount,
+        RawBytes::default(),
+        data,
+    );
+    let delivered = match minted {
+        Ok(hook) => save_and_call(rt, &trt, &st, hook)?.is_ok(),
+        // The recipient cannot be created (e.g. an unknown actor address).
+        Err(TokenError::Messaging(_)) => false,
+        Err(e) => return Err(token_error(e)),
+    };
+    let mut fx = Effects::default();
+    if delivered {
+        // Saved before the hook, and the hook may have moved the tokens on: nothing to save.
+        fx.event(deposit_event("deposit-applied", &p))?;
+        fx.apply(rt)?;
+        return Ok(DepositReturn { delivered: true, refund_nonce: None });
+    }
+    // A refused hook rolled back only the receiver; undo the mint here.
+    st.token = before;
+    let refund = st.bounce_deposit(rt.store(), &ctx, &p, &mut fx)?;
+    commit(rt, &st, fx)?;
+    Ok(DepositReturn { delivered: false, refund_nonce: Some(refund) })
+}
+
+/// `RejectWithdrawal`: the parent could not pay; the amount is re-minted to its sender, whose
+/// hook is called but cannot stop it (the tokens were the sender's).
+pub fn reject_withdrawal<R: Runtime>(rt: &R, p: NonceParam) -> ActorResult<RejectReturn> {
+    let trt = token_runtime(rt);
+    let ctx = rt.ctx();
+    let mut st: State = rt.state()?;
+    let mut fx = Effects::default();
+    let (sender, entry) = st.reject(rt.store(), &ctx, p.nonce, &mut fx)?;
+    let data = mint_data(MINT_REFUND, p.nonce, entry.recipient)?;
+    let hook = wrap(&trt, &mut st.token)
+        .mint(&Address::new_id(ctx.caller), &Address::new_id(sender), &entry.amount, RawBytes::default(), data)
+        .map_err(token_error)?;
+    let hook_accepted = save_and_call(rt, &trt, &st, hook)?.is_ok();
+    fx.apply(rt)?;
+    Ok(RejectReturn { sender, amount: entry.amount, hook_accepted })
+}
+
+/// The owner's address on the parent: its delegated (f4) address, or an account's key address.
+/// `PubkeyAddress` (method 2) is the account actor's; any other actor fails the read-only call
+/// or answers with something that is not a key address, and has no parent address.
+fn parent_address_of<R: Runtime>(rt: &R, owner: ActorID) -> ActorResult<Address> {
+    if let Some(addr) = rt.delegated_address(owner) {
+        return Ok(addr);
+    }
+    let no_address = || actor_error!(illegal_argument; "f0{owner} has no address on the parent chain; use Withdraw with a parent_recipient");
+    let ret =
+        rt.call::<()>(owner, METHOD_PUBKEY_ADDRESS, None, TokenAmount::default(), true).map_err(|_| no_address())?;
+    let addr: Address = ret.ok_or_else(no_address)?.deserialize().map_err(|_| no_address())?;
+    validate_parent_address(&addr).map_err(|_| no_address())?;
+    Ok(addr)
+}
+
+/// The library's errors as actor errors with standard exit codes.
+fn token_error(e: TokenError) -> ActorError {
+    match e {
+        TokenError::ReceiverHook(h) => hook_error(h),
+        TokenError::TokenState(
+            StateError::IpldHamt(_) | StateError::Serialization(_) | StateError::MissingState(_),
+        ) => {
+            actor_error!(illegal_state; "token state: {e}")
+        }
+        e => ActorError::new(ExitCode::from(&e), e.to_string()),
+    }
+}
+
+fn hook_error(e: ReceiverHookError) -> ActorError {
+    match e {
+        ReceiverHookError::Receiver { address, exit_code, .. } => actor_error!(
+            forbidden;
+            "recipient {address} refused the tokens (its receiver hook exited with {})",
+            exit_code.value()
+        ),
+        e => ActorError::new(ExitCode::from(&e), format!("calling the receiver hook: {e}")),
+    }
+}

@@ -1,0 +1,199 @@
+//! Method dispatch and the interface an actor declares with [`actor!`](crate::actor).
+
+use fvm_ipld_blockstore::Blockstore;
+use fvm_ipld_encoding::ipld_block::IpldBlock;
+use fvm_ipld_encoding::DAG_CBOR;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+use fvm_shared::MethodNum;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::abi::{Fields, InterfaceVisitor};
+use crate::runtime::Runtime;
+use crate::transaction::ActorState;
+use crate::{actor_error, ActorError, ActorResult, AsActorError};
+
+/// A method's params, decoded only when the method asks (so a method that takes none, or a
+/// caller check that fails first, reads nothing).
+pub struct Params(Source);
+
+enum Source {
+    Block(Option<IpldBlock>),
+    #[cfg(feature = "fil-actor")]
+    Sdk(u32),
+}
+
+impl Params {
+    /// Params already in hand (native tests, the mock).
+    pub fn block(block: Option<IpldBlock>) -> Self {
+        Params(Source::Block(block))
+    }
+
+    /// The params block of the current Wasm invocation.
+    #[cfg(feature = "fil-actor")]
+    pub fn sdk(id: u32) -> Self {
+        Params(Source::Sdk(id))
+    }
+
+    /// The raw block, if any.
+    pub fn raw(self) -> ActorResult<Option<IpldBlock>> {
+        match self.0 {
+            Source::Block(block) => Ok(block),
+            #[cfg(feature = "fil-actor")]
+            Source::Sdk(id) => fvm_sdk::message::params_raw(id).or_code(ExitCode::USR_SERIALIZATION, "reading params"),
+        }
+    }
+
+    /// Decodes the params; missing or undecodable params are USR_SERIALIZATION.
+    pub fn decode<T: DeserializeOwned>(self) -> ActorResult<T> {
+        let block = self.raw()?.ok_or_else(|| ActorError::serialization("method requires parameters"))?;
+        block.deserialize().map_err(|e| actor_error!(serialization; "failed to decode params: {e}"))
+    }
+}
+
+/// Encodes a method's return value (DAG-CBOR).
+pub fn ret<T: Serialize + ?Sized>(value: &T) -> ActorResult<Option<IpldBlock>> {
+    IpldBlock::serialize(DAG_CBOR, value).map(Some).or_code(ExitCode::USR_SERIALIZATION, "encoding return value")
+}
+
+/// The standard error for a method number the actor does not have.
+pub fn unhandled(method: MethodNum) -> ActorResult<Option<IpldBlock>> {
+    Err(actor_error!(unhandled_message; "unknown method {method}"))
+}
+
+/// An actor's code: its bundle name, its state, its dispatch and its declared interface.
+/// [`actor!`] implements it.
+///
+/// [`actor!`]: crate::actor
+pub trait ActorCode {
+    /// The actor's name in the bundle manifest.
+    const NAME: &'static str;
+    /// The persistent state, with its clock step and its invariant check.
+    type State: ActorState + Invariants;
+    /// What `cloudless state` shows of the state (its fields labelled by [`Fields`]).
+    type View: Serialize + Fields;
+
+    fn dispatch<R: Runtime>(rt: &R, method: MethodNum, params: Params) -> ActorResult<Option<IpldBlock>>;
+
+    /// Visits every method with its params and return types.
+    fn interface<V: InterfaceVisitor>(v: &mut V);
+
+    fn view<BS: Blockstore>(st: &Self::State, store: &BS) -> ActorResult<Self::View>;
+}
+
+/// The read-only state invariant check (SPEC §0; `check_state_invariants` as builtin-actors
+/// name it), one signature for every actor: run by tests and the conformance runner after
+/// every message.
+pub trait Invariants {
+    /// Every violated invariant (empty when sound). `balance` is the actor's FLT balance.
+    fn check_state_invariants<BS: Blockstore>(&self, store: &BS, balance: &TokenAmount) -> Vec<String>;
+}
+
+/// Declares an actor: its code type, bundle name and methods. Generates the `METHOD_*`
+/// constants (FRC-42 numbers from the names), `METHODS` (name, number), and the [`ActorCode`]
+/// implementation whose dispatch decodes each method's params, calls its handler and encodes
+/// its return — the only glue between the FVM and the actor's code.
+///
+/// ```ignore
+/// cloudless_runtime::actor! {
+///     /// The price oracle.
+///     pub struct OracleActor = "oracle";
+///     state: State, view: methods::StateView = methods::state_view;
+///     constructor(ConstructorParams) => methods::constructor;
+///     METHOD_REPORT = "Report"(ReportParams) => methods::report;
+///     METHOD_GET_ADMIN = "GetAdmin" -> AdminReturn => methods::get_admin;
+/// }
+/// ```
+///
+/// A handler is `fn<R: Runtime>(&R[, Params]) -> ActorResult<Return or ()>`. The constructor
+/// (method 1) accepts only the system actor as caller, checked before its params are decoded.
+#[macro_export]
+macro_rules! actor {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $actor:ident = $name:literal;
+        state: $state:ty, view: $view:ty = $view_fn:expr;
+        constructor $(($cparams:ty))? => $constructor:expr;
+        $( $(#[$mmeta:meta])* $konst:ident = $mname:tt $(($params:ty))? $(-> $ret:ty)? => $handler:expr; )*
+    ) => {
+        $(#[$meta])*
+        $vis struct $actor;
+
+        $(
+            $(#[$mmeta])*
+            pub const $konst: $crate::MethodNum = $crate::frc42_dispatch::method_hash!($mname);
+        )*
+
+        /// Every method by name, for the CLI and the docs.
+        pub const METHODS: &[(&str, $crate::MethodNum)] = &[
+            ("Constructor", $crate::METHOD_CONSTRUCTOR),
+            $( ($mname, $konst), )*
+        ];
+
+        impl $crate::ActorCode for $actor {
+            const NAME: &'static str = $name;
+            type State = $state;
+            type View = $view;
+
+            fn view<BS: $crate::Blockstore>(st: &$state, store: &BS) -> $crate::ActorResult<$view> {
+                ($view_fn)(st, store)
+            }
+
+            fn dispatch<R: $crate::Runtime>(
+                rt: &R,
+                method: $crate::MethodNum,
+                params: $crate::Params,
+            ) -> $crate::ActorResult<::core::option::Option<$crate::IpldBlock>> {
+                #[allow(unused_variables)]
+                match method {
+                    $crate::METHOD_CONSTRUCTOR => {
+                        $crate::Runtime::require_system_caller(rt)?;
+                        $crate::actor!(@ret [$constructor] rt params $($cparams)? ;)
+                    }
+                    $( $konst => $crate::actor!(@ret [$handler] rt params $($params)? ; $($ret)?), )*
+                    _ => $crate::unhandled(method),
+                }
+            }
+
+            fn interface<V: $crate::abi::InterfaceVisitor>(v: &mut V) {
+                $crate::actor!(@describe v "Constructor" $crate::METHOD_CONSTRUCTOR; $($cparams)? ;);
+                $( $crate::actor!(@describe v $mname $konst; $($params)? ; $($ret)?); )*
+            }
+        }
+    };
+
+    // Call the handler with or without decoded params, then encode its return (or none).
+    (@ret [$h:expr] $rt:ident $p:ident $($params:ty)? ;) => {
+        $crate::actor!(@call [$h] $rt $p $($params)?).map(|()| None)
+    };
+    (@ret [$h:expr] $rt:ident $p:ident $($params:ty)? ; $ret:ty) => {
+        $crate::ret(&$crate::actor!(@call [$h] $rt $p $($params)?)?)
+    };
+    (@call [$h:expr] $rt:ident $p:ident $params:ty) => {
+        ($h)($rt, $p.decode::<$params>()?)
+    };
+    (@call [$h:expr] $rt:ident $p:ident) => {
+        ($h)($rt)
+    };
+
+    (@describe $v:ident $name:tt $num:expr; $($params:ty)? ; $($ret:ty)?) => {
+        $v.method::<$crate::actor!(@ty $($params)?), $crate::actor!(@ty $($ret)?)>($crate::abi::MethodInfo {
+            name: $name,
+            number: $num,
+            takes_params: $crate::actor!(@has $($params)?),
+            returns: $crate::actor!(@has $($ret)?),
+        })
+    };
+    (@ty $t:ty) => { $t };
+    (@ty) => { () };
+    (@has $t:ty) => { true };
+    (@has) => { false };
+}
+
+/// The whole constructor of an actor without state of its own: system caller only.
+pub fn construct_stateless<R: Runtime>(rt: &R) -> ActorResult<Option<IpldBlock>> {
+    rt.require_system_caller()?;
+    rt.set_state(&())?;
+    Ok(None)
+}

@@ -1,0 +1,171 @@
+//! [`Runtime`]: everything an actor asks of the FVM. Actor methods are written against it, so the
+//! same code runs as Wasm on a node ([`crate::sdk::SdkRuntime`], feature `fil-actor`) and natively
+//! in unit tests ([`crate::mock::MockRuntime`], feature `testing`).
+//!
+//! Implementations provide the primitive operations; the provided methods (state, calls,
+//! transfers, address resolution, caller checks) are the one implementation every actor uses.
+
+use cid::Cid;
+use fvm_ipld_blockstore::Blockstore;
+use fvm_ipld_encoding::ipld_block::IpldBlock;
+use fvm_ipld_encoding::CborStore;
+use fvm_shared::address::Address;
+use fvm_shared::clock::ChainEpoch;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::{ErrorNumber, ExitCode};
+use fvm_shared::event::ActorEvent;
+use fvm_shared::{ActorID, MethodNum, Response};
+use multihash_codetable::Code;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::events::EventBuilder;
+use crate::transaction::Ctx;
+use crate::{actor_error, ActorError, ActorResult, AsActorError};
+
+pub trait Runtime {
+    /// The actor's view of the blockstore.
+    type Store: Blockstore;
+
+    fn store(&self) -> &Self::Store;
+    /// The immediate caller's actor ID.
+    fn caller(&self) -> ActorID;
+    /// The sender of the top-level message.
+    fn origin(&self) -> ActorID;
+    /// This actor's ID.
+    fn receiver(&self) -> ActorID;
+    fn epoch(&self) -> ChainEpoch;
+    /// FLT sent with this call.
+    fn value_received(&self) -> TokenAmount;
+    /// This actor's FLT balance.
+    fn balance(&self) -> TokenAmount;
+    /// The state root, `None` before the constructor sets one.
+    fn root(&self) -> Option<Cid>;
+    /// Makes `root` the state root; USR_READ_ONLY inside a read-only call.
+    fn set_root(&self, root: &Cid) -> ActorResult<()>;
+    fn emit_event(&self, event: &ActorEvent) -> ActorResult<()>;
+    /// Sends a message. `Err` when the send could not happen (no such actor, insufficient
+    /// funds); a callee that failed is an `Ok` response with its exit code. A failed callee's
+    /// changes, and the value sent, are rolled back.
+    fn send(
+        &self,
+        to: &Address,
+        method: MethodNum,
+        params: Option<IpldBlock>,
+        value: TokenAmount,
+        read_only: bool,
+    ) -> Result<Response, ErrorNumber>;
+    /// The ID an address resolves to, if any (an ID address resolves to itself).
+    fn resolve_address(&self, addr: &Address) -> Option<ActorID>;
+    /// Whether an actor exists at `id`.
+    fn actor_exists(&self, id: ActorID) -> bool;
+    /// The delegated (f4) address of actor `id`, if it has one.
+    fn delegated_address(&self, id: ActorID) -> Option<Address>;
+    /// The `cloudless` RandomX syscall: light-mode hashes of (K, H) pairs, in order.
+    fn randomx_hashes(&self, pairs: &[([u8; 32], [u8; 32])]) -> Result<Vec<[u8; 32]>, ErrorNumber>;
+    /// The `cloudless` Groth16 syscall (SPEC §1 encoding).
+    fn groth16_verify_bn254(&self, vk: &[u8], proof: &[u8], inputs: &[[u8; 32]]) -> Result<bool, ErrorNumber>;
+    /// keccak256 (by the kernel in Wasm). No `self`, so [`Ctx`] can carry it to pure code.
+    fn keccak256(data: &[u8]) -> [u8; 32];
+
+    /// What a state transition needs of this message.
+    fn ctx(&self) -> Ctx {
+        Ctx { caller: self.caller(), receiver: self.receiver(), epoch: self.epoch(), keccak: Self::keccak256 }
+    }
+
+    /// Loads this actor's state.
+    fn state<T: DeserializeOwned>(&self) -> ActorResult<T> {
+        let root = self.root().ok_or_else(|| ActorError::illegal_state("actor has no state"))?;
+        self.store()
+            .get_cbor(&root)
+            .or_illegal_state("loading state")?
+            .ok_or_else(|| ActorError::illegal_state("state block missing"))
+    }
+
+    /// Stores this actor's state and makes it the new root.
+    fn set_state<T: Serialize>(&self, state: &T) -> ActorResult<()> {
+        let root = self.store().put_cbor(state, Code::Blake2b256).or_illegal_state("storing state")?;
+        self.set_root(&root)
+    }
+
+    /// Emits an actor event.
+    fn emit(&self, event: EventBuilder) -> ActorResult<()> {
+        self.emit_event(&event.build())
+    }
+
+    /// Calls `method` of actor `to` with CBOR `params` and `value`. A failed callee becomes an
+    /// [`ActorError`] with the callee's exit code; a send that could not happen (no such actor,
+    /// insufficient funds) the matching user exit code.
+    fn call<P: Serialize + ?Sized>(
+        &self,
+        to: ActorID,
+        method: MethodNum,
+        params: Option<&P>,
+        value: TokenAmount,
+        read_only: bool,
+    ) -> ActorResult<Option<IpldBlock>> {
+        let params = params
+            .map(|p| IpldBlock::serialize_cbor(p))
+            .transpose()
+            .or_code(ExitCode::USR_SERIALIZATION, "encoding call params")?
+            .flatten();
+        self.call_raw(to, method, params, value, read_only)
+    }
+
+    /// [`Runtime::call`] with params already encoded.
+    fn call_raw(
+        &self,
+        to: ActorID,
+        method: MethodNum,
+        params: Option<IpldBlock>,
+        value: TokenAmount,
+        read_only: bool,
+    ) -> ActorResult<Option<IpldBlock>> {
+        let response = self.send(&Address::new_id(to), method, params, value, read_only).map_err(|e| {
+            let code = match e {
+                ErrorNumber::NotFound => ExitCode::USR_NOT_FOUND,
+                ErrorNumber::InsufficientFunds => ExitCode::USR_INSUFFICIENT_FUNDS,
+                _ => ExitCode::USR_ILLEGAL_STATE,
+            };
+            ActorError::new(code, format!("sending method {method} to f0{to}: {e}"))
+        })?;
+        if !response.exit_code.is_success() {
+            return Err(ActorError::new(
+                response.exit_code,
+                format!("method {method} of f0{to} failed with exit code {}", response.exit_code.value()),
+            ));
+        }
+        Ok(response.return_data)
+    }
+
+    /// Sends plain FLT (method 0) to `to`.
+    fn transfer(&self, to: ActorID, amount: TokenAmount) -> ActorResult<()> {
+        self.call::<()>(to, 0, None, amount, false).map(|_| ())
+    }
+
+    /// Resolves an address to the ID of an existing actor; anything else is USR_NOT_FOUND (an ID
+    /// address resolves to itself whether or not the actor exists, so existence is checked).
+    fn resolve(&self, addr: &Address) -> ActorResult<ActorID> {
+        let id = self
+            .resolve_address(addr)
+            .ok_or_else(|| actor_error!(not_found; "address {addr} does not resolve to an actor"))?;
+        if !self.actor_exists(id) {
+            return Err(actor_error!(not_found; "no actor exists at {addr}"));
+        }
+        Ok(id)
+    }
+
+    /// Fails with USR_FORBIDDEN unless the immediate caller is `expected`.
+    fn require_caller(&self, expected: ActorID, role: &str) -> ActorResult<()> {
+        let caller = self.caller();
+        if caller != expected {
+            return Err(actor_error!(forbidden; "caller f0{caller} is not the {role} (f0{expected})"));
+        }
+        Ok(())
+    }
+
+    /// Constructors run only when the system actor calls them (genesis or FVM auto-creation).
+    fn require_system_caller(&self) -> ActorResult<()> {
+        self.require_caller(crate::SYSTEM_ACTOR_ID, "system actor")
+    }
+}
