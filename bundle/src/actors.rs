@@ -25,6 +25,7 @@ pub const ACTORS: &[ActorSpec] = &[
     actor("capacity", "cloudless-actor-capacity"),
     actor("rewards", "cloudless-actor-rewards"),
     actor("gateway", "cloudless-actor-gateway"),
+    actor("market", "cloudless-actor-market"),
 ];
 
 /// Added after [`ACTORS`] in the test bundle only.

@@ -24,6 +24,7 @@ fn current() -> Value {
         "capacity",
         "rewards",
         "gateway",
+        "market",
     ] {
         methods.insert(actor.into(), abi::methods(actor).iter().map(|m| m.describe()).collect());
     }

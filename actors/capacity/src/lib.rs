@@ -49,6 +49,8 @@ cloudless_runtime::actor! {
     METHOD_GET_PEER = "GetPeer"(PeerQuery) -> Peer => m::get_peer;
     METHOD_GET_UNIT = "GetUnit"(UnitQuery) -> Unit => m::get_unit;
     METHOD_GET_COMMITMENT = "GetCommitment"(CommitmentQuery) -> CommitmentInfo => m::get_commitment;
+    METHOD_GET_UNITS_INFO = "GetUnitsInfo"(UnitsQuery) -> Vec<Option<UnitInfo>> => m::get_units_info;
+    METHOD_GET_PEERS_INFO = "GetPeersInfo"(PeersQuery) -> Vec<Option<PeerInfo>> => m::get_peers_info;
 }
 
 #[cfg(feature = "fil-actor")]

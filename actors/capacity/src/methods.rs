@@ -130,6 +130,16 @@ pub fn get_commitment<R: Runtime>(rt: &R, p: CommitmentQuery) -> ActorResult<Com
     registry::commitment_view(&mut st, rt.store(), &rt.ctx(), p.id)
 }
 
+pub fn get_units_info<R: Runtime>(rt: &R, p: UnitsQuery) -> ActorResult<Vec<Option<UnitInfo>>> {
+    let mut st: State = rt.state()?;
+    registry::units_info(&mut st, rt.store(), &rt.ctx(), &p.units)
+}
+
+pub fn get_peers_info<R: Runtime>(rt: &R, p: PeersQuery) -> ActorResult<Vec<Option<PeerInfo>>> {
+    let mut st: State = rt.state()?;
+    registry::peers_info(&mut st, rt.store(), &rt.ctx(), &p.peers)
+}
+
 /// What `cloudless state` shows of the capacity actor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct StateView {

@@ -528,6 +528,94 @@ pub fn period_info(st: &State) -> PeriodInfo {
     }
 }
 
+/// Whether `peer`'s live commitment accepts units into deals now: settled (in memory) and
+/// Active, as `MoveUnitToDeal` requires.
+fn commitment_active<BS: Blockstore>(st: &mut State, store: &BS, now: i64, peer: &Peer) -> ActorResult<bool> {
+    let Some(id) = peer.commitment else { return Ok(false) };
+    let mut cc = st.get_commitment(store, id)?;
+    let s = st.settle(store, &mut cc, now, MAX_SETTLE_PERIODS, &mut Effects::default())?;
+    Ok(s.remaining == 0 && cc.status == Status::Active)
+}
+
+fn unit_info(unit: &Unit, peer: &Peer, active: bool) -> UnitInfo {
+    UnitInfo {
+        unit_id: unit.id,
+        peer_id: peer.peer_id.clone(),
+        provider: peer.provider,
+        owner: peer.owner,
+        deal: unit.deal,
+        commitment_active: active,
+    }
+}
+
+fn check_query_len(len: usize) -> ActorResult<()> {
+    if len == 0 || len > MAX_QUERY_ITEMS {
+        return Err(actor_error!(illegal_argument; "name 1 to {MAX_QUERY_ITEMS} items, not {len}"));
+    }
+    Ok(())
+}
+
+/// `GetUnitsInfo` (read-only, for the market): each unit's peer, parties, deal and whether its
+/// commitment accepts deals now; `None` for an unknown unit.
+pub fn units_info<BS: Blockstore>(
+    st: &mut State,
+    store: &BS,
+    ctx: &Ctx,
+    units: &[Bytes32],
+) -> ActorResult<Vec<Option<UnitInfo>>> {
+    check_query_len(units.len())?;
+    let now = st.current_period(ctx.epoch);
+    let mut peers: Vec<(Peer, bool)> = Vec::new();
+    let mut out = Vec::with_capacity(units.len());
+    for id in units {
+        let Some(unit) = st.find_unit(store, id)? else {
+            out.push(None);
+            continue;
+        };
+        let at = match peers.iter().position(|(p, _)| p.peer_id == unit.peer_id) {
+            Some(i) => i,
+            None => {
+                let peer = st.get_peer(store, &unit.peer_id)?;
+                let active = commitment_active(st, store, now, &peer)?;
+                peers.push((peer, active));
+                peers.len() - 1
+            }
+        };
+        let (peer, active) = &peers[at];
+        out.push(Some(unit_info(&unit, peer, *active)));
+    }
+    Ok(out)
+}
+
+/// `GetPeersInfo` (read-only, for the market's matcher): each peer with all its units; `None`
+/// for an unknown peer.
+pub fn peers_info<BS: Blockstore>(
+    st: &mut State,
+    store: &BS,
+    ctx: &Ctx,
+    peers: &[Vec<u8>],
+) -> ActorResult<Vec<Option<PeerInfo>>> {
+    check_query_len(peers.len())?;
+    let now = st.current_period(ctx.epoch);
+    let mut out = Vec::with_capacity(peers.len());
+    for peer_id in peers {
+        let Some(peer) = st.find_peer(store, peer_id)? else {
+            out.push(None);
+            continue;
+        };
+        let active = commitment_active(st, store, now, &peer)?;
+        let units = st.peer_units(store, &peer)?.iter().map(|u| unit_info(u, &peer, active)).collect();
+        out.push(Some(PeerInfo {
+            peer_id: peer.peer_id.clone(),
+            provider: peer.provider,
+            owner: peer.owner,
+            commitment_active: active,
+            units,
+        }));
+    }
+    Ok(out)
+}
+
 /// `GetCommitment`: the commitment as settlement would leave it now (nothing is saved).
 pub fn commitment_view<BS: Blockstore>(st: &mut State, store: &BS, ctx: &Ctx, id: u64) -> ActorResult<CommitmentInfo> {
     let now = st.current_period(ctx.epoch);

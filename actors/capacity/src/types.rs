@@ -28,6 +28,8 @@ pub const MAX_PROOF_GAS: u64 = 9_600_000_000;
 pub const MAX_SETTLE_PERIODS: u64 = 128;
 /// Most commitments one `DepositCollateral` may fund.
 pub const MAX_DEPOSIT_COMMITMENTS: usize = 16;
+/// Most units or peers one market query (`GetUnitsInfo`, `GetPeersInfo`) may name.
+pub const MAX_QUERY_ITEMS: usize = 64;
 /// Longest commitment, in periods (keeps period arithmetic far from overflow).
 pub const MAX_DURATION: u64 = 1_000_000;
 
@@ -291,4 +293,42 @@ pub struct CommitmentInfo {
     pub end_period: i64,
     /// Periods beyond what one message settles (call `SettleCommitment`).
     pub unsettled_periods: u64,
+}
+
+/// `GetUnitsInfo` params: units the market wants to match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct UnitsQuery {
+    pub units: Vec<Bytes32>,
+}
+
+/// `GetPeersInfo` params: peers whose units the market's matcher looks at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct PeersQuery {
+    #[serde(with = "bytes::hex_vec")]
+    pub peers: Vec<Vec<u8>>,
+}
+
+/// What the market needs of a unit to match it: whose it is and whether it is free and
+/// backed by an Active commitment now (settled in memory, as `MoveUnitToDeal` would).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct UnitInfo {
+    pub unit_id: Bytes32,
+    #[serde(with = "bytes::hex")]
+    pub peer_id: Vec<u8>,
+    pub provider: ActorID,
+    pub owner: ActorID,
+    pub deal: Option<u64>,
+    /// The peer's live commitment is Active (or waiting for its start) and fully settled.
+    pub commitment_active: bool,
+}
+
+/// A peer with every unit of it, for the market's matcher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct PeerInfo {
+    #[serde(with = "bytes::hex")]
+    pub peer_id: Vec<u8>,
+    pub provider: ActorID,
+    pub owner: ActorID,
+    pub commitment_active: bool,
+    pub units: Vec<UnitInfo>,
 }

@@ -2,7 +2,8 @@
 //! and `state` output), like [`crate::amount`] does for amounts.
 //!
 //! - [`Bytes32`]: exactly 32 bytes (unit ids, nonces, hashes, difficulty).
-//! - [`hex`]: `#[serde(with = "cloudless_runtime::bytes::hex")]` on a `Vec<u8>` field.
+//! - [`hex`]: `#[serde(with = "cloudless_runtime::bytes::hex")]` on a `Vec<u8>` field;
+//!   [`hex_vec`] on a `Vec<Vec<u8>>`.
 
 use std::fmt;
 
@@ -110,6 +111,23 @@ pub mod hex {
         fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
             Ok(v)
         }
+    }
+}
+
+/// The same for a list of byte strings (`Vec<Vec<u8>>`).
+pub mod hex_vec {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(transparent)]
+    struct Wrapped(#[serde(with = "super::hex")] Vec<u8>);
+
+    pub fn serialize<S: Serializer>(items: &[Vec<u8>], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(items.iter().map(|b| Wrapped(b.clone())))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Vec<u8>>, D::Error> {
+        Ok(Vec::<Wrapped>::deserialize(d)?.into_iter().map(|w| w.0).collect())
     }
 }
 

@@ -85,6 +85,16 @@ impl<'s, BS: Blockstore, V: Serialize + DeserializeOwned> Tree<'s, BS, V> {
 
     /// Stores `value` at `key` (replacing any record there).
     pub fn set(&mut self, key: u64, value: &V) -> ActorResult<()> {
+        self.write(key, &Some(value))
+    }
+
+    /// Removes the record at `key`: its leaf is the empty record again, so a tree whose records
+    /// are all deleted has the empty tree's root.
+    pub fn delete(&mut self, key: u64) -> ActorResult<()> {
+        self.write(key, &None::<&V>)
+    }
+
+    fn write(&mut self, key: u64, leaf: &Option<&V>) -> ActorResult<()> {
         let digits = self.digits(key)?;
         let mut path = Vec::with_capacity(HEIGHT);
         let mut cid = self.root;
@@ -93,7 +103,7 @@ impl<'s, BS: Blockstore, V: Serialize + DeserializeOwned> Tree<'s, BS, V> {
             cid = node[d];
             path.push(node);
         }
-        let mut child = put(self.store, &Some(value), self.name)?;
+        let mut child = put(self.store, leaf, self.name)?;
         for (mut node, d) in path.into_iter().zip(digits).rev() {
             node[d] = child;
             child = put(self.store, &node, self.name)?;
@@ -181,5 +191,11 @@ mod tests {
             u.set(key, &format!("v{key}")).unwrap();
         }
         assert_eq!(u.root(), t.root());
+        // Deleting every record gives the empty tree back.
+        for key in [77, 5, CAPACITY - 1, 0] {
+            u.delete(key).unwrap();
+        }
+        assert_eq!(u.root(), root);
+        assert_eq!(u.get(5).unwrap(), None);
     }
 }

@@ -73,6 +73,7 @@ pub struct CapacityConfig {
     pub oracle_asset: String,
     #[serde(default)]
     pub rewards: Option<String>,
+    /// The only caller of the market hooks; default: the configured market, if any.
     #[serde(default)]
     pub market: Option<String>,
     #[serde(default)]
@@ -122,7 +123,7 @@ impl CapacityConfig {
                 oracle: refs.optional_id("oracle", &self.oracle)?,
                 oracle_asset: self.oracle_asset.clone(),
                 rewards: refs.optional_id("rewards", &self.rewards)?,
-                market: refs.optional_id("market", &self.market)?,
+                market: refs.optional_id("market", &self.market.clone().or_else(|| refs.config.actors.market.as_ref().map(|_| "market".into())))?,
                 treasury: refs.optional_id("treasury", &self.treasury)?,
             },
             genesis_nonce: self

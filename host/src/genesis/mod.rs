@@ -147,6 +147,7 @@ sections! {
     capacity::CapacityConfig,
     rewards::RewardsConfig,
     gateway::GatewayConfig,
+    market::MarketConfig,
 }
 
 /// IDs the FVM or the core set own; no configured actor may take them.

@@ -235,6 +235,60 @@ pub mod testing {
         }
     }
 
+    /// Knows x with x^3 + x + 5 = out for public inputs [bound…, out]. Each bound input is
+    /// constrained (b · b = b²) so the key commits to it: a proof made for some bound values
+    /// does not verify for others (an input in no constraint would be free).
+    #[derive(Clone)]
+    pub struct Bound {
+        bound: Vec<Option<Fr>>,
+        x: Option<Fr>,
+        out: Option<Fr>,
+    }
+
+    impl ConstraintSynthesizer<Fr> for Bound {
+        fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+            for b in &self.bound {
+                let v = cs.new_input_variable(|| b.ok_or(SynthesisError::AssignmentMissing))?;
+                let sq = cs.new_witness_variable(|| b.map(|b| b.square()).ok_or(SynthesisError::AssignmentMissing))?;
+                cs.enforce_r1cs_constraint(|| lc!() + v, || lc!() + v, || lc!() + sq)?;
+            }
+            Cube { x: self.x, out: self.out }.generate_constraints(cs)
+        }
+    }
+
+    /// A proving key for [`Bound`] with a given number of bound inputs, and its encoded
+    /// verifying key (deterministic: seeded setup).
+    pub struct BoundProver {
+        pk: ark_groth16::ProvingKey<Bn254>,
+        bound: usize,
+        pub vk: Vec<u8>,
+    }
+
+    impl BoundProver {
+        pub fn new(bound: usize) -> Self {
+            let mut rng = StdRng::seed_from_u64(11);
+            let setup = Bound { bound: vec![None; bound], x: None, out: None };
+            let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(setup, &mut rng).unwrap();
+            Self { pk, bound, vk: encode_vk(&vk) }
+        }
+
+        /// A proof for `bound` (32-byte big-endian scalars below the field order) and x; returns
+        /// the proof and every public input ([bound…, x^3 + x + 5]).
+        pub fn prove(&self, bound: &[[u8; 32]], x: u64) -> (Vec<u8>, Vec<[u8; 32]>) {
+            use ark_ff::PrimeField;
+            assert_eq!(bound.len(), self.bound, "bound input count");
+            let values: Vec<Fr> = bound.iter().map(|b| Fr::from_be_bytes_mod_order(b)).collect();
+            let x = Fr::from(x);
+            let out = x * x * x + x + Fr::from(5u64);
+            let circuit = Bound { bound: values.iter().map(|v| Some(*v)).collect(), x: Some(x), out: Some(out) };
+            let mut rng = StdRng::seed_from_u64(13);
+            let proof = Groth16::<Bn254>::prove(&self.pk, circuit, &mut rng).unwrap();
+            let mut inputs: Vec<[u8; 32]> = values.iter().map(encode_scalar).collect();
+            inputs.push(encode_scalar(&out));
+            (encode_proof(&proof), inputs)
+        }
+    }
+
     /// An encoded key, a valid proof and its public input.
     pub struct Fixture {
         pub vk: Vec<u8>,
