@@ -41,6 +41,7 @@ bench: setup
 	$(CARGO) bench --locked -p cloudless-host --bench capacity
 	$(CARGO) bench --locked -p cloudless-host --bench rewards
 	$(CARGO) bench --locked -p cloudless-host --bench gateway
+	$(CARGO) bench --locked -p cloudless-host --bench market
 
 # Times every priced syscall component and compares with the table in syscalls/kernel/src/gas.rs.
 calibrate: setup

@@ -82,6 +82,11 @@ enum Command {
         #[arg(short, long)]
         out: Option<PathBuf>,
     },
+    /// Groth16 files of circuit tools (snarkjs) in the encoding deals and results take.
+    Groth16 {
+        #[command(subcommand)]
+        command: Groth16Command,
+    },
     /// List the key store.
     Keys {
         #[arg(long)]
@@ -103,6 +108,70 @@ enum BundleCommand {
         #[arg(short, long)]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum Groth16Command {
+    /// Print the market params: `verifying_key` (for CreateDeal) from a verification key,
+    /// `public_inputs` and `proof` (for SubmitResult) from a proof and its public inputs.
+    Encode {
+        /// snarkjs verification_key.json, or gnark's exported Solidity verifier.
+        #[arg(long)]
+        vk: Option<PathBuf>,
+        /// snarkjs proof.json, or gnark's proof (MarshalSolidity: hex or a JSON list of eight).
+        #[arg(long)]
+        proof: Option<PathBuf>,
+        /// The public inputs: a JSON list of numbers (snarkjs public.json).
+        #[arg(long)]
+        public: Option<PathBuf>,
+    },
+    /// Check a proof locally with the verifier the syscall runs; exits 2 when it is invalid.
+    Verify {
+        #[arg(long)]
+        vk: PathBuf,
+        #[arg(long)]
+        proof: PathBuf,
+        #[arg(long)]
+        public: PathBuf,
+    },
+}
+
+fn read(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+fn groth16(command: Groth16Command) -> anyhow::Result<()> {
+    use cloudless_host::groth16 as g;
+    let in_file =
+        |path: &Path, f: fn(&str) -> anyhow::Result<_>| f(&read(path)?).with_context(|| path.display().to_string());
+    match command {
+        Groth16Command::Encode { vk, proof, public } => {
+            let mut out = serde_json::Map::new();
+            if let Some(vk) = vk {
+                out.insert("verifying_key".into(), hex::encode(in_file(&vk, g::read_verifying_key)?).into());
+            }
+            if let Some(public) = public {
+                let inputs = g::read_public_inputs(&read(&public)?).with_context(|| public.display().to_string())?;
+                out.insert("public_inputs".into(), inputs.iter().map(hex::encode).collect::<Vec<_>>().into());
+            }
+            if let Some(proof) = proof {
+                out.insert("proof".into(), hex::encode(in_file(&proof, g::read_proof)?).into());
+            }
+            anyhow::ensure!(!out.is_empty(), "name --vk, --proof or --public");
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        Groth16Command::Verify { vk, proof, public } => {
+            let vk = in_file(&vk, g::read_verifying_key)?;
+            let proof = in_file(&proof, g::read_proof)?;
+            let inputs = g::read_public_inputs(&read(&public)?).with_context(|| public.display().to_string())?;
+            let valid = g::verify(&vk, &proof, &inputs)?;
+            println!("{}", serde_json::json!({ "valid": valid }));
+            if !valid {
+                std::process::exit(2);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The key store beside a state CAR unless one is named.
@@ -201,6 +270,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Groth16 { command } => groth16(command),
         Command::Keys { keys } => {
             let store = KeyStore::load(&keys)?;
             for (name, entry) in &store.keys {

@@ -13,7 +13,7 @@
 use std::time::Instant;
 
 use cloudless_actor_rewards::*;
-use cloudless_host::testing::{assert_ok, check_invariants, Harness, Snapshot};
+use cloudless_host::testing::{assert_ok, check_invariants, print_ratio_table, Harness, Snapshot};
 use fvm_shared::econ::TokenAmount;
 
 const PERIOD: i64 = 1_000_000;
@@ -117,14 +117,7 @@ fn main() {
         println!("{units} committed units in {} commitments (set up in {setup:.1} s)", w.commitments);
         rows.push(measured);
     }
-    println!("{:<28} {:>14} {:>14} {:>8}", "message", "10 units", "100000 units", "ratio");
-    let mut worst = 0f64;
-    for (i, name) in names.iter().enumerate() {
-        let (small, large) = (rows[0][i], rows[1][i]);
-        let ratio = large as f64 / small as f64;
-        worst = worst.max(ratio);
-        println!("{name:<28} {small:>14} {large:>14} {ratio:>8.3}");
-    }
+    let worst = print_ratio_table(&names, ["10 units", "100,000 units"], &rows[0], &rows[1]);
     println!("worst ratio {worst:.3} (limit 1.1)");
     assert!(worst <= 1.1, "the rewards actor's cost depends on the number of units: ratio {worst:.3} > 1.1");
 }

@@ -6,11 +6,13 @@
 //! - [`car`]: state CAR import/export (the whole DAG reachable from the state root).
 //! - [`abi`]: method names, JSON params and decoded returns/state for the CLI.
 //! - [`prove`]: mining capacity proofs (RandomX) for a unit, as `cloudless prove` does.
+//! - [`groth16`]: circuit tools' Groth16 files (snarkjs) in the encoding deals and results take.
 
 pub mod abi;
 pub mod car;
 pub mod externs;
 pub mod genesis;
+pub mod groth16;
 pub mod keys;
 pub mod node;
 pub mod prove;

@@ -8,16 +8,15 @@
 use std::sync::Mutex;
 
 use cloudless_actor_capacity as capacity;
-use cloudless_actor_gateway as gateway;
+use cloudless_actor_gateway::{self as gateway, usdc};
 use cloudless_actor_market::*;
 use cloudless_host::prove::{capacity_proofs, Mode, ProveRequest};
-use cloudless_host::testing::{assert_ok, Harness};
+use cloudless_host::testing::{assert_ok, cid_of as cid, Harness};
 use cloudless_runtime::bytes::Bytes32;
 use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
-use multihash_codetable::{Code, MultihashDigest};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -64,16 +63,8 @@ admin = "admin"
     )
 }
 
-fn usdc(whole: u64) -> TokenAmount {
-    gateway::micro_usdc(whole * 1_000_000)
-}
-
 fn unit(n: u8) -> Bytes32 {
     Bytes32([n; 32])
-}
-
-fn cid(data: &[u8]) -> cid::Cid {
-    cid::Cid::new_v1(0x55, Code::Sha2_256.digest(data))
 }
 
 fn difficulty() -> [u8; 32] {
@@ -344,4 +335,215 @@ fn a_deal_from_offer_to_stop_with_exact_usdc() {
     assert_eq!((w.usdc_of("user"), w.usdc_of("alice"), w.usdc_of("bob")), (usdc(22), usdc(16), usdc(12)));
     assert!(w.usdc_of("market").is_zero());
     assert_eq!(w.period(), 8);
+}
+
+/// A funded deal (created with `params`) whose one unit (unit 1, alice's) is matched and has a
+/// worker from period 2; returns the deal id.
+fn running_deal(w: &mut World, params: CreateDealParams, funds: u64) -> u64 {
+    w.provider("alice", &[1]);
+    let o: OfferReturn = w.market("alice", METHOD_REGISTER_OFFER, &offer(1, &[1], &[]));
+    w.bridge_in("user", usdc(100));
+    let d: DealQuery = w.market("user", METHOD_CREATE_DEAL, &params);
+    assert_ok(&w.fund("user", d.deal, usdc(funds)));
+    w.at_period(1);
+    let c = vec![Candidate { offer: o.offer, units: vec![unit(1)] }];
+    let _: MatchReturn = w.market("mallory", METHOD_MATCH_DEAL, &MatchDealParams { deal: d.deal, candidates: c });
+    let set = SetWorkerParams { deal: d.deal, unit: unit(1), worker: Bytes32([7; 32]) };
+    let _: () = w.market("owner", METHOD_SET_WORKER, &set);
+    d.deal
+}
+
+fn one_unit_deal() -> CreateDealParams {
+    CreateDealParams {
+        app: cid(b"app"),
+        input_data: None,
+        token: None,
+        min_workers: 1,
+        target_workers: 1,
+        max_workers_per_provider: 1,
+        price: usdc(3),
+        effectors: vec![],
+        access: Access::All,
+        access_list: vec![],
+        protocol_version: 1,
+        verifying_key: vec![],
+        require_results: false,
+    }
+}
+
+#[test]
+fn verified_results_through_the_groth16_syscall() {
+    use cloudless_actor_market::results::{output_scalar, scalar};
+    use cloudless_kernel::groth16::testing::BoundProver;
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut w = World::new();
+    let prover = BoundProver::new(BOUND_INPUTS);
+    // A malformed key is refused at creation: alpha moved off the curve.
+    let mut bad = prover.vk.clone();
+    bad[5] ^= 0x40;
+    let refused = CreateDealParams { verifying_key: bad, require_results: true, ..one_unit_deal() };
+    let msg = w.fails("user", METHOD_CREATE_DEAL, &refused, ExitCode::USR_ILLEGAL_ARGUMENT);
+    assert!(msg.contains("verifying key"), "{msg}");
+    let params = CreateDealParams { verifying_key: prover.vk.clone(), require_results: true, ..one_unit_deal() };
+    let d = running_deal(&mut w, params, 7);
+    let submit = |deal: u64, period: i64, output: &cid::Cid| {
+        let bound = [scalar(deal).0, scalar(period as u64).0, output_scalar(Some(output)).0];
+        let (proof, inputs) = prover.prove(&bound, 4);
+        SubmitResultParams {
+            deal: d,
+            unit: unit(1),
+            period,
+            output: Some(*output),
+            public_inputs: inputs.into_iter().map(Bytes32).collect(),
+            proof,
+        }
+    };
+    let out = cid(b"results of period 2");
+    w.at_period(2);
+    let good = submit(d, 2, &out);
+    w.fails("mallory", METHOD_SUBMIT_RESULT, &good, ExitCode::USR_FORBIDDEN);
+    w.fails("owner", METHOD_SUBMIT_RESULT, &submit(d + 1, 2, &out), ExitCode::USR_ILLEGAL_ARGUMENT);
+    w.fails(
+        "owner",
+        METHOD_SUBMIT_RESULT,
+        &SubmitResultParams { period: 2, ..submit(d, 1, &out) },
+        ExitCode::USR_ILLEGAL_ARGUMENT,
+    );
+    let mut tampered = good.clone();
+    tampered.proof[40] ^= 1;
+    w.fails("owner", METHOD_SUBMIT_RESULT, &tampered, ExitCode::USR_ILLEGAL_ARGUMENT);
+    let mut wrong = good.clone();
+    wrong.public_inputs[3] = Bytes32([0; 32]);
+    w.fails("owner", METHOD_SUBMIT_RESULT, &wrong, ExitCode::USR_ILLEGAL_ARGUMENT);
+    let r: ResultReturn = w.market("owner", METHOD_SUBMIT_RESULT, &good);
+    assert_eq!((r.verified, r.paid), (true, usdc(3)));
+    w.fails("owner", METHOD_SUBMIT_RESULT, &good, ExitCode::USR_ILLEGAL_ARGUMENT); // replay
+                                                                                   // Period 3 brings no result: its share stays. Period 4 pays, period 5 finds 1 USDC left.
+    w.at_period(4);
+    let r: ResultReturn = w.market("owner", METHOD_SUBMIT_RESULT, &submit(d, 4, &out));
+    assert_eq!(r.paid, usdc(3));
+    w.at_period(5);
+    let r: ResultReturn = w.market("owner", METHOD_SUBMIT_RESULT, &submit(d, 5, &out));
+    assert_eq!(r.paid, TokenAmount::default());
+    assert_eq!(w.deal(d).deal.balance, usdc(1));
+    let c: ClaimReturn = w.market("alice", METHOD_CLAIM_EARNINGS, &UnitParams { deal: d, unit: unit(1) });
+    assert_eq!(c.amount, usdc(6));
+    assert_eq!(w.usdc_of("alice"), usdc(6));
+}
+
+#[test]
+fn bad_input_and_outsiders_change_nothing() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut w = World::new();
+    let d = running_deal(&mut w, one_unit_deal(), 20);
+    let junk = RawBytes::new(vec![0x82, 0x01]);
+    let market = w.market;
+    for method in [
+        METHOD_REGISTER_OFFER,
+        METHOD_UPDATE_OFFER,
+        METHOD_REMOVE_OFFER,
+        METHOD_CREATE_DEAL,
+        METHOD_RECEIVE,
+        METHOD_WITHDRAW,
+        METHOD_STOP,
+        METHOD_MATCH_DEAL,
+        METHOD_MATCH_DEAL_AUTO,
+        METHOD_SET_WORKER,
+        METHOD_REMOVE_UNIT,
+        METHOD_CLAIM_EARNINGS,
+        METHOD_CLAIM_PAYABLE,
+        METHOD_SUBMIT_RESULT,
+        METHOD_TRANSFER_ADMIN,
+        METHOD_GET_OFFER,
+        METHOD_GET_DEAL,
+    ] {
+        w.h.expect_failure("mallory", market, method, junk.clone(), ExitCode::USR_SERIALIZATION);
+    }
+    w.h.expect_failure("mallory", market, 1, RawBytes::default(), ExitCode::USR_FORBIDDEN);
+    w.h.expect_failure("mallory", market, 4242, RawBytes::default(), ExitCode::USR_UNHANDLED_MESSAGE);
+    // The receiver hook called by anyone but the deal's token: a forged deposit.
+    let got = frc46_token::receiver::FRC46TokenReceived {
+        from: w.h.id("mallory"),
+        to: w.h.node.resolve(&market).unwrap().unwrap(),
+        operator: w.h.id("mallory"),
+        amount: usdc(1_000),
+        operator_data: RawBytes::serialize(DepositTarget { deal: d }).unwrap(),
+        token_data: RawBytes::default(),
+    };
+    let forged =
+        ReceiveParams { type_: frc46_token::receiver::FRC46_TOKEN_TYPE, payload: RawBytes::serialize(got).unwrap() };
+    w.fails("mallory", METHOD_RECEIVE, &forged, ExitCode::USR_FORBIDDEN);
+    // Outsiders, overflowing and out-of-range values.
+    w.fails("mallory", METHOD_STOP, &DealQuery { deal: d }, ExitCode::USR_FORBIDDEN);
+    w.fails("mallory", METHOD_WITHDRAW, &WithdrawParams { deal: d, amount: usdc(1) }, ExitCode::USR_FORBIDDEN);
+    w.fails("mallory", METHOD_REMOVE_UNIT, &UnitParams { deal: d, unit: unit(1) }, ExitCode::USR_FORBIDDEN);
+    w.fails("mallory", METHOD_CLAIM_EARNINGS, &UnitParams { deal: d, unit: unit(1) }, ExitCode::USR_FORBIDDEN);
+    w.fails(
+        "user",
+        METHOD_WITHDRAW,
+        &WithdrawParams { deal: d, amount: TokenAmount::from_atto(u128::MAX) },
+        ExitCode::USR_INSUFFICIENT_FUNDS,
+    );
+    w.fails("user", METHOD_GET_DEAL, &DealQuery { deal: u64::MAX }, ExitCode::USR_NOT_FOUND);
+    let huge = CreateDealParams { target_workers: u32::MAX, ..one_unit_deal() };
+    w.fails("user", METHOD_CREATE_DEAL, &huge, ExitCode::USR_ILLEGAL_ARGUMENT);
+    let r = SubmitResultParams {
+        deal: d,
+        unit: unit(1),
+        period: i64::MAX,
+        output: None,
+        public_inputs: vec![],
+        proof: vec![],
+    };
+    w.fails("owner", METHOD_SUBMIT_RESULT, &r, ExitCode::USR_ILLEGAL_ARGUMENT);
+    w.fails(
+        "mallory",
+        METHOD_MATCH_DEAL_AUTO,
+        &MatchAutoParams { deal: d, max_units: u32::MAX },
+        ExitCode::USR_ILLEGAL_ARGUMENT,
+    );
+    // The offer cannot go while its unit serves; the unit cannot be matched twice.
+    w.fails("alice", METHOD_REMOVE_OFFER, &OfferQuery { offer: 0 }, ExitCode::USR_ILLEGAL_STATE);
+    w.fails(
+        "mallory",
+        METHOD_MATCH_DEAL,
+        &MatchDealParams { deal: d, candidates: vec![Candidate { offer: 0, units: vec![unit(1)] }] },
+        ExitCode::USR_ILLEGAL_STATE,
+    );
+    let admin = TransferAdminParams { new_admin: w.h.address("mallory") };
+    w.fails("mallory", METHOD_TRANSFER_ADMIN, &admin, ExitCode::USR_FORBIDDEN);
+}
+
+/// A proof made by circom and snarkjs (tests/fixtures/snarkjs) pays a result-required deal in the
+/// FVM: the files are read as `cloudless groth16 encode` reads them.
+#[test]
+fn a_circom_snarkjs_proof_pays_its_unit_period() {
+    use cloudless_host::groth16::{public_inputs, snarkjs_proof, snarkjs_verifying_key};
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snarkjs");
+    let json = |f: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(f)).unwrap()).unwrap()
+    };
+    let vk = snarkjs_verifying_key(&json("verification_key.json")).unwrap();
+    let proof = snarkjs_proof(&json("proof.json")).unwrap();
+    let inputs = public_inputs(&json("public.json")).unwrap();
+    let mut w = World::new();
+    let params = CreateDealParams { verifying_key: vk, require_results: true, ..one_unit_deal() };
+    let d = running_deal(&mut w, params, 9);
+    assert_eq!(d, 0, "the fixture binds deal 0");
+    w.at_period(2);
+    let output = cid(b"snarkjs result");
+    let submit = SubmitResultParams {
+        deal: d,
+        unit: unit(1),
+        period: 2,
+        output: Some(output),
+        public_inputs: inputs.into_iter().map(Bytes32).collect(),
+        proof,
+    };
+    let mut other_output = submit.clone();
+    other_output.output = Some(cid(b"something else"));
+    w.fails("owner", METHOD_SUBMIT_RESULT, &other_output, ExitCode::USR_ILLEGAL_ARGUMENT);
+    let r: ResultReturn = w.market("owner", METHOD_SUBMIT_RESULT, &submit);
+    assert_eq!((r.verified, r.paid), (true, usdc(3)));
 }

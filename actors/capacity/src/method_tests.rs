@@ -344,3 +344,31 @@ fn market_hooks_difficulty_and_admin() {
     rt.ok::<_, ()>(MALLORY, METHOD_SET_DIFFICULTY, &d);
     rt.refused(MALLORY, 4242, &d, ExitCode::USR_UNHANDLED_MESSAGE);
 }
+
+#[test]
+fn the_market_reads_units_and_peers() {
+    let rt = with_peer();
+    let cc = create(&rt, b"p1").id;
+    let q = UnitsQuery { units: vec![unit(1), unit(9)] };
+    let infos: Vec<Option<UnitInfo>> = rt.ok(MALLORY, METHOD_GET_UNITS_INFO, &q);
+    let u = infos[0].clone().unwrap();
+    assert_eq!(
+        (u.peer_id, u.provider, u.owner, u.deal, u.commitment_active),
+        (b"p1".to_vec(), PROVIDER, OWNER, None, false)
+    );
+    assert_eq!(infos[1], None, "an unknown unit");
+    // Once collateral is in, the commitment is Active (waiting for its start): units may join deals.
+    rt.pay::<_, ()>(DELEGATOR, METHOD_DEPOSIT_COLLATERAL, &DepositParams { ids: vec![cc] }, flt(8));
+    let peers: Vec<Option<PeerInfo>> =
+        rt.ok(MALLORY, METHOD_GET_PEERS_INFO, &PeersQuery { peers: vec![b"p1".to_vec(), b"p9".to_vec()] });
+    let p = peers[0].clone().unwrap();
+    assert!(p.commitment_active && p.units.len() == 2 && p.units.iter().all(|u| u.commitment_active));
+    assert_eq!(peers[1], None);
+    rt.refused(MALLORY, METHOD_GET_UNITS_INFO, &UnitsQuery { units: vec![] }, ExitCode::USR_ILLEGAL_ARGUMENT);
+    rt.refused(
+        MALLORY,
+        METHOD_GET_PEERS_INFO,
+        &PeersQuery { peers: vec![vec![1]; MAX_QUERY_ITEMS + 1] },
+        ExitCode::USR_ILLEGAL_ARGUMENT,
+    );
+}

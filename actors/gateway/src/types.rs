@@ -18,6 +18,11 @@ pub fn micro_usdc(micro: u64) -> TokenAmount {
     TokenAmount::from_atto(u128::from(micro) * u128::from(GRANULARITY))
 }
 
+/// `whole` USDC as an FRC-46 amount.
+pub fn usdc(whole: u64) -> TokenAmount {
+    TokenAmount::from_whole(whole)
+}
+
 /// Most outbox entries one `ConfirmWithdrawals` settles (bounds the message's work).
 pub const MAX_CONFIRM_BATCH: u64 = 500;
 /// Most entries one `GetOutbox` returns.

@@ -96,12 +96,18 @@ pub fn matchable_deal<BS: Blockstore>(
 }
 
 /// `MatchDealAuto`'s candidates: the offers of the deal's token, cheapest first, at most
-/// [`MAX_AUTO_OFFERS`] that suit the deal, and their peers (at most [`MAX_MATCH_UNITS`]).
-pub fn auto_offers<BS: Blockstore>(st: &State, store: &BS, deal: &Deal) -> ActorResult<Vec<(Offer, Vec<Vec<u8>>)>> {
+/// [`MAX_AUTO_OFFERS`] that suit the deal, and at most `max_peers` of their peers not in the
+/// deal yet (the capacity actor is asked about each).
+pub fn auto_offers<BS: Blockstore>(
+    st: &State,
+    store: &BS,
+    deal: &Deal,
+    max_peers: usize,
+) -> ActorResult<Vec<(Offer, Vec<Vec<u8>>)>> {
     let mut out = Vec::new();
     let mut peers = 0;
     for entry in st.index(store, deal.token)? {
-        if entry.price > deal.price || out.len() >= MAX_AUTO_OFFERS || peers >= MAX_MATCH_UNITS {
+        if entry.price > deal.price || out.len() >= MAX_AUTO_OFFERS || peers >= max_peers {
             break;
         }
         let offer = st.get_offer(store, entry.offer)?;
@@ -112,7 +118,7 @@ pub fn auto_offers<BS: Blockstore>(st: &State, store: &BS, deal: &Deal) -> Actor
             .peers
             .iter()
             .filter(|p| deal.units.iter().all(|s| s.peer_id != p.peer_id))
-            .take(MAX_MATCH_UNITS - peers)
+            .take(max_peers - peers)
             .map(|p| p.peer_id.clone())
             .collect();
         peers += chosen.len();

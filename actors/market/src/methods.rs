@@ -136,7 +136,9 @@ pub fn match_deal_auto<R: Runtime>(rt: &R, p: MatchAutoParams) -> ActorResult<Ma
     }
     transact(rt, |st: &mut State, ctx, fx| {
         let deal = matching::matchable_deal(st, rt.store(), ctx, p.deal, &mut Effects::default())?;
-        let chosen = matching::auto_offers(st, rt.store(), &deal)?;
+        // Twice the units wanted (some peers may have no free unit), within the query limit.
+        let max_peers = (2 * p.max_units as usize).min(MAX_MATCH_UNITS);
+        let chosen = matching::auto_offers(st, rt.store(), &deal, max_peers)?;
         let peers: Vec<Vec<u8>> = chosen.iter().flat_map(|(_, peers)| peers.iter().cloned()).collect();
         let mut candidates = Vec::new();
         if !peers.is_empty() {

@@ -154,6 +154,26 @@ impl Harness {
     }
 }
 
+/// Prints a benchmark's gas table, one row per message, the small world against the large one, and
+/// returns the largest ratio large/small: the scaling benches assert it stays under their limit.
+pub fn print_ratio_table(names: &[&str], columns: [&str; 2], small: &[u64], large: &[u64]) -> f64 {
+    let width = names.iter().map(|n| n.len()).max().unwrap_or(8).max(8);
+    println!("{:<width$} {:>14} {:>14} {:>8}", "message", columns[0], columns[1], "ratio");
+    let mut worst = 0f64;
+    for ((name, a), b) in names.iter().zip(small).zip(large) {
+        let ratio = *b as f64 / *a as f64;
+        worst = worst.max(ratio);
+        println!("{name:<width$} {a:>14} {b:>14} {ratio:>8.3}");
+    }
+    worst
+}
+
+/// A CID of `data` (raw codec, sha2-256) for tests: metadata, apps, outputs.
+pub fn cid_of(data: &[u8]) -> Cid {
+    use multihash_codetable::{Code, MultihashDigest};
+    Cid::new_v1(0x55, Code::Sha2_256.digest(data))
+}
+
 pub fn assert_ok(ret: &ApplyRet) {
     assert!(
         ret.msg_receipt.exit_code.is_success(),
