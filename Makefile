@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BUNDLE := target/bundle/cloudless.car
 
-.PHONY: setup bundle test check bench calibrate conformance vectors reproducible clean
+.PHONY: setup bundle install test readme check bench calibrate conformance vectors reproducible clean
 
 # Installs what the build needs when it is missing: the wasm32 target and cmake (RandomX).
 setup:
@@ -18,10 +18,19 @@ setup:
 bundle: setup
 	$(CARGO) run --locked --release -p cloudless-bundle -- $(BUNDLE)
 
+# Builds the `cloudless` CLI in release mode and installs it into ~/.cargo/bin.
+install: setup
+	$(CARGO) install --locked --path cli --target-dir target
+
 test: setup
 	$(CARGO) test --locked --workspace
+	$(MAKE) readme
 	$(MAKE) conformance
 	./scripts/check-reproducible.sh
+
+# Runs every README and docs recipe verbatim through the release binary.
+readme: setup
+	$(CARGO) test --locked --release -p cloudless-cli --test readme -- --nocapture
 
 # Replays every vector in test-vectors/corpus against the current bundle.
 conformance: setup

@@ -180,6 +180,27 @@ mod tests {
         assert!(compose(&no_init, BUNDLE_CAR).unwrap_err().to_string().contains("init"));
     }
 
+    /// The README shows the table `make bundle` prints; it must be this build's.
+    /// `CLOUDLESS_BLESS=1 cargo test -p cloudless-bundle` rewrites it.
+    #[test]
+    fn readme_table_is_this_build() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+        let readme = std::fs::read_to_string(&path).unwrap();
+        let (open, close) = ("<!-- bundle-table -->\n```text\n", "```\n<!-- /bundle-table -->");
+        let start = readme.find(open).expect("the README's bundle-table markers") + open.len();
+        let end = start + readme[start..].find(close).expect("the closing marker");
+        let table = format_table(&inspect(BUNDLE_CAR).unwrap());
+        if std::env::var_os("CLOUDLESS_BLESS").is_some() {
+            std::fs::write(&path, format!("{}{table}{}", &readme[..start], &readme[end..])).unwrap();
+            return;
+        }
+        assert_eq!(
+            readme[start..end],
+            table,
+            "README.md's bundle table is stale; run CLOUDLESS_BLESS=1 cargo test -p cloudless-bundle"
+        );
+    }
+
     #[test]
     fn rejects_garbage() {
         assert!(inspect(b"not a car").is_err());

@@ -1,6 +1,7 @@
 //! `cloudless`: inspect bundles, build a genesis, send messages to a state CAR, read state.
 
 mod output;
+mod prove;
 mod send;
 
 use std::path::{Path, PathBuf};
@@ -12,16 +13,35 @@ use cloudless_host::keys::KeyStore;
 use cloudless_host::Node;
 
 #[derive(Parser)]
-#[command(name = "cloudless", version, about = "Cloudless subnet tools: bundle, genesis, send, state")]
+#[command(
+    name = "cloudless",
+    version,
+    about = "Cloudless subnet tools: bundles, genesis, messages and read-only calls on a state CAR, state, keys, capacity proofs, Groth16 files",
+    after_help = "Exit codes: 0 success; 1 nothing was applied (bad arguments or input, a message the chain would refuse); 2 a message was applied and failed (its receipt says why; `call`: the call failed)."
+)]
 struct Cli {
-    /// RandomX caches (256 MiB each) this node keeps between messages; never changes gas or results.
-    #[arg(long, global = true, default_value_t = 2)]
-    randomx_cache_keys: usize,
-    /// Run RandomX in the interpreter instead of the JIT (slower, same results).
-    #[arg(long, global = true)]
-    randomx_interpreter: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Node-local RandomX settings (they never change gas or results).
+#[derive(clap::Args)]
+pub struct RandomxArgs {
+    /// RandomX caches (256 MiB each) kept between messages.
+    #[arg(long, default_value_t = 2, help_heading = "RandomX")]
+    randomx_cache_keys: usize,
+    /// Run RandomX in the interpreter instead of the JIT (slower, same results).
+    #[arg(long, help_heading = "RandomX")]
+    randomx_interpreter: bool,
+}
+
+impl RandomxArgs {
+    pub fn configure(&self) {
+        cloudless_kernel::randomx::configure(cloudless_kernel::randomx::RandomxConfig {
+            cached_keys: self.randomx_cache_keys,
+            jit: !self.randomx_interpreter,
+        });
+    }
 }
 
 #[derive(Subcommand)]
@@ -47,6 +67,9 @@ enum Command {
     },
     /// Sign a message with a key from the key store and apply it to a state CAR.
     Send(send::SendArgs),
+    /// Run a method read-only (like Lotus StateCall): prints the return; nothing is signed,
+    /// paid or written.
+    Call(send::CallArgs),
     /// Print an actor's decoded state as JSON.
     State {
         /// Actor: a name from the key store (account or singleton) or an address.
@@ -58,46 +81,31 @@ enum Command {
         #[arg(long)]
         keys: Option<PathBuf>,
     },
-    /// Mine capacity proofs (RandomX) for a unit; prints or writes them as JSON.
-    Prove {
-        /// The 32-byte unit id (hex).
-        #[arg(long)]
-        unit: String,
-        /// The period's 32-byte global nonce (hex).
-        #[arg(long)]
-        global_nonce: String,
-        /// The 32-byte difficulty (hex); a proof's hash must be at or below it.
-        #[arg(long)]
-        difficulty: String,
-        /// How many proofs to find.
-        #[arg(long, default_value_t = 1)]
-        count: usize,
-        /// auto (fast when memory allows and the work repays the dataset), light or fast.
-        #[arg(long, default_value = "auto")]
-        mode: cloudless_host::prove::Mode,
-        /// First local nonce tried (hex, 32 bytes; default zero).
-        #[arg(long)]
-        start: Option<String>,
-        /// Write the JSON here instead of stdout.
-        #[arg(short, long)]
-        out: Option<PathBuf>,
-    },
+    /// Mine capacity proofs (RandomX) for a unit: writes `SubmitProofs` params.
+    Prove(prove::ProveArgs),
     /// Groth16 files of circuit tools (snarkjs) in the encoding deals and results take.
     Groth16 {
         #[command(subcommand)]
         command: Groth16Command,
     },
-    /// List the key store.
+    /// List the key store: names, ID addresses, key addresses.
     Keys {
+        /// The state CAR whose key store (keys.json beside it) to list.
         #[arg(long)]
-        keys: PathBuf,
+        state: Option<PathBuf>,
+        /// The key store file (instead of the one beside --state).
+        #[arg(long)]
+        keys: Option<PathBuf>,
     },
 }
 
 #[derive(Subcommand)]
 enum BundleCommand {
-    /// Print each actor's name, code CID and Wasm size (default: the embedded bundle).
-    Inspect { car: Option<PathBuf> },
+    /// Print each actor's name, code CID and Wasm size.
+    Inspect {
+        /// A bundle CAR (default: the bundle built into this binary).
+        car: Option<PathBuf>,
+    },
     /// Run an official builtin-actors core set with the Cloudless actors: keeps every actor of
     /// the core CAR in its order and appends the Cloudless actors it lacks.
     Compose {
@@ -180,17 +188,34 @@ pub fn keys_path(explicit: Option<&Path>, state: &Path) -> PathBuf {
 }
 
 fn main() {
-    if let Err(e) = run(Cli::parse()) {
+    restore_sigpipe();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version are not errors; bad arguments exit 1 (nothing was applied), so
+            // that 2 always means "applied and failed".
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    if let Err(e) = run(cli) {
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
 }
 
+/// Output piped into a reader that stops early (`| head`) ends the program quietly, as other
+/// command-line tools do, instead of a panic on the failed write.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: resetting a signal's disposition to the default before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
-    cloudless_kernel::randomx::configure(cloudless_kernel::randomx::RandomxConfig {
-        cached_keys: cli.randomx_cache_keys,
-        jit: !cli.randomx_interpreter,
-    });
     match cli.command {
         Command::Bundle { command: BundleCommand::Inspect { car } } => {
             let bytes = match &car {
@@ -228,58 +253,48 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("key store   {} (dev keys: never use on a public network)", keys_path.display());
             Ok(())
         }
-        Command::Send(args) => send::run(args),
+        Command::Send(args) => send::send(args),
+        Command::Call(args) => send::call(args),
         Command::State { actor, state, keys } => {
             let node = Node::load_car(&state)?;
-            let store = KeyStore::load(&keys_path(keys.as_deref(), &state)).unwrap_or_default();
+            let store = send::load_keys(keys.as_deref(), &state)?;
             let addr = store.address_of(&actor)?;
             let id = node.resolve(&addr)?.with_context(|| format!("{actor} ({addr}) does not exist in this state"))?;
-            println!("{}", serde_json::to_string_pretty(&cloudless_host::abi::actor_json(&node, id)?)?);
+            let mut json = cloudless_host::abi::actor_json(&node, id)?;
+            let mut used = std::collections::BTreeMap::new();
+            output::Names::new(&store, &node).used(&json, &mut used);
+            json["names"] = serde_json::json!(used);
+            println!("{}", serde_json::to_string_pretty(&json)?);
             Ok(())
         }
-        Command::Prove { unit, global_nonce, difficulty, count, mode, start, out } => {
-            use cloudless_host::prove::{parse_hex32, prove, Progress, ProveRequest};
-            let req = ProveRequest {
-                unit_id: parse_hex32(&unit, "--unit")?,
-                global_nonce: parse_hex32(&global_nonce, "--global-nonce")?,
-                difficulty: parse_hex32(&difficulty, "--difficulty")?,
-                count,
-                start: start.as_deref().map(|s| parse_hex32(s, "--start")).transpose()?.unwrap_or_default(),
-                mode,
-            };
-            let proofs = prove(&req, |p| match p {
-                Progress::Dataset { done, total } => {
-                    eprint!("\rbuilding fast-mode dataset {:>3}%   ", done * 100 / total.max(1))
-                }
-                Progress::Mining { hashes, found, wanted, hashes_per_second } => {
-                    eprint!("\rhashes {hashes:>10}  proofs {found}/{wanted}  {hashes_per_second:.1} H/s   ")
-                }
-            })?;
-            eprintln!();
-            let json = serde_json::to_string_pretty(&serde_json::json!({
-                "unit_id": unit,
-                "global_nonce": global_nonce,
-                "difficulty": difficulty,
-                "proofs": proofs,
-            }))?;
-            match out {
-                Some(path) => {
-                    std::fs::write(&path, json + "\n").with_context(|| format!("writing {}", path.display()))?
-                }
-                None => println!("{json}"),
-            }
-            Ok(())
-        }
+        Command::Prove(args) => prove::run(args),
         Command::Groth16 { command } => groth16(command),
-        Command::Keys { keys } => {
-            let store = KeyStore::load(&keys)?;
-            for (name, entry) in &store.keys {
-                println!("{name:<16} {}", entry.address);
-            }
-            for (name, addr) in &store.actors {
-                println!("{name:<16} {addr}");
-            }
+        Command::Keys { state, keys } => {
+            let path = match (&keys, &state) {
+                (Some(keys), _) => keys.clone(),
+                (None, Some(state)) => keys_path(None, state),
+                (None, None) => anyhow::bail!("name --state STATE.car (its keys.json) or --keys FILE"),
+            };
+            let store = KeyStore::load(&path)?;
+            print!("{}", keys_table(&store));
             Ok(())
         }
     }
+}
+
+/// One row per name: its ID address, its key address and whether the store holds its key.
+fn keys_table(store: &KeyStore) -> String {
+    let mut names: Vec<&String> = store.actors.keys().chain(store.keys.keys()).collect();
+    names.sort();
+    names.dedup();
+    let mut out = format!("{:<16} {:<8} {:<44} {}\n", "NAME", "ID", "KEY ADDRESS", "KEY");
+    for name in names {
+        let id = store.actors.get(name).map(String::as_str).unwrap_or("-");
+        let (addr, key) = match store.keys.get(name) {
+            Some(entry) => (entry.address.as_str(), "yes"),
+            None => ("-", "no"),
+        };
+        out += &format!("{name:<16} {id:<8} {addr:<44} {key}\n");
+    }
+    out
 }

@@ -1,145 +1,259 @@
-//! `cloudless send`: build, sign and apply one message to a state CAR.
+//! `cloudless send` (sign and apply one message to a state CAR) and `cloudless call` (run a
+//! method read-only: nothing is signed, paid or written).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context};
 use clap::Args;
-use cloudless_host::abi;
-use cloudless_host::keys::KeyStore;
+use cloudless_host::abi::{self, MethodAbi};
+use cloudless_host::keys::{Key, KeyStore};
 use cloudless_host::node::BLOCK_GAS_LIMIT;
+use cloudless_host::receipt::{self, Fee};
 use cloudless_host::Node;
 use cloudless_runtime::amount::parse_decimal;
+use fvm::executor::ApplyRet;
+use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
 use fvm_shared::message::Message;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::output;
+use crate::output::{self, Names, Receipt};
+use crate::RandomxArgs;
 
+/// What a message is: the parts `send` and `call` share.
 #[derive(Args)]
-pub struct SendArgs {
-    /// The state CAR to apply the message to.
+pub struct MessageArgs {
+    /// The state CAR.
     #[arg(long)]
     state: PathBuf,
-    /// Sender: a key name from the key store, or an address whose key the store holds.
-    #[arg(long)]
-    from: String,
     /// Receiver: a name from the key store (account or singleton) or an address.
     #[arg(long)]
     to: String,
-    /// Method name (e.g. Report) or number; default 0 (plain transfer).
+    /// Method name (e.g. Report; any case) or number; default Send (method 0, a plain transfer).
     #[arg(long, default_value = "Send")]
     method: String,
-    /// Params as JSON: a struct is an array of its fields, e.g. '["FLT/USD", "0.52"]'.
+    /// Params as JSON: a struct is an array of its fields in order, e.g. '["FLT/USD", "0.52"]', or
+    /// an object by field name; names from the key store may stand for addresses. @FILE reads
+    /// the JSON from a file.
     #[arg(long)]
     params: Option<String>,
     /// FLT to send with the message (decimal).
     #[arg(long, default_value = "0")]
     value: String,
-    /// Epoch to apply at (default: one after the state's epoch).
+    /// Epoch to run at (send: default one after the state's epoch; call: default the state's).
     #[arg(long)]
     epoch: Option<i64>,
-    #[arg(long, default_value_t = BLOCK_GAS_LIMIT)]
-    gas_limit: u64,
+    /// The key store (default: keys.json next to the state CAR).
+    #[arg(long)]
+    keys: Option<PathBuf>,
+    /// Print the receipt as JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    randomx: RandomxArgs,
+}
+
+#[derive(Args)]
+pub struct SendArgs {
+    /// Sender: a key name from the key store, or an address whose key the store holds.
+    #[arg(long)]
+    from: String,
+    #[command(flatten)]
+    message: MessageArgs,
+    /// Gas limit (default: estimated by applying the message to a copy of the state, plus 10%).
+    #[arg(long)]
+    gas_limit: Option<u64>,
     /// FLT per gas the sender pays at most (default: the base fee).
     #[arg(long)]
     fee_cap: Option<String>,
     /// FLT per gas tipped to the block producer.
     #[arg(long, default_value = "0")]
     premium: String,
-    /// The key store (default: keys.json next to the state CAR).
-    #[arg(long)]
-    keys: Option<PathBuf>,
     /// Where to write the new state (default: overwrite --state).
     #[arg(short, long)]
     out: Option<PathBuf>,
-    /// Print the receipt as JSON.
-    #[arg(long)]
-    json: bool,
+}
+
+#[derive(Args)]
+pub struct CallArgs {
+    /// Caller: a name from the key store or an address (default: f099, an account with no
+    /// privileges anywhere).
+    #[arg(long, default_value = "f099")]
+    from: String,
+    #[command(flatten)]
+    message: MessageArgs,
 }
 
 fn amount(text: &str, what: &str) -> anyhow::Result<TokenAmount> {
     parse_decimal(text).map_err(|e| anyhow!("--{what}: {e}"))
 }
 
-pub fn run(args: SendArgs) -> anyhow::Result<()> {
-    let mut node = Node::load_car(&args.state)?;
-    let keys = KeyStore::load(&crate::keys_path(args.keys.as_deref(), &args.state))?;
-    let key = match keys.key(&args.from) {
-        Ok(key) => key,
-        Err(by_name) => {
-            let addr = keys.address_of(&args.from).map_err(|_| by_name)?;
-            let addr = node.key_address(&addr)?;
-            keys.key_for_address(&addr).ok_or_else(|| anyhow!("the key store has no key for {addr}"))?
-        }
-    };
-    let to = keys.address_of(&args.to)?;
-    let method = abi::find_method(&node.code_name_at(&to)?, &args.method)?;
-    let params_json: Value = match &args.params {
-        Some(text) => serde_json::from_str(text).context("--params is not valid JSON")?,
-        None => Value::Null,
-    };
-    let params = method.encode_params(params_json)?.unwrap_or_default();
+/// The state, the key store and the names, loaded for a message.
+struct Loaded {
+    node: Node,
+    keys: KeyStore,
+}
 
-    node.set_epoch(args.epoch.unwrap_or(node.epoch() + 1))?;
+/// The key store: the one named (which must exist) or the one beside the state (which may
+/// not, when every actor is named by address).
+pub fn load_keys(explicit: Option<&Path>, state: &Path) -> anyhow::Result<KeyStore> {
+    match explicit {
+        Some(path) => KeyStore::load(path),
+        None => {
+            let path = crate::keys_path(None, state);
+            if path.exists() {
+                KeyStore::load(&path)
+            } else {
+                Ok(KeyStore::default())
+            }
+        }
+    }
+}
+
+impl Loaded {
+    fn load(args: &MessageArgs) -> anyhow::Result<Self> {
+        args.randomx.configure();
+        let node = Node::load_car(&args.state)?;
+        let keys = load_keys(args.keys.as_deref(), &args.state)?;
+        Ok(Loaded { node, keys })
+    }
+
+    fn names(&self) -> Names<'_> {
+        Names::new(&self.keys, &self.node)
+    }
+
+    /// The receiver, the method and its encoded params.
+    fn prepare(&self, args: &MessageArgs) -> anyhow::Result<(Address, MethodAbi, fvm_ipld_encoding::RawBytes)> {
+        let to = self.keys.address_of(&args.to)?;
+        let method = abi::find_method(&self.node.code_name_at(&to)?, &args.method)?;
+        let params_json: Value = match args.params.as_deref() {
+            Some(file) if file.starts_with('@') => {
+                let path = &file[1..];
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading --params file {path}"))?;
+                serde_json::from_str(&text).with_context(|| format!("--params file {path} is not valid JSON"))?
+            }
+            Some(text) => serde_json::from_str(text).context("--params is not valid JSON")?,
+            None => Value::Null,
+        };
+        let params = method.encode_params_with(params_json, &self.names())?.unwrap_or_default();
+        Ok((to, method, params))
+    }
+}
+
+fn signing_key(keys: &KeyStore, node: &Node, from: &str) -> anyhow::Result<Key> {
+    match keys.key(from) {
+        Ok(key) => Ok(key),
+        Err(by_name) => {
+            let addr = keys.address_of(from).map_err(|_| by_name)?;
+            let addr = node.key_address(&addr)?;
+            keys.key_for_address(&addr).ok_or_else(|| anyhow!("the key store has no key for {addr}"))
+        }
+    }
+}
+
+/// Refuses a message the FVM would not apply (bad nonce, a balance below the gas it may burn,
+/// inclusion gas over the limit): nothing is written and the CLI exits 1.
+fn applied(ret: ApplyRet) -> anyhow::Result<ApplyRet> {
+    match receipt::not_applied(&ret) {
+        Some(why) => Err(anyhow!("not applied ({}): {why}", receipt::exit_code_text(ret.msg_receipt.exit_code))),
+        None => Ok(ret),
+    }
+}
+
+/// Gas limit from a run on a copy of the state: the gas it used plus 10% (at 1.1× the FVM
+/// burns nothing for over-estimation), at most what the sender can pay for.
+fn estimate_gas_limit(node: &Node, key: &Key, message: &Message) -> anyhow::Result<u64> {
+    let id = node.resolve(&message.from)?.ok_or_else(|| anyhow!("sender {} does not exist", message.from))?;
+    let spendable = node.balance(id)? - &message.value;
+    let affordable = if message.gas_fee_cap.is_zero() {
+        BLOCK_GAS_LIMIT
+    } else if spendable.is_negative() {
+        0
+    } else {
+        u64::try_from(spendable.atto() / message.gas_fee_cap.atto()).unwrap_or(BLOCK_GAS_LIMIT)
+    }
+    .min(BLOCK_GAS_LIMIT);
+    let trial = Message { gas_limit: affordable, ..message.clone() };
+    let ret = applied(node.estimate(&key.sign_message(trial))?)?;
+    let used = ret.msg_receipt.gas_used;
+    if ret.msg_receipt.exit_code == ExitCode::SYS_OUT_OF_GAS {
+        anyhow::bail!(
+            "not applied: the message needs more gas than the {affordable} the sender can pay for at a fee cap of {} FLT",
+            cloudless_runtime::amount::format_decimal(&message.gas_fee_cap)
+        );
+    }
+    Ok(used.saturating_add(used.div_ceil(10)).min(affordable))
+}
+
+pub fn send(args: SendArgs) -> anyhow::Result<()> {
+    let mut cx = Loaded::load(&args.message)?;
+    let (to, method, params) = cx.prepare(&args.message)?;
+    let key = signing_key(&cx.keys, &cx.node, &args.from)?;
+    let epoch = args.message.epoch.unwrap_or(cx.node.epoch() + 1);
+    cx.node.set_epoch(epoch)?;
     let from = key.address();
+    let mut message = Message {
+        version: 0,
+        from,
+        to,
+        sequence: cx.node.sequence(&from)?,
+        value: amount(&args.message.value, "value")?,
+        method_num: method.number,
+        params,
+        gas_limit: 0,
+        gas_fee_cap: match &args.fee_cap {
+            Some(text) => amount(text, "fee-cap")?,
+            None => cx.node.meta().base_fee.clone(),
+        },
+        gas_premium: amount(&args.premium, "premium")?,
+    };
+    message.gas_limit = match args.gas_limit {
+        Some(limit) => limit,
+        None => estimate_gas_limit(&cx.node, &key, &message)?,
+    };
+    let signed = key.sign_message(message);
+    let ret = applied(cx.node.apply_signed(&signed)?)?;
+    let out = args.out.clone().unwrap_or(args.message.state.clone());
+    output::write_state(&cx.node, &out)?;
+
+    let receipt = Receipt {
+        message: Some(cloudless_host::keys::message_cid(&signed.message)),
+        gas_limit: Some(signed.message.gas_limit),
+        fee: Some(Fee::of(&ret)),
+        state: Some(out),
+        ..Receipt::new(&cx.node, &method, &ret)
+    };
+    receipt.print(&cx.names(), args.message.json)?;
+    if !ret.msg_receipt.exit_code.is_success() {
+        // The message was applied (nonce and gas are spent) and the state is written.
+        std::process::exit(2);
+    }
+    Ok(())
+}
+
+pub fn call(args: CallArgs) -> anyhow::Result<()> {
+    let mut cx = Loaded::load(&args.message)?;
+    let (to, method, params) = cx.prepare(&args.message)?;
+    if let Some(epoch) = args.message.epoch {
+        cx.node.set_epoch(epoch)?;
+    }
+    let from = cx.keys.address_of(&args.from)?;
     let message = Message {
         version: 0,
         from,
         to,
-        sequence: node.sequence(&from)?,
-        value: amount(&args.value, "value")?,
+        sequence: 0,
+        value: amount(&args.message.value, "value")?,
         method_num: method.number,
         params,
-        gas_limit: args.gas_limit,
-        gas_fee_cap: match &args.fee_cap {
-            Some(text) => amount(text, "fee-cap")?,
-            None => node.meta().base_fee.clone(),
-        },
-        gas_premium: amount(&args.premium, "premium")?,
+        gas_limit: BLOCK_GAS_LIMIT,
+        gas_fee_cap: TokenAmount::default(),
+        gas_premium: TokenAmount::default(),
     };
-    let signed = key.sign_message(message);
-    let ret = node.apply_signed(&signed)?;
-    let out = args.out.clone().unwrap_or(args.state.clone());
-    output::write_state(&node, &out)?;
-
-    let receipt = &ret.msg_receipt;
-    let decoded = if receipt.exit_code.is_success() {
-        method.decode_return(receipt.return_data.bytes()).unwrap_or_else(|e| json!({ "undecodable": e.to_string() }))
-    } else {
-        Value::Null
-    };
-    let events: Vec<Value> = ret.events.iter().map(output::event_json).collect();
-    let error = ret.failure_info.as_ref().map(|f| f.to_string());
-    let report = json!({
-        "message": cloudless_host::keys::message_cid(&signed.message).to_string(),
-        "epoch": node.epoch(),
-        "exit_code": receipt.exit_code.value(),
-        "gas_used": receipt.gas_used,
-        "return": decoded,
-        "events": events,
-        "error": error,
-        "state_root": node.state_root().to_string(),
-    });
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        println!("message   {}", report["message"].as_str().unwrap_or_default());
-        println!("epoch     {}", node.epoch());
-        println!("exit code {}", receipt.exit_code);
-        println!("gas used  {}", receipt.gas_used);
-        if !decoded.is_null() {
-            println!("return    {decoded}");
-        }
-        for e in &events {
-            println!("event     {} {} {}", e["emitter"].as_str().unwrap_or_default(), e["type"], e["fields"]);
-        }
-        if let Some(err) = &error {
-            println!("error     {}", err.trim_end());
-        }
-        println!("state     {} -> {}", node.state_root(), out.display());
-    }
-    if !receipt.exit_code.is_success() {
-        // The message was applied (nonce and gas are spent) and the state is written.
+    let ret = applied(cx.node.call(message)?)?;
+    Receipt::new(&cx.node, &method, &ret).print(&cx.names(), args.message.json)?;
+    if !ret.msg_receipt.exit_code.is_success() {
         std::process::exit(2);
     }
     Ok(())

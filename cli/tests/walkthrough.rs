@@ -1,7 +1,9 @@
-//! The README walk-through, run through the real `cloudless` binary: genesis from the example
-//! config, three reporters report FLT/USD, anyone reads the median back.
+//! The CLI as a user meets it, through the real `cloudless` binary: the oracle walk-through with
+//! its receipts checked field by field, proving, the Groth16 tools' failures, and every way a
+//! command can be refused: exit 1, a clear message, and a state file left byte-identical.
+//! (`tests/readme.rs` runs the README's recipes verbatim.)
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -111,87 +113,152 @@ fn prove_mines_proofs_that_meet_the_difficulty() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--unit"));
 }
 
-/// The words of a shell command line: single- and double-quoted strings, no expansions.
-fn shell_words(line: &str) -> Vec<String> {
-    let (mut words, mut word, mut quote, mut any) = (Vec::new(), String::new(), None, false);
-    for c in line.chars() {
-        match (quote, c) {
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                any = true;
-            }
-            (Some(q), c) if c == q => quote = None,
-            (None, '#') if !any => break,
-            (None, ' ') => {
-                if any {
-                    words.push(std::mem::take(&mut word));
-                    any = false;
-                }
-            }
-            (_, c) => {
-                word.push(c);
-                any = true;
-            }
-        }
-    }
-    if any {
-        words.push(word);
-    }
-    words
+/// A fresh example devnet in its own directory; returns the state path.
+fn devnet(tag: &str) -> (PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("cloudless-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let state = dir.join("state.car");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/devnet.toml");
+    ok(&["genesis", example.to_str().unwrap(), "-o", state.to_str().unwrap()]);
+    (dir, state.to_str().unwrap().to_string())
 }
 
-/// The `$C …` commands of the README's code block that follows `heading`.
-fn readme_commands(heading: &str) -> Vec<Vec<String>> {
-    doc_commands("README.md", heading)
+/// Runs `args`, expects exit 1 with `message` on stderr and the state file unchanged.
+fn refused(state: &str, args: &[&str], message: &str) {
+    let before = std::fs::read(state).unwrap();
+    let out = cloudless(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+    assert!(stderr.contains(message), "{args:?}: {stderr:?} does not say {message:?}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(std::fs::read(state).unwrap(), before, "{args:?} changed the state file");
 }
 
-/// The `$C …` commands of the first code block after `heading` in a file of the repository, with
-/// the block's other variables (`F=…`) substituted and comments dropped.
-fn doc_commands(file: &str, heading: &str) -> Vec<Vec<String>> {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(file)).unwrap();
-    let section = &text[text.find(heading).expect("the section")..];
-    let block = section.split("```sh").nth(1).unwrap().split("```").next().unwrap();
-    let mut vars: Vec<(String, String)> = Vec::new();
-    let mut commands = Vec::new();
-    for line in block.lines() {
-        if let Some(rest) = line.strip_prefix("$C ") {
-            let line = vars.iter().fold(rest.to_string(), |l, (k, v)| l.replace(&format!("${k}"), v));
-            commands.push(shell_words(&line));
-        } else if let Some((k, v)) = line.split_once('=').filter(|(k, _)| k.chars().all(|c| c.is_ascii_uppercase())) {
-            if k != "C" {
-                vars.push((k.to_string(), v.trim_matches('"').to_string()));
-            }
-        }
-    }
-    commands
+fn send<'a>(state: &'a str, from: &'a str, to: &'a str, method: &'a str, params: &'a str) -> Vec<&'a str> {
+    vec!["send", "--state", state, "--from", from, "--to", to, "--method", method, "--params", params]
 }
 
-/// The circuit-tool commands of docs/market.md, verbatim, on the real circom/snarkjs fixture; a
-/// tampered proof exits 2 and a malformed file exits 1.
 #[test]
-fn groth16_commands_from_the_market_docs() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let commands = doc_commands("docs/market.md", "### Circuit tools");
-    assert_eq!(commands.len(), 3, "{commands:?}");
-    let run = |args: &[String]| Command::new(env!("CARGO_BIN_EXE_cloudless")).args(args).current_dir(&root).output();
-    let outputs: Vec<Value> = commands
-        .iter()
-        .map(|args| {
-            let out = run(args).unwrap();
-            let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-            assert!(out.status.success(), "{args:?}:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-            serde_json::from_str(&stdout).unwrap()
-        })
-        .collect();
-    assert_eq!(outputs[0], serde_json::json!({ "valid": true }));
-    let vk = outputs[1]["verifying_key"].as_str().unwrap();
-    assert!(vk.len() > 2 * 64 * 5, "an encoded key: {vk}");
-    assert_eq!(outputs[2]["proof"].as_str().unwrap().len(), 2 * 256, "a proof is 256 bytes");
-    let inputs = outputs[2]["public_inputs"].as_array().unwrap();
-    assert!(!inputs.is_empty() && inputs.iter().all(|i| i.as_str().unwrap().len() == 64));
+fn bad_input_exits_1_and_leaves_the_state_file_as_it_was() {
+    let (dir, state) = devnet("refusals");
+    let s = state.as_str();
+    // Arguments clap refuses exit 1, not 2 ("2" means a message was applied and failed).
+    refused(s, &["send", "--state", s, "--bogus"], "unexpected argument");
+    // Params with the wrong number of fields name the fields; no internal type names.
+    let out = cloudless(&send(s, "alice", "oracle", "Report", "[1]"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("expected 2 fields [asset, price], got 1") && !stderr.contains("Inner"), "{stderr}");
+    refused(s, &send(s, "alice", "oracle", "Report", "[1]"), "params of Report");
+    refused(s, &send(s, "alice", "oracle", "Report", r#"["FLT/USD", 0.5]"#), "params of Report");
+    refused(s, &send(s, "alice", "oracle", "Report", "not json"), "--params is not valid JSON");
+    refused(s, &send(s, "alice", "oracle", "GetPrise", r#"["FLT/USD"]"#), "did you mean GetPrice?");
+    refused(s, &send(s, "ghost", "oracle", "GetPrice", r#"["FLT/USD"]"#), "no key named \"ghost\"");
+    refused(s, &send(s, "alice", "capacity", "RegisterProvider", r#"["acme", "not-a-cid"]"#), "is not a CID");
+    refused(s, &send(s, "alice", "gateway", "Transfer", r#"["nobody", "1", ""]"#), "neither a name");
+    refused(
+        s,
+        &["send", "--state", s, "--from", "alice", "--to", "oracle", "--keys", "/missing.json"],
+        "/missing.json",
+    );
+    refused(s, &["state", "oracle", "--state", s, "--keys", "/missing.json"], "/missing.json");
+    // A message the chain would refuse before applying it: the sender cannot pay for its gas.
+    let mut args = send(s, "alice", "oracle", "GetPrice", r#"["FLT/USD"]"#);
+    args.extend(["--gas-limit", "10000000000", "--fee-cap", "1"]);
+    refused(s, &args, "not applied");
+    let mut args = send(s, "alice", "oracle", "GetPrice", r#"["FLT/USD"]"#);
+    args.extend(["--fee-cap", "1000"]);
+    refused(s, &args, "not applied");
+    // Epochs never go back.
+    let mut args = send(s, "alice", "oracle", "GetAdmin", "null");
+    args.push("--epoch=-1");
+    refused(s, &args, "before the current epoch");
+    // A truncated state says so once.
+    let truncated = dir.join("truncated.car");
+    std::fs::write(&truncated, &std::fs::read(s).unwrap()[..3000]).unwrap();
+    let out = cloudless(&["state", "oracle", "--state", truncated.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("not a valid CARv1") && stderr.matches("expected to read").count() == 1, "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
 
-    // The same proof against other public inputs is invalid: exit 2.
-    let fixture = root.join("host/tests/fixtures/snarkjs");
+#[test]
+fn queries_cost_nothing_and_messages_cost_their_gas() {
+    let (dir, state) = devnet("fees");
+    let s = state.as_str();
+    let alice_balance = |s: &str| {
+        let v: Value = serde_json::from_str(&ok(&["state", "alice", "--state", s])).unwrap();
+        cloudless_runtime::amount::parse_decimal(v["balance"].as_str().unwrap()).unwrap()
+    };
+    let before_file = std::fs::read(s).unwrap();
+    let before = alice_balance(s);
+    let out = ok(&["call", "--state", s, "--to", "oracle", "--method", "getadmin", "--from", "alice", "--json"]);
+    let r: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["return"]["admin"], "f0100", "{r}");
+    assert_eq!(r["names"]["f0100"], "admin", "{r}");
+    assert_eq!(std::fs::read(s).unwrap(), before_file, "a call writes nothing");
+    assert_eq!(alice_balance(s), before);
+
+    // A message's fee is its gas at the base fee, give or take the over-estimation burn.
+    let mut args = send(s, "alice", "gateway", "Balance", r#"["alice"]"#);
+    args.push("--json");
+    let r: Value = serde_json::from_str(&ok(&args)).unwrap();
+    let gas_used = r["gas_used"].as_u64().unwrap();
+    let fee = cloudless_runtime::amount::parse_decimal(r["fee"]["total"].as_str().unwrap()).unwrap();
+    let base_fee = fvm_shared::econ::TokenAmount::from_atto(100_000_000u64); // 10^-10 FLT
+    let at_gas = &base_fee * gas_used;
+    assert!(fee >= at_gas && &fee * 100u64 <= &at_gas * 101u64, "fee {fee} for {gas_used} gas");
+    assert_eq!(before - alice_balance(s), fee, "the sender paid exactly the fee");
+    // The limit is 1.1× the estimate, which ran with a longer (10 G) gas limit field.
+    assert!(r["gas_limit"].as_u64().unwrap() <= gas_used * 111 / 100, "{r}");
+    assert_eq!(r["exit_name"], "OK");
+
+    // A refused message names its exit code and the failing actor.
+    let out = cloudless(&send(s, "alice", "oracle", "Report", r#"["FLT/USD", "0.5"]"#));
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("exit code 18 USR_FORBIDDEN"), "{stdout}");
+    assert!(stdout.contains("error     f083 (oracle) Report: 18 USR_FORBIDDEN"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn output_names_addresses_decodes_events_and_survives_a_closed_pipe() {
+    let (dir, state) = devnet("output");
+    let s = state.as_str();
+    // Events decode with the actor's declared types: amounts as decimals, actors as addresses.
+    let out = ok(&send(s, "reporter1", "oracle", "Report", r#"{"asset": "FLT/USD", "price": "0.51"}"#));
+    assert!(
+        out.contains(r#"price-reported {"asset":"FLT/USD","epoch":1,"price":"0.51","reporter":"f0101 (reporter1)"}"#),
+        "{out}"
+    );
+    // CIDs are accepted as text or {"/": text} and shown as text.
+    ok(&send(s, "provider", "capacity", "RegisterProvider", r#"["acme", {"/": "bafkqaaa"}]"#));
+    let v: Value = serde_json::from_str(&ok(&["state", "capacity", "--state", s])).unwrap();
+    assert_eq!(v["names"]["f0100"], "admin");
+    let out = ok(&["call", "--state", s, "--to", "capacity", "--method", "GetProvider", "--params", r#"["provider"]"#]);
+    assert!(out.contains(r#""metadata":"bafkqaaa""#), "{out}");
+    // Keys: one row per name, with headers.
+    let keys = ok(&["keys", "--state", s]);
+    assert!(keys.starts_with("NAME"), "{keys}");
+    assert_eq!(keys.lines().filter(|l| l.starts_with("alice ")).count(), 1, "{keys}");
+    // The help lists every command and what the exit codes mean.
+    let help = ok(&["--help"]);
+    for word in ["prove", "keys", "call", "groth16", "Exit codes"] {
+        assert!(help.contains(word), "help lacks {word}: {help}");
+    }
+    // Piped into a reader that stops early: no panic.
+    let out = Command::new("bash")
+        .args(["-c", &format!("{} state capacity --state {s} | head -1", env!("CARGO_BIN_EXE_cloudless"))])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn groth16_tools_refuse_invalid_proofs_and_malformed_files() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../host/tests/fixtures/snarkjs");
     let dir = std::env::temp_dir().join(format!("cloudless-groth16-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let public: Vec<String> =
@@ -203,47 +270,22 @@ fn groth16_commands_from_the_market_docs() {
     let path = |p: &Path| p.to_str().unwrap().to_string();
     let (vk, proof) = (path(&fixture.join("verification_key.json")), path(&fixture.join("proof.json")));
     let verify = |proof: &str, public: &str| {
-        let args: Vec<String> = ["groth16", "verify", "--vk", &vk, "--proof", proof, "--public", public]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        run(&args).unwrap()
+        cloudless(&["groth16", "verify", "--vk", &vk, "--proof", proof, "--public", public])
     };
+    let valid = verify(&proof, &path(&fixture.join("public.json")));
+    assert_eq!(valid.status.code(), Some(0));
+    // The same proof against other public inputs is invalid: exit 2.
     let invalid = verify(&proof, &path(&dir.join("public.json")));
     assert_eq!(invalid.status.code(), Some(2));
     assert_eq!(String::from_utf8_lossy(&invalid.stdout).trim(), r#"{"valid":false}"#);
     let malformed = verify(&path(&dir.join("junk.json")), &path(&fixture.join("public.json")));
     assert_eq!(malformed.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&malformed.stderr).contains("junk.json"), "names the file");
-    let none = run(&["groth16".into(), "encode".into()]).unwrap();
-    assert_eq!(none.status.code(), Some(1));
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-#[test]
-fn market_walkthrough_from_the_readme_verbatim() {
-    let dir = std::env::temp_dir().join(format!("cloudless-market-walkthrough-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("examples")).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/devnet.toml"),
-        dir.join("examples/devnet.toml"),
-    )
+    let encoded: Value = serde_json::from_str(&String::from_utf8_lossy(
+        &cloudless(&["groth16", "encode", "--proof", &proof, "--public", &path(&fixture.join("public.json"))]).stdout,
+    ))
     .unwrap();
-    let commands = readme_commands("## The compute market (SPEC §6)");
-    assert!(commands.len() >= 15, "{commands:?}");
-    let mut outputs = Vec::new();
-    for args in &commands {
-        let out = Command::new(env!("CARGO_BIN_EXE_cloudless")).args(args).current_dir(&dir).output().unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-        assert!(out.status.success(), "{args:?} failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-        outputs.push((args.clone(), stdout));
-    }
-    let output_of =
-        |method: &str| outputs.iter().find(|(a, _)| a.iter().any(|w| w == method)).map(|(_, o)| o.clone()).unwrap();
-    assert!(output_of("MatchDeal").contains("\"skipped\":[]"), "{}", output_of("MatchDeal"));
-    assert!(output_of("GetDeal").contains("\"balance\":\"6\""), "{}", output_of("GetDeal"));
-    assert!(output_of("ClaimEarnings").contains("\"amount\":\"4\""), "{}", output_of("ClaimEarnings"));
-    assert!(output_of("Balance").contains("return    \"4\""), "{}", output_of("Balance"));
-    assert!(output_of("Stop").contains("unit-returned-from-deal"), "{}", output_of("Stop"));
+    assert_eq!(encoded["proof"].as_str().unwrap().len(), 2 * 256, "a proof is 256 bytes");
+    assert_eq!(cloudless(&["groth16", "encode"]).status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
 }

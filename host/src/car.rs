@@ -14,7 +14,14 @@ use ipld_core::ipld::Ipld;
 
 /// Reads a CAR into `store`, returning its roots.
 pub fn import(store: &impl Blockstore, bytes: &[u8]) -> anyhow::Result<Vec<Cid>> {
-    fvm_ipld_car::load_car(store, bytes).context("not a valid CARv1")
+    fvm_ipld_car::load_car(store, bytes).map_err(|e| {
+        // The CAR reader's errors repeat their cause in their own text: show the cause once.
+        let mut cause: &dyn std::error::Error = &e;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        anyhow!("not a valid CARv1 (truncated or corrupt?): {cause}")
+    })
 }
 
 /// Writes every block reachable from `roots` (following links in DAG-CBOR/CBOR blocks).

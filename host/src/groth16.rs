@@ -1,4 +1,4 @@
-//! Groth16 artifacts of circuit tools, in the encoding the market and the syscall take (SPEC §1:
+//! Groth16 artifacts of circuit tools, in the encoding the market and the syscall take (docs/protocol.md §1:
 //! Ethereum-precompile points, G2 with the imaginary part first, 32-byte big-endian scalars).
 //!
 //! - snarkjs (circom): `verification_key.json` (`vk_alpha_1`, `vk_beta_2`, `vk_gamma_2`,

@@ -6,6 +6,7 @@
 //! - [`car`]: state CAR import/export (the whole DAG reachable from the state root).
 //! - [`abi`]: method names, JSON params and decoded returns/state for the CLI.
 //! - [`prove`]: mining capacity proofs (RandomX) for a unit, as `cloudless prove` does.
+//! - [`receipt`]: exit codes by name, the fee a message paid, a failure's call chain.
 //! - [`groth16`]: circuit tools' Groth16 files (snarkjs) in the encoding deals and results take.
 
 pub mod abi;
@@ -16,6 +17,7 @@ pub mod groth16;
 pub mod keys;
 pub mod node;
 pub mod prove;
+pub mod receipt;
 pub mod testing;
 
 pub use node::{ChainMeta, Node, Outcome};

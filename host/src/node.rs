@@ -130,6 +130,25 @@ impl Node {
         Ok(ret)
     }
 
+    /// Runs a message and forgets it: nothing is flushed, the state root stays as it was.
+    fn dry_run(&self, message: Message, kind: ApplyKind, raw_length: usize) -> anyhow::Result<ApplyRet> {
+        let mut executor = self.executor()?;
+        executor.execute_message(message, kind, raw_length)
+    }
+
+    /// A read-only call (Lotus `StateCall`, `eth_call`): the message runs as an implicit one
+    /// (no signature, nonce or gas payment) and its effects are discarded.
+    pub fn call(&self, message: Message) -> anyhow::Result<ApplyRet> {
+        let len = fvm_ipld_encoding::to_vec(&message)?.len();
+        self.dry_run(message, ApplyKind::Implicit, len)
+    }
+
+    /// Gas estimation: applies a signed message exactly as on chain (nonce, balance, inclusion
+    /// gas), discarding its effects. The signature is not checked.
+    pub fn estimate(&self, signed: &SignedMessage) -> anyhow::Result<ApplyRet> {
+        self.dry_run(signed.message.clone(), ApplyKind::Explicit, signed.chain_length())
+    }
+
     /// Applies a system-originated message: no signature, nonce or gas payment.
     pub fn apply_implicit(&mut self, message: Message) -> anyhow::Result<ApplyRet> {
         let len = fvm_ipld_encoding::to_vec(&message)?.len();

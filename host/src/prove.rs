@@ -1,4 +1,4 @@
-//! Capacity proofs (SPEC §2): mining RandomX for a unit. K = keccak256(global_nonce ‖ unit_id),
+//! Capacity proofs (docs/protocol.md §2): mining RandomX for a unit. K = keccak256(global_nonce ‖ unit_id),
 //! H = a 32-byte local nonce; a proof is (local_nonce, RandomX(K, H)) with the hash at or below
 //! the difficulty (32-byte big-endian comparison). Hashes are Fluence's RandomX, identical in
 //! light and fast mode, so proofs mined here verify bit for bit in the kernel.
@@ -130,11 +130,11 @@ fn increment(nonce: &mut Bytes32) {
     }
 }
 
-/// Expected hashes per proof: 2^256 / (difficulty + 1), estimated from the leading zero bits.
-fn expected_hashes(difficulty: &Bytes32) -> f64 {
-    let zeros: u32 = difficulty.iter().take_while(|b| **b == 0).count() as u32 * 8
-        + difficulty.iter().find(|b| **b != 0).map_or(0, |b| b.leading_zeros());
-    2f64.powi(zeros.min(1000) as i32)
+/// Expected hashes per proof: 2^256 / (difficulty + 1) (an estimate for progress reports and
+/// the mode choice; never part of a result).
+pub fn expected_hashes(difficulty: &Bytes32) -> f64 {
+    let value = difficulty.iter().fold(0f64, |acc, b| acc * 256.0 + f64::from(*b));
+    2f64.powi(256) / (value + 1.0)
 }
 
 fn available_memory_bytes() -> u64 {

@@ -1,5 +1,5 @@
-//! The CLI's JSON stays what it was: every actor's method table (names, numbers, which take
-//! params, the field names of each return) and the decoded state of every actor of the example
+//! The CLI's JSON stays what it was: every actor's method table (names, numbers, the fields
+//! of its params and of its return), its declared events and the decoded state of every actor of the example
 //! genesis, compared with `tests/golden/cli.json`. After an intended change, regenerate it with
 //! `CLOUDLESS_BLESS=1 cargo test -p cloudless-host --test cli_json`.
 
@@ -28,6 +28,10 @@ fn current() -> Value {
     ] {
         methods.insert(actor.into(), abi::methods(actor).iter().map(|m| m.describe()).collect());
     }
+    let mut events = serde_json::Map::new();
+    for actor in cloudless_host::genesis::product_actors() {
+        events.insert(actor.name().into(), actor.events().iter().map(|e| e.describe()).collect());
+    }
     let g = build(&GenesisConfig::parse(EXAMPLE).unwrap(), cloudless_bundle::BUNDLE_CAR).unwrap();
     let mut states = serde_json::Map::new();
     for (id, actor) in g.node.actors().unwrap() {
@@ -37,7 +41,7 @@ fn current() -> Value {
             states.insert(format!("f0{id}"), abi::actor_json(&g.node, id).unwrap());
         }
     }
-    json!({ "methods": methods, "states": states })
+    json!({ "methods": methods, "events": events, "states": states })
 }
 
 #[test]
@@ -49,7 +53,7 @@ fn cli_json_is_unchanged() {
         return;
     }
     let golden: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    for section in ["methods", "states"] {
+    for section in ["methods", "events", "states"] {
         for (key, want) in golden[section].as_object().unwrap() {
             assert_eq!(&now[section][key], want, "{section}.{key} differs from {GOLDEN}");
         }

@@ -144,7 +144,7 @@ fn prove(h: &mut Harness, unit: Bytes32, count: usize) {
 }
 
 /// The reference: every period's allocation and every commitment's eligible proofs, and from
-/// them what each party is owed at any period. Written from SPEC §3 and docs/rewards.md alone.
+/// them what each party is owed at any period. Written from docs/protocol.md §3 and docs/rewards.md alone.
 /// (period, allocated atto, [(peer index, eligible proofs)])
 type PeriodCounts = (i64, u128, Vec<(usize, u128)>);
 

@@ -105,6 +105,10 @@ pub fn generate(file: &ScenarioFile, bundle_car: &[u8]) -> anyhow::Result<Vec<Ve
                 bail!("{}: expected {}, got exit code {}: {why}", context(), step.expect, ret.msg_receipt.exit_code);
             }
             check_invariants(&node, &total).with_context(context)?;
+            let undeclared = abi::event_violations(&node, &ret.events);
+            if !undeclared.is_empty() {
+                bail!("{}: {}", context(), undeclared.join("; "));
+            }
             messages.push(ApplyMessage {
                 bytes: b64(&fvm_ipld_encoding::to_vec(&msg)?),
                 epoch_offset: node.epoch() - pre_epoch,

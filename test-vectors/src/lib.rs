@@ -1,4 +1,4 @@
-//! Conformance test vectors for the Cloudless bundle (SPEC §7).
+//! Conformance test vectors for the Cloudless bundle (docs/protocol.md §7).
 //!
 //! - [`format`]: the vector file (FVM message-class format plus the bundle it was made for).
 //! - [`scenario`]: readable scenario definitions (TOML) the generator turns into vectors.

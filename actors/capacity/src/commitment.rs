@@ -70,7 +70,7 @@ fn succeeded(unit: &Unit, q: i64, min_proofs: u32) -> bool {
     unit.proof_period == q && unit.proof_count >= min_proofs
 }
 
-/// Reward-eligible proofs of a unit-period with `count` proofs (SPEC §2).
+/// Reward-eligible proofs of a unit-period with `count` proofs (docs/protocol.md §2).
 pub fn eligible(count: u32, config: &Config) -> u64 {
     if count >= config.min_proofs {
         count.min(config.max_proofs) as u64

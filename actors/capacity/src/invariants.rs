@@ -1,4 +1,4 @@
-//! The read-only state invariant check (SPEC §0), run by tests and the conformance runner after
+//! The read-only state invariant check (docs/protocol.md §0), run by tests and the conformance runner after
 //! every message.
 
 use std::collections::BTreeMap;

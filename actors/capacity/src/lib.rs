@@ -1,10 +1,11 @@
-//! Capacity actor (SPEC §2): the supply registry (providers, peers, compute units), capacity
+//! Capacity actor (docs/protocol.md §2): the supply registry (providers, peers, compute units), capacity
 //! commitments with collateral, per-period RandomX proofs verified by the native syscall, and lazy
 //! failure/slashing settlement. `registry`, `proofs`, `commitment` and `period` hold the rules and
 //! operations (pure, tested natively); `methods` the handlers over the
 //! [`Runtime`](cloudless_runtime::Runtime); the declaration below is the actor's whole interface.
 
 pub mod commitment;
+pub mod events;
 pub mod ext;
 mod invariants;
 pub mod methods;
@@ -15,6 +16,7 @@ pub mod state;
 pub mod types;
 
 pub use commitment::Commitment;
+pub use events::*;
 pub use period::PeriodState;
 pub use state::{Peer, Provider, State, Totals, Unit, UnitNonces};
 pub use types::*;
@@ -25,6 +27,11 @@ cloudless_runtime::actor! {
     /// The capacity actor (bundle name `capacity`, default ID f080).
     pub struct CapacityActor = "capacity";
     state: State, view: methods::StateView = methods::state_view;
+    events: [
+        ProviderChanged, PeerRegistered, UnitsChanged, CommitmentCreated, CommitmentRemoved, CollateralDeposited,
+        CommitmentFinished, CommitmentSettled, UnitDealChanged, ProofsAccepted, DifficultySet, PeriodStarted,
+        cloudless_runtime::admin::AdminTransferred,
+    ];
     constructor(ConstructorParams) => m::constructor;
     METHOD_REGISTER_PROVIDER = "RegisterProvider"(ProviderParams) => m::register_provider;
     METHOD_UPDATE_PROVIDER = "UpdateProvider"(ProviderParams) => m::update_provider;

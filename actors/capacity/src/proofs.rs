@@ -10,8 +10,8 @@
 //!    [`MAX_PROOF_GAS`], then one `randomx_hashes` call; any mismatch fails the whole message
 //!    naming the proof's index in the params.
 
+use crate::events::ProofsAccepted;
 use cloudless_runtime::bytes::Bytes32;
-use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::{actor_error, ActorResult, Ctx, Effects};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::econ::TokenAmount;
@@ -177,15 +177,14 @@ pub fn submit_proofs<BS: Blockstore>(
                 }
             }
         }
-        fx.event(
-            EventBuilder::new("proofs-accepted")
-                .field("unit", &w.unit.id)?
-                .field("commitment", &w.commitment)?
-                .field("period", &now)?
-                .field("accepted", &w.accepted)?
-                .field("count", &w.unit.proof_count)?
-                .field("eligible", &gained),
-        )?;
+        fx.emit(&ProofsAccepted {
+            unit: w.unit.id,
+            commitment: w.commitment,
+            period: now,
+            accepted: w.accepted,
+            count: w.unit.proof_count,
+            eligible: gained,
+        })?;
     }
     if let Some(rewards) = st.config.rewards {
         for record in &records {

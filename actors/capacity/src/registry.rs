@@ -4,14 +4,13 @@
 
 use cloudless_runtime::admin::require_admin;
 use cloudless_runtime::bytes::{to_hex, Bytes32};
-use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::{actor_error, ActorResult, Ctx, Effects, PRECISION};
 use fvm_ipld_blockstore::Blockstore;
-use fvm_ipld_encoding::BytesSer;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 
 use crate::commitment::Commitment;
+use crate::events::*;
 use crate::state::{Peer, Provider, State, Unit};
 use crate::types::*;
 
@@ -23,14 +22,6 @@ fn validate_provider(params: &ProviderParams) -> ActorResult<()> {
         return Err(actor_error!(illegal_argument; "provider name must be 1 to {MAX_NAME_LEN} bytes"));
     }
     Ok(())
-}
-
-fn provider_event(kind: &str, p: &Provider) -> ActorResult<EventBuilder> {
-    EventBuilder::new(kind)
-        .field("provider", &p.id)?
-        .field("name", &p.name)?
-        .field("metadata", &BytesSer(&p.metadata))?
-        .field("approved", &p.approved)
 }
 
 pub fn register_provider<BS: Blockstore>(
@@ -51,7 +42,7 @@ pub fn register_provider<BS: Blockstore>(
         approved: !st.config.whitelist,
         peers: 0,
     };
-    fx.event(provider_event("provider-registered", &p))?;
+    fx.emit_as("provider-registered", &ProviderChanged::of(&p))?;
     st.put_provider(store, p)?;
     st.totals.providers += 1;
     Ok(())
@@ -68,7 +59,7 @@ pub fn update_provider<BS: Blockstore>(
     let mut p = st.get_provider(store, ctx.caller)?;
     p.name = params.name;
     p.metadata = params.metadata.to_bytes();
-    fx.event(provider_event("provider-updated", &p))?;
+    fx.emit_as("provider-updated", &ProviderChanged::of(&p))?;
     st.put_provider(store, p)
 }
 
@@ -85,7 +76,7 @@ pub fn approve_provider<BS: Blockstore>(
         return Err(actor_error!(illegal_state; "provider f0{provider} is already approved"));
     }
     p.approved = true;
-    fx.event(provider_event("provider-approved", &p))?;
+    fx.emit_as("provider-approved", &ProviderChanged::of(&p))?;
     st.put_provider(store, p)
 }
 
@@ -123,10 +114,6 @@ fn new_unit(id: Bytes32, peer_id: &[u8]) -> Unit {
     Unit { id, peer_id: peer_id.to_vec(), deal: None, exempt_until: 0, proof_period: -1, proof_count: 0 }
 }
 
-fn units_event(kind: &str, peer: &Peer, units: &[Bytes32]) -> ActorResult<EventBuilder> {
-    EventBuilder::new(kind).field("peer", &BytesSer(&peer.peer_id))?.field("units", units)
-}
-
 pub fn register_peer<BS: Blockstore>(
     st: &mut State,
     store: &BS,
@@ -148,13 +135,7 @@ pub fn register_peer<BS: Blockstore>(
     }
     let sorted = check_new_units(st, store, 0, &units)?;
     let peer = Peer { peer_id: peer_id.clone(), provider: ctx.caller, owner, units: sorted, commitment: None };
-    fx.event(
-        EventBuilder::new("peer-registered")
-            .field("peer", &BytesSer(&peer_id))?
-            .field("provider", &ctx.caller)?
-            .field("owner", &owner)?
-            .field("units", &peer.units),
-    )?;
+    fx.emit(&PeerRegistered { peer: peer_id.clone(), provider: ctx.caller, owner, units: peer.units.clone() })?;
     st.put_units(store, units.iter().map(|u| new_unit(*u, &peer_id)))?;
     st.put_peer(store, peer)?;
     provider.peers += 1;
@@ -185,7 +166,7 @@ pub fn add_units<BS: Blockstore>(
 ) -> ActorResult<()> {
     let mut peer = peer_for_unit_change(st, store, ctx, &params.peer_id)?;
     check_new_units(st, store, peer.units.len(), &params.units)?;
-    fx.event(units_event("units-added", &peer, &params.units))?;
+    fx.emit_as("units-added", &UnitsChanged { peer: peer.peer_id.clone(), units: params.units.clone() })?;
     st.put_units(store, params.units.iter().map(|u| new_unit(*u, &peer.peer_id)))?;
     peer.units.extend(params.units.iter().copied());
     peer.units.sort();
@@ -212,7 +193,7 @@ pub fn remove_units<BS: Blockstore>(
             return Err(actor_error!(illegal_state; "unit {u} is in a deal"));
         }
     }
-    fx.event(units_event("units-removed", &peer, &params.units))?;
+    fx.emit_as("units-removed", &UnitsChanged { peer: peer.peer_id.clone(), units: params.units.clone() })?;
     st.delete_units(store, &params.units)?;
     st.put_peer(store, peer)?;
     st.totals.units -= params.units.len() as u64;
@@ -280,18 +261,17 @@ pub fn create_commitment<BS: Blockstore>(
         slashed: TokenAmount::default(),
         failed_period: None,
     };
-    fx.event(
-        EventBuilder::new("commitment-created")
-            .field("id", &id)?
-            .field("peer", &BytesSer(&peer.peer_id))?
-            .field("provider", &ctx.caller)?
-            .field("delegator", &delegator)?
-            .field("delegator_reward_rate", &params.delegator_reward_rate)?
-            .field("unit_count", &cc.unit_count)?
-            .field("duration", &params.duration)?
-            .field("collateral_per_unit", &collateral_per_unit)?
-            .field("price", &price),
-    )?;
+    fx.emit(&CommitmentCreated {
+        id,
+        peer: peer.peer_id.clone(),
+        provider: ctx.caller,
+        delegator,
+        delegator_reward_rate: params.delegator_reward_rate,
+        unit_count: cc.unit_count,
+        duration: params.duration,
+        collateral_per_unit: collateral_per_unit.clone(),
+        price,
+    })?;
     st.put_commitment(store, cc)?;
     peer.commitment = Some(id);
     st.put_peer(store, peer)?;
@@ -326,7 +306,7 @@ pub fn remove_commitment<BS: Blockstore>(
         );
     }
     cc.status = Status::Removed;
-    fx.event(EventBuilder::new("commitment-removed").field("id", &id))?;
+    fx.emit(&CommitmentRemoved { id })?;
     release_peer(st, store, &cc)?;
     st.put_commitment(store, cc)
 }
@@ -374,14 +354,13 @@ pub fn deposit_collateral<BS: Blockstore>(
         cc.status = Status::Active;
         cc.start_period = now + 1;
         cc.settled_through = now + 1;
-        fx.event(
-            EventBuilder::new("collateral-deposited")
-                .field("id", &cc.id)?
-                .field("delegator", &ctx.caller)?
-                .field("amount", &cc.total_collateral())?
-                .field("start_period", &cc.start_period)?
-                .field("end_period", &cc.end_period()),
-        )?;
+        fx.emit(&CollateralDeposited {
+            id: cc.id,
+            delegator: ctx.caller,
+            amount: cc.total_collateral(),
+            start_period: cc.start_period,
+            end_period: cc.end_period(),
+        })?;
         st.totals.committed_units += cc.unit_count as u64;
         st.totals.collateral += cc.total_collateral();
         st.put_commitment(store, cc)?;
@@ -437,14 +416,13 @@ pub fn finish_commitment<BS: Blockstore>(
     let sink = st.config.treasury.unwrap_or(BURNT_FUNDS_ACTOR_ID);
     fx.transfer(delegator, returned.clone());
     fx.transfer(sink, slashed.clone());
-    fx.event(
-        EventBuilder::new("commitment-finished")
-            .field("id", &id)?
-            .field("delegator", &delegator)?
-            .field("returned", &returned)?
-            .field("slashed", &slashed)?
-            .field("slashed_to", &sink),
-    )?;
+    fx.emit(&CommitmentFinished {
+        id,
+        delegator,
+        returned: returned.clone(),
+        slashed: slashed.clone(),
+        slashed_to: sink,
+    })?;
     st.totals.collateral -= cc.total_collateral();
     cc.status = Status::Removed;
     release_peer(st, store, &cc)?;
@@ -483,16 +461,16 @@ pub fn move_unit<BS: Blockstore>(
         (None, None) => return Err(actor_error!(illegal_state; "unit {unit_id} is not in a deal")),
         _ => {}
     }
-    let event = match deal {
-        Some(d) => EventBuilder::new("unit-moved-to-deal").field("unit", unit_id)?.field("deal", &d)?,
+    let event = UnitDealChanged { unit: *unit_id, deal: deal.or(unit.deal), commitment: cc_id };
+    match deal {
+        Some(_) => fx.emit_as("unit-moved-to-deal", &event)?,
         None => {
             // Exempt for the rest of this period too: it could not prove while serving.
             unit.exempt_until = now + 1;
-            EventBuilder::new("unit-returned-from-deal").field("unit", unit_id)?.field("deal", &unit.deal)?
+            fx.emit_as("unit-returned-from-deal", &event)?
         }
-    };
+    }
     unit.deal = deal;
-    fx.event(event.field("commitment", &cc_id))?;
     st.put_units(store, [unit])?;
     st.put_commitment(store, cc)
 }
@@ -503,11 +481,7 @@ pub fn set_difficulty(st: &mut State, ctx: &Ctx, difficulty: Bytes32, fx: &mut E
         return Err(actor_error!(illegal_argument; "difficulty 0 admits no proof"));
     }
     st.period.next_difficulty = Some(difficulty);
-    fx.event(
-        EventBuilder::new("difficulty-set")
-            .field("difficulty", &difficulty)?
-            .field("from_period", &(st.period.period + 1)),
-    )
+    fx.emit(&DifficultySet { difficulty, from_period: st.period.period + 1 })
 }
 
 /// `GetPeriodInfo` from a state already moved to the current period.

@@ -6,9 +6,9 @@
 //! CIDs from params (provider metadata) are kept as bytes: the FVM forbids linking blocks the
 //! actor cannot reach.
 
+use crate::events::{CommitmentSettled, PeriodStarted};
 use cid::Cid;
 use cloudless_runtime::bytes::{self, to_hex, Bytes32};
-use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::map::Map;
 use cloudless_runtime::{actor_error, amount, ActorResult, ActorState, Ctx, Effects, Fields, Runtime, PRECISION};
 use fvm_ipld_blockstore::Blockstore;
@@ -55,7 +55,7 @@ pub struct Provider {
     pub id: ActorID,
     pub name: String,
     /// CID bytes of the metadata document.
-    #[serde(with = "bytes::hex")]
+    #[serde(with = "bytes::cid_bytes")]
     pub metadata: Vec<u8>,
     pub approved: bool,
     pub peers: u32,
@@ -159,12 +159,7 @@ impl State {
     pub fn touch(&mut self, ctx: &Ctx, fx: &mut Effects) -> ActorResult<i64> {
         let now = self.current_period(ctx.epoch);
         if self.period.advance(now, ctx.keccak) {
-            fx.event(
-                EventBuilder::new("period-started")
-                    .field("period", &now)?
-                    .field("nonce", &self.period.nonce)?
-                    .field("difficulty", &self.period.difficulty),
-            )?;
+            fx.emit(&PeriodStarted { period: now, nonce: self.period.nonce, difficulty: self.period.difficulty })?;
         }
         Ok(now)
     }
@@ -291,14 +286,13 @@ impl State {
         if s.became.is_some() {
             self.totals.committed_units -= cc.unit_count as u64;
         }
-        fx.event(
-            EventBuilder::new("commitment-settled")
-                .field("id", &cc.id)?
-                .field("settled_through", &cc.settled_through)?
-                .field("failures", &s.failures)?
-                .field("slashed", &s.slashed)?
-                .field("status", &cc.status.name()),
-        )?;
+        fx.emit(&CommitmentSettled {
+            id: cc.id,
+            settled_through: cc.settled_through,
+            failures: s.failures,
+            slashed: s.slashed.clone(),
+            status: cc.status.name().to_string(),
+        })?;
         Ok(s)
     }
 

@@ -9,7 +9,7 @@ use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 
-/// Longest libp2p peer id, in bytes (SPEC §2).
+/// Longest libp2p peer id, in bytes (docs/protocol.md §2).
 pub const MAX_PEER_ID_LEN: usize = 64;
 /// Most compute units one peer may have. Settlement walks a commitment's units, so this bounds it.
 pub const MAX_UNITS_PER_PEER: usize = 64;
@@ -35,7 +35,7 @@ pub const MAX_DURATION: u64 = 1_000_000;
 
 pub use cloudless_runtime::admin::TransferAdminParams;
 
-/// Genesis parameters (SPEC §2 defaults in the genesis config).
+/// Genesis parameters (docs/protocol.md §2 defaults in the genesis config).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Config {
     /// Period arithmetic: `period(e) = (e - genesis_epoch) / period_length`.
@@ -254,7 +254,7 @@ pub struct RecordProofsParams {
     pub delegator_reward_rate: u64,
 }
 
-/// Commitment status (SPEC §2). `WaitStart` is never stored: it is `Active` before the start
+/// Commitment status (docs/protocol.md §2). `WaitStart` is never stored: it is `Active` before the start
 /// period, and queries report it.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde_repr::Serialize_repr, serde_repr::Deserialize_repr, Fields,

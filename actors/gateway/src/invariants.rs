@@ -82,7 +82,7 @@ fn fill_accepted<BS: Blockstore>(fills: &Map<BS, FillRecord>, nonce: u64, lp: &f
 
 impl Invariants for State {
     /// Every violation found: the token library's own checks (balances sum to the supply, no
-    /// stored zeros, granularity), SPEC §5's minted = supply + burned and burned = pending +
+    /// stored zeros, granularity), docs/protocol.md §5's minted = supply + burned and burned = pending +
     /// confirmed + refunded, and the totals recomputed from the outbox entries.
     fn check_state_invariants<BS: Blockstore>(&self, store: &BS, _balance: &TokenAmount) -> Vec<String> {
         let mut errors: Vec<String> = Vec::new();

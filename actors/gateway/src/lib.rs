@@ -1,16 +1,18 @@
-//! Linked-token gateway actor (SPEC §5): USDC on the subnet as a complete FRC-46 token
+//! Linked-token gateway actor (docs/protocol.md §5): USDC on the subnet as a complete FRC-46 token
 //! (`frc46_token`), minted only against parent deposits delivered by the bridge authority and
 //! burned only into the outbox, from which the parent releases it. `state` holds the bridge's
 //! pure transitions (nonces, outbox, fast fills, totals), `token` the FRC-46 operations and
 //! receiver hooks, `invariants` the ledger check, `methods` the remaining handlers; the
 //! declaration below is the actor's whole interface. docs/gateway.md explains the rules.
 
+pub mod events;
 pub mod invariants;
 pub mod methods;
 pub mod state;
 pub mod token;
 pub mod types;
 
+pub use events::*;
 pub use state::State;
 pub use types::*;
 
@@ -20,6 +22,10 @@ cloudless_runtime::actor! {
     /// The USDC gateway (bundle name `gateway`, default ID f084).
     pub struct GatewayActor = "gateway";
     state: State, view: methods::StateView = methods::state_view;
+    events: [
+        TokenCreated, DepositApplied, DepositBounced, OutboxEntryAdded, WithdrawalsConfirmed, WithdrawalRejected,
+        FastFill, AllowanceChanged, Transferred, cloudless_runtime::admin::AdminTransferred,
+    ];
     constructor(ConstructorParams) => m::constructor;
     // FRC-46 (names from the standard, numbers by FRC-42).
     METHOD_NAME = "Name" -> String => m::name;

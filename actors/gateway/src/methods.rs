@@ -6,12 +6,12 @@
 #![allow(clippy::result_large_err)]
 
 use cloudless_runtime::admin::admin_event;
-use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::{commit, transact, ActorResult, Effects, Fields, Runtime};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::econ::TokenAmount;
 
+use crate::events::TokenCreated;
 use crate::state::State;
 use crate::token::{self, read};
 use crate::types::*;
@@ -22,13 +22,7 @@ pub fn constructor<R: Runtime>(rt: &R, p: ConstructorParams) -> ActorResult<()> 
     let st = State::new(rt.store(), admin, authority, p.name, p.symbol)?;
     let mut fx = Effects::default();
     fx.event(admin_event(None, admin))?;
-    fx.event(
-        EventBuilder::new("token-created")
-            .field("name", &st.name)?
-            .field("symbol", &st.symbol)?
-            .field("granularity", &GRANULARITY)?
-            .field("authority", &authority),
-    )?;
+    fx.emit(&TokenCreated { name: st.name.clone(), symbol: st.symbol.clone(), granularity: GRANULARITY, authority })?;
     commit(rt, &st, fx)
 }
 

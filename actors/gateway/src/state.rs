@@ -2,8 +2,8 @@
 //! and the running totals. Token balances and allowances are `frc46_token`'s `TokenState`; the
 //! token operations themselves (which call receiver hooks) live in `actor`.
 
+use crate::events::*;
 use cid::Cid;
-use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::map::Map;
 use cloudless_runtime::{actor_error, ActorResult, ActorState, AsActorError, Ctx, Effects};
 use frc46_token::token::state::TokenState;
@@ -75,15 +75,6 @@ pub fn validate_metadata(name: &str, symbol: &str) -> ActorResult<()> {
 /// The key of a fill record: the withdrawal nonce (big-endian) then the LP's address bytes.
 pub fn fill_key(nonce: u64, lp: &Address) -> Vec<u8> {
     [nonce.to_be_bytes().to_vec(), lp.to_bytes()].concat()
-}
-
-/// The fields every deposit event carries (`deposit-applied`, `deposit-bounced`).
-pub fn deposit_event(event_type: &str, p: &DepositParams) -> ActorResult<EventBuilder> {
-    EventBuilder::new(event_type)
-        .field("nonce", &p.nonce)?
-        .field("parent_sender", &p.parent_sender)?
-        .field("recipient", &p.recipient)?
-        .field("amount", &p.amount)
 }
 
 fn sub(total: &mut TokenAmount, amount: &TokenAmount, what: &str) -> ActorResult<()> {
@@ -198,7 +189,13 @@ impl State {
             ..OutboxEntry::pending(p.parent_sender, p.amount.clone(), ctx.epoch)
         };
         let nonce = self.append(store, entry, fx)?;
-        fx.event(deposit_event("deposit-bounced", p)?.field("refund_nonce", &nonce))?;
+        fx.emit(&DepositBounced {
+            nonce: p.nonce,
+            parent_sender: p.parent_sender,
+            recipient: p.recipient,
+            amount: p.amount.clone(),
+            refund_nonce: nonce,
+        })?;
         Ok(nonce)
     }
 
@@ -257,16 +254,15 @@ impl State {
             Some(t) => (Some(t.fee.clone()), Some(t.deadline_epoch)),
             None => (None, None),
         };
-        fx.event(
-            EventBuilder::new("outbox-entry")
-                .field("nonce", &nonce)?
-                .field("sender", &entry.sender)?
-                .field("deposit_nonce", &entry.deposit_nonce)?
-                .field("recipient", &entry.recipient)?
-                .field("amount", &entry.amount)?
-                .field("fee", &fee)?
-                .field("deadline", &deadline),
-        )?;
+        fx.emit(&OutboxEntryAdded {
+            nonce,
+            sender: entry.sender,
+            deposit_nonce: entry.deposit_nonce,
+            recipient: entry.recipient,
+            amount: entry.amount.clone(),
+            fee,
+            deadline,
+        })?;
         outbox.set(nonce, entry).or_illegal_state("writing the outbox")?;
         self.outbox = outbox.flush().or_illegal_state("flushing the outbox")?;
         self.next_outbox_nonce += 1;
@@ -325,13 +321,7 @@ impl State {
         sub(&mut self.totals.pending, &amount, "pending")?;
         self.totals.confirmed += &amount;
         self.settled_before = up_to + 1;
-        fx.event(
-            EventBuilder::new("withdrawals-confirmed")
-                .field("from", &from)?
-                .field("to", &up_to)?
-                .field("count", &confirmed)?
-                .field("amount", &amount),
-        )?;
+        fx.emit(&WithdrawalsConfirmed { from, to: up_to, count: confirmed, amount: amount.clone() })?;
         Ok(ConfirmReturn { count: confirmed, amount })
     }
 
@@ -366,12 +356,7 @@ impl State {
         self.totals.minted += &entry.amount;
         outbox.set(nonce, entry.clone()).or_illegal_state("writing the outbox")?;
         self.outbox = outbox.flush().or_illegal_state("flushing the outbox")?;
-        fx.event(
-            EventBuilder::new("withdrawal-rejected")
-                .field("nonce", &nonce)?
-                .field("sender", &sender)?
-                .field("amount", &entry.amount),
-        )?;
+        fx.emit(&WithdrawalRejected { nonce, sender, amount: entry.amount.clone() })?;
         Ok((sender, entry))
     }
 
@@ -429,12 +414,7 @@ impl State {
         let record = FillRecord { verdict, epoch: ctx.epoch };
         fills.set(&key, record.clone())?;
         self.fills = fills.flush()?;
-        fx.event(
-            EventBuilder::new("fast-fill")
-                .field("nonce", &p.withdrawal_nonce)?
-                .field("lp", &p.lp)?
-                .field("verdict", &verdict),
-        )?;
+        fx.emit(&FastFill { nonce: p.withdrawal_nonce, lp: p.lp, verdict })?;
         Ok(record)
     }
 

@@ -10,7 +10,6 @@
 #![allow(clippy::result_large_err)]
 
 use cid::Cid;
-use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::{actor_error, commit, ActorError, ActorResult, Effects, Runtime};
 use frc46_token::token::state::{StateError, TokenState};
 use frc46_token::token::{Token, TokenError};
@@ -24,7 +23,8 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::{ErrorNumber, ExitCode};
 use fvm_shared::{ActorID, MethodNum, Response};
 
-use crate::state::{deposit_event, validate_parent_address, State};
+use crate::events::*;
+use crate::state::{validate_parent_address, State};
 use crate::types::*;
 
 /// The account actor's `PubkeyAddress`.
@@ -115,25 +115,14 @@ pub fn change_allowance<R: Runtime>(
     let owner = rt.caller();
     let allowance = op(&mut wrap(&trt, &mut st.token), &Address::new_id(owner)).map_err(token_error)?;
     let mut fx = Effects::default();
-    fx.event(
-        EventBuilder::new("allowance")
-            .field("owner", &owner)?
-            .field("operator", &operator)?
-            .field("allowance", &allowance),
-    )?;
+    fx.emit(&AllowanceChanged { owner, operator, allowance: allowance.clone() })?;
     commit(rt, &st, fx)?;
     Ok(allowance)
 }
 
 fn transfer_event(from: &Address, to: &Address, operator: ActorID, amount: &TokenAmount) -> ActorResult<Effects> {
     let mut fx = Effects::default();
-    fx.event(
-        EventBuilder::new("transfer")
-            .field("from", from)?
-            .field("to", to)?
-            .field("operator", &operator)?
-            .field("amount", amount),
-    )?;
+    fx.emit(&Transferred { from: *from, to: *to, operator, amount: amount.clone() })?;
     Ok(fx)
 }
 
@@ -274,7 +263,7 @@ pub fn apply_deposit<R: Runtime>(rt: &R, p: DepositParams) -> ActorResult<Deposi
     let mut fx = Effects::default();
     if delivered {
         // Saved before the hook, and the hook may have moved the tokens on: nothing to save.
-        fx.event(deposit_event("deposit-applied", &p))?;
+        fx.emit(&DepositApplied::of(&p))?;
         fx.apply(rt)?;
         return Ok(DepositReturn { delivered: true, refund_nonce: None });
     }

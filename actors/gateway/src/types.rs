@@ -315,7 +315,7 @@ pub struct OutboxEntryView {
     pub entry: OutboxEntry,
 }
 
-/// The bridge's running totals (SPEC §5 invariant: minted = supply + burned;
+/// The bridge's running totals (docs/protocol.md §5 invariant: minted = supply + burned;
 /// burned = pending + confirmed + refunded).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Totals {

@@ -9,7 +9,7 @@ use fvm_shared::ActorID;
 /// `Exec` is method 2, as in builtin-actors.
 pub const METHOD_EXEC: u64 = 2;
 
-/// IDs below this are reserved for singletons placed at genesis (SPEC §0 defaults f080..f084,
+/// IDs below this are reserved for singletons placed at genesis (docs/protocol.md §0 defaults f080..f084,
 /// f099 burnt funds); init never hands them out.
 pub const DEFAULT_FIRST_ACTOR_ID: ActorID = 100;
 

@@ -1,16 +1,16 @@
-//! Deals (SPEC §6): creation, deposits through the FRC-46 receiver hook, withdrawals by the
+//! Deals (docs/protocol.md §6): creation, deposits through the FRC-46 receiver hook, withdrawals by the
 //! owner above the reserve, `Stop`, and the views. Payments are the per-deal clock of
 //! [`crate::state`]; every operation settles the deal to the current period first.
 
 use cloudless_runtime::bytes::Bytes32;
-use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::{actor_error, ActorResult, Ctx, Effects};
 use fvm_ipld_blockstore::Blockstore;
-use fvm_ipld_encoding::{BytesSer, RawBytes};
+use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 
+use crate::events::*;
 use crate::ext::{capacity, token};
 use crate::offers::cid_set;
 use crate::state::State;
@@ -117,23 +117,7 @@ pub fn create<BS: Blockstore>(
     }
     st.put_deal(store, &deal)?;
     st.next_deal += 1;
-    fx.event(
-        EventBuilder::new("deal-created")
-            .field("deal", &deal.id)?
-            .field("owner", &deal.owner)?
-            .field("token", &deal.token)?
-            .field("app", &BytesSer(&deal.app))?
-            .field("input_data", &BytesSer(&deal.input_data))?
-            .field("min_workers", &deal.min_workers)?
-            .field("target_workers", &deal.target_workers)?
-            .field("max_workers_per_provider", &deal.max_workers_per_provider)?
-            .field("price", &deal.price)?
-            .field("access", &deal.access)?
-            .field("access_list", &deal.access_list)?
-            .field("protocol_version", &deal.protocol_version)?
-            .field("verified_results", &deal.has_key)?
-            .field("require_results", &deal.require_results),
-    )?;
+    fx.emit(&DealCreated::of(&deal))?;
     Ok(DealQuery { deal: deal.id })
 }
 
@@ -142,15 +126,14 @@ pub fn settled<BS: Blockstore>(st: &State, store: &BS, ctx: &Ctx, id: u64, fx: &
     let mut deal = st.get_deal(store, id)?;
     let s = deal.settle(st.period(ctx.epoch));
     if s.periods > 0 {
-        fx.event(
-            EventBuilder::new("deal-settled")
-                .field("deal", &id)?
-                .field("through", &deal.charged_through)?
-                .field("paid", &s.paid)?
-                .field("gaps", &s.gaps)?
-                .field("charged", &s.charged)?
-                .field("balance", &deal.balance),
-        )?;
+        fx.emit(&DealSettled {
+            deal: id,
+            through: deal.charged_through,
+            paid: s.paid,
+            gaps: s.gaps,
+            charged: s.charged,
+            balance: deal.balance.clone(),
+        })?;
     }
     Ok(deal)
 }
@@ -197,14 +180,13 @@ pub fn receive<BS: Blockstore>(
     }
     st.move_held(store, deal.token, &got.amount)?;
     st.put_deal(store, &deal)?;
-    fx.event(
-        EventBuilder::new("deposited")
-            .field("deal", &deal.id)?
-            .field("from", &got.from)?
-            .field("amount", &got.amount)?
-            .field("balance", &deal.balance)?
-            .field("activated", &deal.activated),
-    )
+    fx.emit(&Deposited {
+        deal: deal.id,
+        from: got.from,
+        amount: got.amount,
+        balance: deal.balance,
+        activated: deal.activated,
+    })
 }
 
 /// Pays `amount` of `token` out of the market to `to` (an FRC-46 transfer, after the state is
@@ -236,12 +218,7 @@ pub fn withdraw<BS: Blockstore>(
     deal.withdrawn += &p.amount;
     st.move_held(store, deal.token, &-p.amount.clone())?;
     st.put_deal(store, &deal)?;
-    fx.event(
-        EventBuilder::new("withdrawn")
-            .field("deal", &deal.id)?
-            .field("amount", &p.amount)?
-            .field("balance", &deal.balance),
-    )?;
+    fx.emit(&Withdrawn { deal: deal.id, amount: p.amount.clone(), balance: deal.balance.clone() })?;
     pay_out(fx, deal.token, deal.owner, &p.amount)
 }
 
@@ -277,13 +254,7 @@ pub fn release<BS: Blockstore>(
         p.units_in_deals -= 1;
     }
     st.put_offer(store, &offer)?;
-    fx.event(
-        EventBuilder::new("unit-left")
-            .field("deal", &deal.id)?
-            .field("unit", unit)?
-            .field("provider", &slot.provider)?
-            .field("earned", &earned),
-    )?;
+    fx.emit(&UnitLeft { deal: deal.id, unit: *unit, provider: slot.provider, earned: earned.clone() })?;
     fx.call(
         st.config.capacity,
         capacity::METHOD_RETURN_UNIT_FROM_DEAL,
@@ -308,13 +279,7 @@ pub fn stop<BS: Blockstore>(st: &mut State, store: &BS, ctx: &Ctx, id: u64, fx: 
         release(st, store, &mut deal, unit, fx)?;
     }
     st.put_deal(store, &deal)?;
-    fx.event(
-        EventBuilder::new("deal-ended")
-            .field("deal", &id)?
-            .field("period", &now)?
-            .field("balance", &deal.balance)?
-            .field("units", &units),
-    )
+    fx.emit(&DealEnded { deal: id, period: now, balance: deal.balance.clone(), units })
 }
 
 /// `GetDeal`: settled to now in memory.

@@ -1,4 +1,4 @@
-//! Compute market actor (SPEC §6): offers of registered providers, deals funded by FRC-46
+//! Compute market actor (docs/protocol.md §6): offers of registered providers, deals funded by FRC-46
 //! transfers, on-chain matching (candidates named by anyone, or picked from the price index),
 //! workers paid per unit-period with lazy O(1) accounting, claims, withdrawals, `Stop`, and
 //! results verified by the Groth16 syscall. `offers`, `deals`, `matching`, `workers` and
@@ -7,6 +7,7 @@
 //! declaration below is the actor's whole interface. docs/market.md explains the rules.
 
 pub mod deals;
+pub mod events;
 pub mod ext;
 mod invariants;
 pub mod matching;
@@ -17,6 +18,7 @@ pub mod state;
 pub mod types;
 pub mod workers;
 
+pub use events::*;
 pub use state::State;
 pub use types::*;
 
@@ -26,6 +28,11 @@ cloudless_runtime::actor! {
     /// The compute market (bundle name `market`, default ID f081).
     pub struct MarketActor = "market";
     state: State, view: methods::StateView = methods::state_view;
+    events: [
+        OfferChanged, OfferRemoved, DealCreated, DealSettled, Deposited, Withdrawn, UnitMatched, DealMatched,
+        WorkerSet, UnitLeft, DealEnded, EarningsClaimed, PayableClaimed, ResultSubmitted,
+        cloudless_runtime::admin::AdminTransferred,
+    ];
     constructor(ConstructorParams) => m::constructor;
     METHOD_REGISTER_OFFER = "RegisterOffer"(OfferParams) -> OfferReturn => m::register_offer;
     METHOD_UPDATE_OFFER = "UpdateOffer"(UpdateOfferParams) => m::update_offer;

@@ -1,4 +1,4 @@
-//! Matching (SPEC §6): candidate units are checked against every rule on chain; an unsuitable
+//! Matching (docs/protocol.md §6): candidate units are checked against every rule on chain; an unsuitable
 //! candidate is skipped and reported, never fatal. A match fails only when the deal cannot reach
 //! `min_workers`, or may not be matched now (not holding its reserve, ended, too soon).
 //!
@@ -6,8 +6,8 @@
 //! `MatchDeal` about the units the caller names, `MatchDealAuto` about the peers of the
 //! cheapest suitable offers in the price index ([`auto_offers`]).
 
+use crate::events::{DealMatched, UnitMatched};
 use cloudless_runtime::bytes::Bytes32;
-use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::{actor_error, ActorResult, Ctx, Effects};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::econ::TokenAmount;
@@ -193,14 +193,7 @@ pub fn match_units<BS: Blockstore>(
             }
             changed = true;
             matched.push(*unit);
-            fx.event(
-                EventBuilder::new("unit-matched")
-                    .field("deal", &deal.id)?
-                    .field("unit", unit)?
-                    .field("offer", &offer.id)?
-                    .field("provider", &info.provider)?
-                    .field("slot", &slot),
-            )?;
+            fx.emit(&UnitMatched { deal: deal.id, unit: *unit, offer: offer.id, provider: info.provider, slot })?;
             fx.call(
                 st.config.capacity,
                 capacity::METHOD_MOVE_UNIT_TO_DEAL,
@@ -224,12 +217,11 @@ pub fn match_units<BS: Blockstore>(
         deal.last_match = Some(now);
     }
     st.put_deal(store, &deal)?;
-    fx.event(
-        EventBuilder::new("deal-matched")
-            .field("deal", &deal.id)?
-            .field("matched", &matched.len())?
-            .field("skipped", &skipped.len())?
-            .field("units", &deal.units.len()),
-    )?;
+    fx.emit(&DealMatched {
+        deal: deal.id,
+        matched: matched.len() as u64,
+        skipped: skipped.len() as u64,
+        units: deal.units.len() as u64,
+    })?;
     Ok(MatchReturn { matched, skipped })
 }

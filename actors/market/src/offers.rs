@@ -1,13 +1,12 @@
-//! Offers (SPEC §6): a registered provider's price, token, effectors, peers and protocol versions.
+//! Offers (docs/protocol.md §6): a registered provider's price, token, effectors, peers and protocol versions.
 //! The handler resolves the token and asks the capacity actor about the provider and its peers;
 //! these operations check the rest and keep the peer map and the price index in step.
 
+use crate::events::{OfferChanged, OfferRemoved};
 use cid::Cid;
 use cloudless_runtime::bytes::to_hex;
-use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::{actor_error, ActorResult, Ctx, Effects};
 use fvm_ipld_blockstore::Blockstore;
-use fvm_ipld_encoding::BytesSer;
 use fvm_shared::ActorID;
 
 use crate::ext::capacity::PeerInfo;
@@ -80,20 +79,6 @@ fn check(
     Ok((effectors, peers))
 }
 
-fn offer_event(kind: &str, o: &Offer) -> ActorResult<EventBuilder> {
-    let peers: Vec<BytesSer> = o.peers.iter().map(|p| BytesSer(&p.peer_id)).collect();
-    let effectors: Vec<BytesSer> = o.effectors.iter().map(|e| BytesSer(e)).collect();
-    EventBuilder::new(kind)
-        .field("offer", &o.id)?
-        .field("provider", &o.provider)?
-        .field("min_price", &o.min_price)?
-        .field("token", &o.token)?
-        .field("effectors", &effectors)?
-        .field("peers", &peers)?
-        .field("min_version", &o.min_version)?
-        .field("max_version", &o.max_version)
-}
-
 /// `RegisterOffer`: the caller (an approved provider, checked by the handler) lists its peers.
 pub fn register<BS: Blockstore>(
     st: &mut State,
@@ -119,7 +104,7 @@ pub fn register<BS: Blockstore>(
     st.set_peer_offers(store, offer.id, &peers, &[])?;
     st.put_offer(store, &offer)?;
     st.next_offer += 1;
-    fx.event(offer_event("offer-registered", &offer))?;
+    fx.emit_as("offer-registered", &OfferChanged::of(&offer))?;
     Ok(OfferReturn { offer: offer.id })
 }
 
@@ -174,7 +159,7 @@ pub fn update<BS: Blockstore>(
     st.reindex(store, offer.id, Some((old.token, &old.min_price)), Some((token, &offer.min_price)))?;
     st.set_peer_offers(store, offer.id, &added, &removed)?;
     st.put_offer(store, &offer)?;
-    fx.event(offer_event("offer-updated", &offer))
+    fx.emit_as("offer-updated", &OfferChanged::of(&offer))
 }
 
 /// `RemoveOffer`: only when none of its units is in a deal.
@@ -188,5 +173,5 @@ pub fn remove<BS: Blockstore>(st: &mut State, store: &BS, ctx: &Ctx, id: u64, fx
     st.reindex(store, id, Some((offer.token, &offer.min_price)), None)?;
     st.set_peer_offers(store, id, &[], &peers)?;
     st.delete_offer(store, id)?;
-    fx.event(EventBuilder::new("offer-removed").field("offer", &id)?.field("provider", &offer.provider))
+    fx.emit(&OfferRemoved { offer: id, provider: offer.provider })
 }

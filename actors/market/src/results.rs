@@ -1,14 +1,13 @@
-//! Verified results (SPEC §6): a worker's Groth16 proof for a unit-period, checked by the native
+//! Verified results (docs/protocol.md §6): a worker's Groth16 proof for a unit-period, checked by the native
 //! syscall. Its first public inputs bind it to the deal, the period and the output's CID, so one
 //! proof cannot be replayed for another deal or period or claim another output; each unit's
 //! results come in period order, so none is submitted twice.
 
+use crate::events::ResultSubmitted;
 use cid::Cid;
 use cloudless_runtime::bytes::Bytes32;
-use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::{actor_error, ActorResult, Ctx, Effects};
 use fvm_ipld_blockstore::Blockstore;
-use fvm_ipld_encoding::BytesSer;
 use fvm_shared::econ::TokenAmount;
 
 use crate::deals::settled;
@@ -114,14 +113,6 @@ pub fn submit<BS: Blockstore>(
     st.put_deal(store, &deal)?;
     record.last_result = Some(ResultRecord { period: p.period, output: output.clone(), verified, paid: paid.clone() });
     st.put_unit(store, slot.slot, &record)?;
-    fx.event(
-        EventBuilder::new("result-submitted")
-            .field("deal", &deal.id)?
-            .field("unit", &p.unit)?
-            .field("period", &p.period)?
-            .field("output", &BytesSer(&output))?
-            .field("verified", &verified)?
-            .field("paid", &paid),
-    )?;
+    fx.emit(&ResultSubmitted { deal: deal.id, unit: p.unit, period: p.period, output, verified, paid: paid.clone() })?;
     Ok(ResultReturn { verified, paid })
 }

@@ -7,7 +7,7 @@
 //! settlement costs the same gas however many deals exist; the verifying keys of deals in a tree
 //! of their own (read only by `SubmitResult`); and what the market holds of each token.
 //!
-//! Payments (SPEC §6), lazily and in O(1) per touch: a deal is charged in advance, one period at
+//! Payments (docs/protocol.md §6), lazily and in O(1) per touch: a deal is charged in advance, one period at
 //! a time, price × workers for every period from the one after `charged_through` to the current
 //! one. A period it cannot afford, or in which it has workers but fewer than `min_workers`, is a
 //! gap: nobody is paid for it. `paid_periods` counts the paid periods, so a unit whose worker

@@ -33,7 +33,7 @@ pub const BOUND_INPUTS: usize = 3;
 pub const MAX_VK_LEN: usize =
     cloudless_syscalls::abi::groth16_vk_len(cloudless_syscalls::abi::MAX_GROTH16_PUBLIC_INPUTS);
 
-/// Genesis parameters (SPEC §6).
+/// Genesis parameters (docs/protocol.md §6).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct Config {
     /// Period arithmetic (as the capacity actor): `period(e) = (e - genesis_epoch) / period_length`.
@@ -110,7 +110,7 @@ pub struct Offer {
     pub min_price: TokenAmount,
     pub token: ActorID,
     /// Effector CIDs as bytes, sorted.
-    #[serde(with = "bytes::hex_vec")]
+    #[serde(with = "bytes::cid_bytes_vec")]
     pub effectors: Vec<Vec<u8>>,
     /// Sorted by peer id.
     pub peers: Vec<OfferPeer>,
@@ -174,7 +174,7 @@ pub struct CreateDealParams {
     #[serde(with = "address::vec")]
     pub access_list: Vec<Address>,
     pub protocol_version: u64,
-    /// A Groth16 BN254 verifying key (SPEC §1 encoding) for `SubmitResult`.
+    /// A Groth16 BN254 verifying key (docs/protocol.md §1 encoding) for `SubmitResult`.
     #[serde(with = "bytes::hex")]
     pub verifying_key: Vec<u8>,
     /// Pay a unit-period only for a verified result (needs a verifying key).
@@ -210,9 +210,9 @@ pub struct Deal {
     pub id: u64,
     pub owner: ActorID,
     pub token: ActorID,
-    #[serde(with = "bytes::hex")]
+    #[serde(with = "bytes::cid_bytes")]
     pub app: Vec<u8>,
-    #[serde(with = "bytes::hex")]
+    #[serde(with = "bytes::cid_bytes")]
     pub input_data: Vec<u8>,
     pub min_workers: u32,
     pub target_workers: u32,
@@ -220,7 +220,7 @@ pub struct Deal {
     #[serde(with = "amount")]
     pub price: TokenAmount,
     /// Required effector CIDs as bytes, sorted.
-    #[serde(with = "bytes::hex_vec")]
+    #[serde(with = "bytes::cid_bytes_vec")]
     pub effectors: Vec<Vec<u8>>,
     pub access: Access,
     /// Sorted provider IDs.
@@ -288,7 +288,7 @@ pub struct DealUnit {
 pub struct ResultRecord {
     pub period: i64,
     /// The output's CID bytes (empty: none).
-    #[serde(with = "bytes::hex")]
+    #[serde(with = "bytes::cid_bytes")]
     pub output: Vec<u8>,
     pub verified: bool,
     /// Paid for this unit-period (result-required deals).
@@ -296,7 +296,7 @@ pub struct ResultRecord {
     pub paid: TokenAmount,
 }
 
-/// SPEC §6 deal statuses.
+/// docs/protocol.md §6 deal statuses.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde_repr::Serialize_repr, serde_repr::Deserialize_repr, Fields,
 )]
@@ -417,7 +417,7 @@ pub struct SubmitResultParams {
     pub output: Option<Cid>,
     /// 32-byte big-endian scalars: [deal, period, output digest (0 without output), app inputs…].
     pub public_inputs: Vec<Bytes32>,
-    /// The Groth16 proof (SPEC §1 encoding); empty for a deal without a key.
+    /// The Groth16 proof (docs/protocol.md §1 encoding); empty for a deal without a key.
     #[serde(with = "bytes::hex")]
     pub proof: Vec<u8>,
 }

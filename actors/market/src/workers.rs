@@ -1,7 +1,7 @@
 //! A matched unit's life in a deal: its worker (paid from the period after it is set), leaving
 //! the deal, and claims of its earnings.
 
-use cloudless_runtime::events::EventBuilder;
+use crate::events::{EarningsClaimed, PayableClaimed, WorkerSet};
 use cloudless_runtime::{actor_error, ActorResult, Ctx, Effects};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::econ::TokenAmount;
@@ -53,14 +53,13 @@ pub fn set_worker<BS: Blockstore>(
     st.put_deal(store, &deal)?;
     record.worker = Some(p.worker);
     st.put_unit(store, slot.slot, &record)?;
-    fx.event(
-        EventBuilder::new("worker-set")
-            .field("deal", &deal.id)?
-            .field("unit", &p.unit)?
-            .field("worker", &p.worker)?
-            .field("paid_from", &record.active_from)?
-            .field("workers", &deal.workers),
-    )
+    fx.emit(&WorkerSet {
+        deal: deal.id,
+        unit: p.unit,
+        worker: p.worker,
+        paid_from: record.active_from,
+        workers: deal.workers,
+    })
 }
 
 /// `RemoveUnit`: the unit's provider, its peer's owner or the deal's owner takes it out.
@@ -102,13 +101,7 @@ pub fn claim<BS: Blockstore>(
     st.move_held(store, deal.token, &-amount.clone())?;
     st.put_unit(store, slot.slot, &record)?;
     st.put_deal(store, &deal)?;
-    fx.event(
-        EventBuilder::new("earnings-claimed")
-            .field("deal", &deal.id)?
-            .field("unit", &p.unit)?
-            .field("provider", &record.provider)?
-            .field("amount", &amount),
-    )?;
+    fx.emit(&EarningsClaimed { deal: deal.id, unit: p.unit, provider: record.provider, amount: amount.clone() })?;
     pay_out(fx, deal.token, record.provider, &amount)?;
     Ok(ClaimReturn { provider: record.provider, amount })
 }
@@ -131,12 +124,7 @@ pub fn claim_payable<BS: Blockstore>(
     }
     st.set_payable(store, provider, token, TokenAmount::default())?;
     st.move_held(store, token, &-amount.clone())?;
-    fx.event(
-        EventBuilder::new("payable-claimed")
-            .field("provider", &provider)?
-            .field("token", &token)?
-            .field("amount", &amount),
-    )?;
+    fx.emit(&PayableClaimed { provider, token, amount: amount.clone() })?;
     pay_out(fx, token, provider, &amount)?;
     Ok(ClaimReturn { provider, amount })
 }

@@ -1,11 +1,13 @@
-//! Price oracle actor (SPEC §4): per-asset reporters, quorum, expiry, deviation guard, median and
+//! Price oracle actor (docs/protocol.md §4): per-asset reporters, quorum, expiry, deviation guard, median and
 //! TWAP. `state` holds the rules and the operations, `methods` the handlers over the
 //! [`Runtime`](cloudless_runtime::Runtime); the declaration below is the actor's whole interface.
 
+pub mod events;
 pub mod methods;
 pub mod state;
 pub mod types;
 
+pub use events::*;
 pub use state::{Asset, Report, Sample, State};
 pub use types::*;
 
@@ -13,6 +15,7 @@ cloudless_runtime::actor! {
     /// The price oracle (bundle name `oracle`, default ID f083).
     pub struct OracleActor = "oracle";
     state: State, view: methods::StateView = methods::state_view;
+    events: [PriceReported, MedianUpdated, AssetChanged, ReporterChanged, cloudless_runtime::admin::AdminTransferred];
     constructor(ConstructorParams) => methods::constructor;
     METHOD_REPORT = "Report"(ReportParams) => methods::report;
     METHOD_GET_PRICE = "GetPrice"(AssetQuery) -> PriceInfo => methods::get_price;

@@ -12,7 +12,6 @@
 
 use cid::Cid;
 use cloudless_runtime::admin::require_admin;
-use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::map::Map;
 use cloudless_runtime::Invariants;
 use cloudless_runtime::{actor_error, amount, ActorResult, ActorState, Ctx, Effects, Fields, PRECISION};
@@ -23,6 +22,7 @@ use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 
+use crate::events::*;
 use crate::types::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
@@ -346,20 +346,10 @@ impl State {
         let mut asset = self.get_asset(store, &p.asset)?;
         let outcome = asset.report(ctx.caller, p.price.clone(), ctx.epoch)?;
         self.put_asset(store, asset)?;
-        fx.event(
-            EventBuilder::new("price-reported")
-                .field("asset", &p.asset)?
-                .field("reporter", &ctx.caller)?
-                .field("price", &p.price)?
-                .field("epoch", &ctx.epoch),
-        )?;
-        if let Some(median) = &outcome.median {
-            fx.event(
-                EventBuilder::new("median-updated")
-                    .field("asset", &p.asset)?
-                    .field("median", median)?
-                    .field("epoch", &ctx.epoch),
-            )?;
+        let epoch = ctx.epoch;
+        fx.emit(&PriceReported { asset: p.asset.clone(), reporter: ctx.caller, price: p.price, epoch })?;
+        if let Some(median) = outcome.median {
+            fx.emit(&MedianUpdated { asset: p.asset, median, epoch })?;
         }
         Ok(())
     }
@@ -375,7 +365,7 @@ impl State {
         require_admin(self, ctx)?;
         let mut asset = self.get_asset(store, &p.asset)?;
         asset.set_config(p.config)?;
-        fx.event(asset_event("asset-config-set", &asset))?;
+        fx.emit_as("asset-config-set", &AssetChanged::of(&asset))?;
         self.put_asset(store, asset)
     }
 
@@ -392,7 +382,7 @@ impl State {
         let mut a = self.get_asset(store, asset)?;
         change(&mut a, reporter)?;
         self.put_asset(store, a)?;
-        fx.event(EventBuilder::new(event_type).field("asset", asset)?.field("reporter", &reporter))
+        fx.emit_as(event_type, &ReporterChanged { asset: asset.to_string(), reporter })
     }
 }
 
@@ -401,22 +391,11 @@ cloudless_runtime::impl_admin!(State, admin, "oracle admin");
 /// The oracle keeps no clock: reports carry their own epochs.
 impl ActorState for State {}
 
-/// An asset's event with its configuration (`asset-added`, `asset-config-set`).
-fn asset_event(event_type: &str, asset: &Asset) -> ActorResult<EventBuilder> {
-    let c = &asset.config;
-    EventBuilder::new(event_type)
-        .field("asset", &asset.symbol)?
-        .field("quorum", &c.quorum)?
-        .field("report_expiry", &c.report_expiry)?
-        .field("max_deviation", &c.max_deviation)?
-        .field("twap_window", &c.twap_window)
-}
-
 /// `asset-added`, then `reporter-added` for each of its reporters.
 pub fn asset_added_events(asset: &Asset, fx: &mut Effects) -> ActorResult<()> {
-    fx.event(asset_event("asset-added", asset))?;
+    fx.emit_as("asset-added", &AssetChanged::of(asset))?;
     for r in &asset.reporters {
-        fx.event(EventBuilder::new("reporter-added").field("asset", &asset.symbol)?.field("reporter", r))?;
+        fx.emit_as("reporter-added", &ReporterChanged { asset: asset.symbol.clone(), reporter: *r })?;
     }
     Ok(())
 }

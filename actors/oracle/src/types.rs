@@ -7,7 +7,7 @@ use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 
-/// Most reporters one asset may have (SPEC §4).
+/// Most reporters one asset may have (docs/protocol.md §4).
 pub const MAX_REPORTERS: usize = 64;
 /// Capacity of the per-asset ring of (epoch, median) samples the TWAP is computed from.
 pub const MAX_TWAP_SAMPLES: usize = 64;

@@ -1,6 +1,6 @@
 //! Reward actor (f02): the FVM pays every message's gas premium to f02, so it must exist. On a
 //! Cloudless subnet it only accumulates premiums; FLT rewards for providers are the separate
-//! rewards actor (SPEC §3).
+//! rewards actor (docs/protocol.md §3).
 
 #[cfg(feature = "fil-actor")]
 mod actor {

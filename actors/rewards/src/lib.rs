@@ -1,9 +1,10 @@
-//! Rewards actor (SPEC §3): the FLT reward pool, proof counts reported by the capacity actor,
+//! Rewards actor (docs/protocol.md §3): the FLT reward pool, proof counts reported by the capacity actor,
 //! per-commitment lazy settlement with the delegator/provider split and vesting, `Withdraw`.
 //! `pool` and `vesting` are pure arithmetic, `state` holds every operation, `invariants` the
 //! ledger check, `methods` the handlers over the [`Runtime`](cloudless_runtime::Runtime); the
 //! declaration below is the actor's whole interface. docs/rewards.md explains the rules.
 
+pub mod events;
 pub mod invariants;
 pub mod methods;
 pub mod pool;
@@ -11,6 +12,7 @@ pub mod state;
 pub mod types;
 pub mod vesting;
 
+pub use events::*;
 pub use invariants::Ledger;
 pub use state::{ClosedPeriod, OpenPeriod, State};
 pub use types::*;
@@ -22,6 +24,10 @@ cloudless_runtime::actor! {
     /// The rewards actor (bundle name `rewards`, default ID f082).
     pub struct RewardsActor = "rewards";
     state: State, view: methods::StateView = methods::state_view;
+    events: [
+        PeriodOpened, PeriodClosed, Funded, RewardSettled, CommitmentAdded, ProofsRecorded, Withdrawn, PoolConfigSet,
+        cloudless_runtime::admin::AdminTransferred,
+    ];
     constructor(ConstructorParams) => m::constructor;
     METHOD_FUND = "Fund" => m::fund;
     METHOD_RECORD_PROOFS = "RecordProofs"(RecordProofsParams) => m::record_proofs;

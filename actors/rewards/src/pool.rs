@@ -1,4 +1,4 @@
-//! The per-period reward pool rule (SPEC §3), pure integer arithmetic.
+//! The per-period reward pool rule (docs/protocol.md §3), pure integer arithmetic.
 //!
 //! `pool(p)` is fixed at period p's first touch from the previous period's pool and its
 //! successful unit-periods: when `pool(p-1) × price / units(p-1)` (USD per unit) is above

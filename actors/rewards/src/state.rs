@@ -8,9 +8,9 @@
 //!
 //! Every operation touches O(1) map entries: the period record, one commitment record.
 
+use crate::events::*;
 use cid::Cid;
 use cloudless_runtime::admin::require_admin;
-use cloudless_runtime::events::EventBuilder;
 use cloudless_runtime::tree::Tree;
 use cloudless_runtime::{
     actor_error, amount, period_of, ActorResult, ActorState, Ctx, Effects, Fields, Runtime, PRECISION,
@@ -167,23 +167,14 @@ impl State {
             ClosedPeriod { pool: c.pool.clone(), total: c.total, units: c.units, allocated: allocated.clone() };
         periods.set(period_key(c.period), &closed)?;
         self.periods = periods.root();
-        fx.event(
-            EventBuilder::new("period-closed")
-                .field("period", &c.period)?
-                .field("pool", &c.pool)?
-                .field("total", &c.total)?
-                .field("units", &c.units)?
-                .field("allocated", &allocated),
-        )?;
+        fx.emit(&PeriodClosed { period: c.period, pool: c.pool.clone(), total: c.total, units: c.units, allocated })?;
 
         let flt_price = match self.config.oracle {
             Some(oracle) if c.units > 0 => price(oracle, &self.config.oracle_asset)?,
             _ => None,
         };
         let pool = next_pool(&c.pool, c.units, flt_price.as_ref(), &self.config.pool);
-        fx.event(
-            EventBuilder::new("period-opened").field("period", &now)?.field("pool", &pool)?.field("price", &flt_price),
-        )?;
+        fx.emit(&PeriodOpened { period: now, pool: pool.clone(), price: flt_price })?;
         self.current = OpenPeriod { period: now, pool, total: 0, units: 0 };
         Ok(now)
     }
@@ -227,12 +218,7 @@ impl State {
         fx: &mut Effects,
     ) -> ActorResult<()> {
         if let Some((period, reward)) = cc.settle(now, &self.config, |p| self.owed(store, p))? {
-            fx.event(
-                EventBuilder::new("reward-settled")
-                    .field("commitment", &id)?
-                    .field("period", &period)?
-                    .field("reward", &reward),
-            )?;
+            fx.emit(&RewardSettled { commitment: id, period, reward })?;
         }
         Ok(())
     }
@@ -244,12 +230,7 @@ impl State {
         }
         self.totals.funded += value;
         self.totals.unallocated += value;
-        fx.event(
-            EventBuilder::new("funded")
-                .field("from", &ctx.caller)?
-                .field("amount", value)?
-                .field("unallocated", &self.totals.unallocated),
-        )?;
+        fx.emit(&Funded { from: ctx.caller, amount: value.clone(), unallocated: self.totals.unallocated.clone() })?;
         Ok(())
     }
 
@@ -304,13 +285,12 @@ impl State {
             }
             None => {
                 self.totals.commitments += 1;
-                fx.event(
-                    EventBuilder::new("commitment-added")
-                        .field("commitment", &p.commitment)?
-                        .field("provider", &p.provider)?
-                        .field("delegator", &p.delegator)?
-                        .field("delegator_reward_rate", &p.delegator_reward_rate),
-                )?;
+                fx.emit(&CommitmentAdded {
+                    commitment: p.commitment,
+                    provider: p.provider,
+                    delegator: p.delegator,
+                    delegator_reward_rate: p.delegator_reward_rate,
+                })?;
                 CommitmentRewards::new(p.provider, p.delegator, p.delegator_reward_rate)
             }
         };
@@ -318,15 +298,14 @@ impl State {
         cc.record(now, p.count)?;
         self.current.total = total;
         self.current.units = units;
-        fx.event(
-            EventBuilder::new("proofs-recorded")
-                .field("commitment", &p.commitment)?
-                .field("period", &now)?
-                .field("count", &p.count)?
-                .field("units", &p.units)?
-                .field("commitment_count", &cc.pending_count)?
-                .field("period_total", &total),
-        )?;
+        fx.emit(&ProofsRecorded {
+            commitment: p.commitment,
+            period: now,
+            count: p.count,
+            units: p.units,
+            commitment_count: cc.pending_count,
+            period_total: total,
+        })?;
         tree.set(p.commitment, &cc)?;
         self.commitments = tree.root();
         Ok(())
@@ -367,14 +346,13 @@ impl State {
         self.totals.paid += &d + &p;
         let out =
             WithdrawReturn { delegator: cc.delegator, delegator_amount: d, provider: cc.provider, provider_amount: p };
-        fx.event(
-            EventBuilder::new("withdrawn")
-                .field("commitment", &id)?
-                .field("delegator", &out.delegator)?
-                .field("delegator_amount", &out.delegator_amount)?
-                .field("provider", &out.provider)?
-                .field("provider_amount", &out.provider_amount),
-        )?;
+        fx.emit(&Withdrawn {
+            commitment: id,
+            delegator: out.delegator,
+            delegator_amount: out.delegator_amount.clone(),
+            provider: out.provider,
+            provider_amount: out.provider_amount.clone(),
+        })?;
         fx.transfer(out.delegator, out.delegator_amount.clone());
         fx.transfer(out.provider, out.provider_amount.clone());
         let mut tree = self.commitments(store);
@@ -386,12 +364,11 @@ impl State {
     pub fn set_pool_config(&mut self, ctx: &Ctx, c: PoolConfig, fx: &mut Effects) -> ActorResult<()> {
         require_admin(self, ctx)?;
         validate_pool(&c)?;
-        fx.event(
-            EventBuilder::new("pool-config-set")
-                .field("min_pool", &c.min_pool)?
-                .field("max_pool", &c.max_pool)?
-                .field("usd_target", &c.usd_target_revenue_per_unit_period),
-        )?;
+        fx.emit(&PoolConfigSet {
+            min_pool: c.min_pool.clone(),
+            max_pool: c.max_pool.clone(),
+            usd_target: c.usd_target_revenue_per_unit_period.clone(),
+        })?;
         self.config.pool = c;
         Ok(())
     }

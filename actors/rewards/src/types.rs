@@ -17,7 +17,7 @@ pub const MAX_SYMBOL_LEN: usize = 32;
 
 pub use cloudless_runtime::admin::TransferAdminParams;
 
-/// The pool rule's parameters (SPEC §3), changeable by the admin with `SetPoolConfig`.
+/// The pool rule's parameters (docs/protocol.md §3), changeable by the admin with `SetPoolConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct PoolConfig {
     #[serde(with = "amount")]

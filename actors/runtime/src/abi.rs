@@ -12,6 +12,14 @@ use serde::Serialize;
 pub enum Shape {
     /// A value shown as itself (a number, a string, a custom text form).
     Leaf,
+    /// An actor ID (a number on chain), shown as an `f0…` address.
+    Actor,
+    /// An address (bytes on chain; the actors' serde forms show it as text).
+    Address,
+    /// A CID (bytes in serde's JSON form), shown as its text form.
+    Cid,
+    /// A number that names one of these values (a `serde_repr` enum).
+    Enum(Vec<(i64, &'static str)>),
     /// A tuple struct: its fields, in encoding order.
     Tuple(Vec<(&'static str, Shape)>),
     /// A list of values of one shape.
@@ -19,7 +27,8 @@ pub enum Shape {
 }
 
 /// A type whose field names the CLI can show. Leaves are implemented here; structs and enums
-/// derive it (`#[derive(Fields)]`).
+/// derive it (`#[derive(Fields)]`, which also marks `ActorID` fields and fields serialized
+/// with the `address` modules, whatever their Rust type).
 pub trait Fields {
     fn shape() -> Shape;
 }
@@ -34,6 +43,18 @@ macro_rules! leaves {
     };
 }
 
+impl Fields for cid::Cid {
+    fn shape() -> Shape {
+        Shape::Cid
+    }
+}
+
+impl Fields for fvm_shared::address::Address {
+    fn shape() -> Shape {
+        Shape::Address
+    }
+}
+
 leaves!(
     (),
     bool,
@@ -44,8 +65,6 @@ leaves!(
     i32,
     i64,
     String,
-    cid::Cid,
-    fvm_shared::address::Address,
     fvm_shared::econ::TokenAmount,
     fvm_shared::bigint::BigInt,
     fvm_ipld_encoding::RawBytes,
@@ -77,12 +96,15 @@ pub struct MethodInfo {
     pub returns: bool,
 }
 
-/// Receives an actor's methods with their params and return types (`()` when absent).
+/// Receives an actor's methods with their params and return types (`()` when absent), and
+/// the events it declares.
 pub trait InterfaceVisitor {
     fn method<P, R>(&mut self, method: MethodInfo)
     where
         P: Serialize + DeserializeOwned + Fields + 'static,
         R: Serialize + DeserializeOwned + Fields + 'static;
+
+    fn event<E: crate::events::Event + 'static>(&mut self) {}
 }
 
 #[cfg(test)]

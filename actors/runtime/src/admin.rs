@@ -1,4 +1,4 @@
-//! The admin of a singleton actor (SPEC §0): one address, set at genesis, that may hand its role
+//! The admin of a singleton actor (docs/protocol.md §0): one address, set at genesis, that may hand its role
 //! on with `TransferAdmin`. Every singleton uses this module for the check, the method and the
 //! `admin-transferred` event.
 
@@ -9,7 +9,7 @@ use fvm_shared::ActorID;
 use crate::events::EventBuilder;
 use crate::runtime::Runtime;
 use crate::transaction::{transact, ActorState, Ctx};
-use crate::{actor_error, address, ActorResult, Fields};
+use crate::{actor_error, address, ActorResult, Event, Fields};
 
 /// A state with an admin; [`impl_admin!`](crate::impl_admin) implements it.
 pub trait Admin {
@@ -33,9 +33,18 @@ pub fn require_admin<S: Admin>(st: &S, ctx: &Ctx) -> ActorResult<()> {
     Ok(())
 }
 
-/// `admin-transferred`: `from` is absent when the constructor sets the first admin.
+/// `admin-transferred`: `from` is absent when the constructor sets the first admin. Every
+/// actor with an admin lists it in its `events`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, Fields, Event)]
+#[event("admin-transferred")]
+pub struct AdminTransferred {
+    pub from: Option<ActorID>,
+    pub to: ActorID,
+}
+
+/// The `admin-transferred` event.
 pub fn admin_event(from: Option<ActorID>, to: ActorID) -> ActorResult<EventBuilder> {
-    EventBuilder::new("admin-transferred").field("from", &from)?.field("to", &to)
+    EventBuilder::of(&AdminTransferred { from, to })
 }
 
 /// `TransferAdmin`: the new admin must be an existing actor; only the admin may call.

@@ -64,6 +64,23 @@ pub fn parse_decimal(text: &str) -> Result<TokenAmount, String> {
     Ok(TokenAmount::from_atto(if negative { -magnitude } else { magnitude }))
 }
 
+/// The same for an optional amount (`null` in JSON).
+pub mod option {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(transparent)]
+    struct Wrapped(#[serde(with = "super")] TokenAmount);
+
+    pub fn serialize<S: Serializer>(amount: &Option<TokenAmount>, s: S) -> Result<S::Ok, S::Error> {
+        amount.as_ref().map(|a| Wrapped(a.clone())).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TokenAmount>, D::Error> {
+        Ok(Option::<Wrapped>::deserialize(d)?.map(|w| w.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

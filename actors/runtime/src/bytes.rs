@@ -114,22 +114,69 @@ pub mod hex {
     }
 }
 
-/// The same for a list of byte strings (`Vec<Vec<u8>>`).
-pub mod hex_vec {
+/// A serde module for `Vec<Vec<u8>>` whose items use the serde module `$item`.
+macro_rules! list_of {
+    ($(#[$doc:meta])* $name:ident, $item:literal) => {
+        $(#[$doc])*
+        pub mod $name {
+            use super::*;
+
+            #[derive(Serialize, Deserialize)]
+            #[serde(transparent)]
+            struct Wrapped(#[serde(with = $item)] Vec<u8>);
+
+            pub fn serialize<S: Serializer>(items: &[Vec<u8>], s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(items.iter().map(|b| Wrapped(b.clone())))
+            }
+
+            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Vec<u8>>, D::Error> {
+                Ok(Vec::<Wrapped>::deserialize(d)?.into_iter().map(|w| w.0).collect())
+            }
+        }
+    };
+}
+
+list_of!(
+    /// The same for a list of byte strings (`Vec<Vec<u8>>`).
+    hex_vec,
+    "super::hex"
+);
+
+/// CID bytes kept as bytes on chain (never a link: the FVM refuses links to blocks an actor
+/// cannot reach), shown as the CID's text in JSON (hex when the bytes are not a CID).
+pub mod cid_bytes {
     use super::*;
 
-    #[derive(Serialize, Deserialize)]
-    #[serde(transparent)]
-    struct Wrapped(#[serde(with = "super::hex")] Vec<u8>);
-
-    pub fn serialize<S: Serializer>(items: &[Vec<u8>], s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(items.iter().map(|b| Wrapped(b.clone())))
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            match cid::Cid::try_from(bytes) {
+                Ok(c) => s.serialize_str(&c.to_string()),
+                Err(_) => s.serialize_str(&to_hex(bytes)),
+            }
+        } else {
+            s.serialize_bytes(bytes)
+        }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Vec<u8>>, D::Error> {
-        Ok(Vec::<Wrapped>::deserialize(d)?.into_iter().map(|w| w.0).collect())
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        if d.is_human_readable() {
+            let text = String::deserialize(d)?;
+            match text.parse::<cid::Cid>() {
+                Ok(c) => Ok(c.to_bytes()),
+                Err(_) => ::hex::decode(text.trim_start_matches("0x"))
+                    .map_err(|_| de::Error::custom(format!("{text:?} is neither a CID nor hex"))),
+            }
+        } else {
+            super::hex::deserialize(d)
+        }
     }
 }
+
+list_of!(
+    /// A list of [`cid_bytes`].
+    cid_bytes_vec,
+    "super::cid_bytes"
+);
 
 #[cfg(test)]
 mod tests {

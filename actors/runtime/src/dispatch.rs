@@ -76,13 +76,13 @@ pub trait ActorCode {
 
     fn dispatch<R: Runtime>(rt: &R, method: MethodNum, params: Params) -> ActorResult<Option<IpldBlock>>;
 
-    /// Visits every method with its params and return types.
+    /// Visits every method with its params and return types, and every declared event.
     fn interface<V: InterfaceVisitor>(v: &mut V);
 
     fn view<BS: Blockstore>(st: &Self::State, store: &BS) -> ActorResult<Self::View>;
 }
 
-/// The read-only state invariant check (SPEC §0; `check_state_invariants` as builtin-actors
+/// The read-only state invariant check (docs/protocol.md §0; `check_state_invariants` as builtin-actors
 /// name it), one signature for every actor: run by tests and the conformance runner after
 /// every message.
 pub trait Invariants {
@@ -100,6 +100,7 @@ pub trait Invariants {
 ///     /// The price oracle.
 ///     pub struct OracleActor = "oracle";
 ///     state: State, view: methods::StateView = methods::state_view;
+///     events: [events::PriceReported, events::MedianUpdated, AdminTransferred];
 ///     constructor(ConstructorParams) => methods::constructor;
 ///     METHOD_REPORT = "Report"(ReportParams) => methods::report;
 ///     METHOD_GET_ADMIN = "GetAdmin" -> AdminReturn => methods::get_admin;
@@ -114,6 +115,7 @@ macro_rules! actor {
         $(#[$meta:meta])*
         $vis:vis struct $actor:ident = $name:literal;
         state: $state:ty, view: $view:ty = $view_fn:expr;
+        events: [$($event:ty),* $(,)?];
         constructor $(($cparams:ty))? => $constructor:expr;
         $( $(#[$mmeta:meta])* $konst:ident = $mname:tt $(($params:ty))? $(-> $ret:ty)? => $handler:expr; )*
     ) => {
@@ -157,6 +159,7 @@ macro_rules! actor {
             }
 
             fn interface<V: $crate::abi::InterfaceVisitor>(v: &mut V) {
+                $( v.event::<$event>(); )*
                 $crate::actor!(@describe v "Constructor" $crate::METHOD_CONSTRUCTOR; $($cparams)? ;);
                 $( $crate::actor!(@describe v $mname $konst; $($params)? ; $($ret)?); )*
             }

@@ -8,7 +8,7 @@
 //!   calls) with one [`Ctx`] and one [`Effects`]; [`admin`]: the admin role of singletons.
 //! - [`abi`] and `#[derive(Fields)]`: the field names the CLI labels JSON with.
 //! - [`ActorError`] and [`actor_error!`]: every failure carries a standard exit code and a message.
-//! - [`events`]: FVM actor events with a `$type` key, as SPEC §0 requires.
+//! - [`events`]: FVM actor events with a `$type` key, as docs/protocol.md §0 requires.
 //! - [`map`] (HAMT) and [`tree`] (fixed-depth, constant-cost): keyed records.
 //! - [`oracle`]: the oracle's price query, for the actors that consume prices.
 //! - [`amount`], [`address`], [`bytes`]: serde for amounts, addresses and byte strings (binary on
@@ -35,7 +35,7 @@ pub mod sdk;
 pub mod transaction;
 pub mod tree;
 
-pub use cloudless_runtime_derive::Fields;
+pub use cloudless_runtime_derive::{Event, Fields};
 pub use dispatch::{construct_stateless, ret, unhandled, ActorCode, Invariants, Params};
 pub use error::{ActorError, ActorResult, AsActorError};
 #[doc(hidden)]
@@ -46,10 +46,10 @@ pub use fvm_shared::MethodNum;
 pub use runtime::Runtime;
 pub use transaction::{commit, current, transact, ActorState, Ctx, Effects};
 
-/// Rates are integers scaled by this factor (SPEC §0).
+/// Rates are integers scaled by this factor (docs/protocol.md §0).
 pub const PRECISION: u64 = 10_000_000;
 
-/// The accounting period of `epoch` (SPEC §0): `(epoch - genesis_epoch) / period_length`, never
+/// The accounting period of `epoch` (docs/protocol.md §0): `(epoch - genesis_epoch) / period_length`, never
 /// negative; `period_length` must be positive (every actor validates it at construction).
 pub fn period_of(epoch: i64, genesis_epoch: i64, period_length: i64) -> i64 {
     epoch.saturating_sub(genesis_epoch).max(0) / period_length.max(1)

@@ -1,4 +1,4 @@
-//! The price oracle's read interface (SPEC §4): defined here, once, and used by the oracle actor
+//! The price oracle's read interface (docs/protocol.md §4): defined here, once, and used by the oracle actor
 //! itself and by the actors that consume prices (capacity: collateral; rewards: the pool rule),
 //! since an actor crate never links another actor crate.
 

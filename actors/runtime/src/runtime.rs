@@ -63,7 +63,7 @@ pub trait Runtime {
     fn delegated_address(&self, id: ActorID) -> Option<Address>;
     /// The `cloudless` RandomX syscall: light-mode hashes of (K, H) pairs, in order.
     fn randomx_hashes(&self, pairs: &[([u8; 32], [u8; 32])]) -> Result<Vec<[u8; 32]>, ErrorNumber>;
-    /// The `cloudless` Groth16 syscall (SPEC §1 encoding).
+    /// The `cloudless` Groth16 syscall (docs/protocol.md §1 encoding).
     fn groth16_verify_bn254(&self, vk: &[u8], proof: &[u8], inputs: &[[u8; 32]]) -> Result<bool, ErrorNumber>;
     /// keccak256 (by the kernel in Wasm). No `self`, so [`Ctx`] can carry it to pure code.
     fn keccak256(data: &[u8]) -> [u8; 32];

@@ -16,7 +16,7 @@ use fvm_shared::{ActorID, MethodNum};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::events::EventBuilder;
+use crate::events::{Event, EventBuilder};
 use crate::runtime::Runtime;
 use crate::{ActorResult, AsActorError};
 
@@ -56,6 +56,16 @@ impl Effects {
     pub fn event(&mut self, event: ActorResult<EventBuilder>) -> ActorResult<()> {
         self.events.push(event?);
         Ok(())
+    }
+
+    /// Adds a declared event, of its first type.
+    pub fn emit<E: Event>(&mut self, event: &E) -> ActorResult<()> {
+        self.event(EventBuilder::of(event))
+    }
+
+    /// Adds a declared event as `event_type`, one of the types it declares.
+    pub fn emit_as<E: Event>(&mut self, event_type: &str, event: &E) -> ActorResult<()> {
+        self.event(EventBuilder::typed(event_type, event))
     }
 
     /// Calls `method` of `to` with `params` and `value`; a failure aborts the message with

@@ -5,31 +5,172 @@
 //! fields in order (amounts as decimal strings, addresses as `f0…`/`f1…` text). Returns and
 //! state are labelled with field names for reading.
 
+use std::str::FromStr;
+
 use anyhow::{anyhow, bail, Context};
 use cid::Cid;
 use fvm_ipld_encoding::RawBytes;
+use fvm_shared::address::Address;
+use fvm_shared::event::{ActorEvent, StampedEvent};
 use fvm_shared::{ActorID, MethodNum};
+use ipld_core::ipld::Ipld;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::node::Node;
 use cloudless_runtime::abi::{Fields, InterfaceVisitor, MethodInfo};
+use cloudless_runtime::events::Event;
 use cloudless_runtime::{ActorCode, Invariants};
 use fvm_shared::econ::TokenAmount;
 use std::marker::PhantomData;
 
 pub use cloudless_runtime::abi::Shape;
 
-/// Turns positional arrays into objects following `shape`.
+/// Turns positional arrays into objects following `shape`, and shows actor IDs as `f0…`
+/// addresses, CIDs as text and enum values by name.
 pub fn label(value: Value, shape: &Shape) -> Value {
     match (shape, value) {
         (Shape::Tuple(fields), Value::Array(items)) if items.len() == fields.len() => Value::Object(
             fields.iter().zip(items).map(|((name, s), v)| (name.to_string(), label(v, s))).collect::<Map<_, _>>(),
         ),
+        // Events arrive as objects already.
+        (Shape::Tuple(fields), Value::Object(mut map)) => {
+            let mut out: Map<String, Value> = fields
+                .iter()
+                .filter_map(|(name, s)| map.remove(*name).map(|v| (name.to_string(), label(v, s))))
+                .collect();
+            out.extend(map);
+            Value::Object(out)
+        }
         (Shape::List(inner), Value::Array(items)) => Value::Array(items.into_iter().map(|v| label(v, inner)).collect()),
+        (Shape::Actor, Value::Number(n)) if n.is_u64() => Value::String(format!("f0{n}")),
+        (Shape::Cid, Value::Array(items)) => {
+            let bytes: Option<Vec<u8>> = items.iter().map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok())).collect();
+            match bytes.and_then(|b| Cid::try_from(b.as_slice()).ok()) {
+                Some(c) => Value::String(c.to_string()),
+                None => Value::Array(items),
+            }
+        }
+        (Shape::Enum(values), Value::Number(n)) => match values.iter().find(|(v, _)| Some(*v) == n.as_i64()) {
+            Some((_, name)) => Value::String(name.to_string()),
+            None => Value::Number(n),
+        },
         (_, v) => v,
     }
+}
+
+/// What params may name instead of addresses: key-store names, and the state that maps
+/// addresses to actor IDs.
+pub trait Names {
+    /// The address a name stands for, if it is a name.
+    fn address(&self, name: &str) -> Option<Address>;
+    /// The actor ID of an address, if the actor exists.
+    fn id(&self, addr: &Address) -> Option<ActorID>;
+}
+
+/// Addresses only: no names, and only ID addresses have IDs.
+pub struct NoNames;
+
+impl Names for NoNames {
+    fn address(&self, _: &str) -> Option<Address> {
+        None
+    }
+    fn id(&self, addr: &Address) -> Option<ActorID> {
+        addr.id().ok()
+    }
+}
+
+fn field_list(fields: &[(&'static str, Shape)]) -> String {
+    fields.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+}
+
+fn at(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// Brings JSON params into the form the actor's types decode, following `shape`: a struct may
+/// be an array of its fields in order or an object of them by name (checked against the field
+/// list, so a wrong count says which fields are expected), an actor or address may be a
+/// key-store name, an actor an `f0…`/`f1…` address, a CID its text or `{"/": text}`, an enum
+/// value its name.
+pub fn normalize(value: Value, shape: &Shape, names: &dyn Names, path: &str) -> anyhow::Result<Value> {
+    let here = if path.is_empty() { "params".to_string() } else { path.to_string() };
+    Ok(match (shape, value) {
+        // An optional value of any shape.
+        (_, Value::Null) => Value::Null,
+        (Shape::Tuple(fields), Value::Array(items)) => {
+            if items.len() != fields.len() {
+                bail!("{here}: expected {} fields [{}], got {}", fields.len(), field_list(fields), items.len());
+            }
+            Value::Array(
+                fields
+                    .iter()
+                    .zip(items)
+                    .map(|((name, s), v)| normalize(v, s, names, &at(path, name)))
+                    .collect::<anyhow::Result<_>>()?,
+            )
+        }
+        (Shape::Tuple(fields), Value::Object(mut map)) => {
+            let mut out = Vec::with_capacity(fields.len());
+            for (name, s) in fields {
+                let v = map
+                    .remove(*name)
+                    .ok_or_else(|| anyhow!("{here}: missing field {name:?} (fields: [{}])", field_list(fields)))?;
+                out.push(normalize(v, s, names, &at(path, name))?);
+            }
+            if let Some(extra) = map.keys().next() {
+                bail!("{here}: unknown field {extra:?} (fields: [{}])", field_list(fields));
+            }
+            Value::Array(out)
+        }
+        (Shape::Tuple(fields), other) => {
+            bail!("{here}: expected [{}] (an array, or an object by field name), got {other}", field_list(fields))
+        }
+        (Shape::List(inner), Value::Array(items)) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| normalize(v, inner, names, &format!("{here}[{i}]")))
+                .collect::<anyhow::Result<_>>()?,
+        ),
+        (Shape::List(_), other) => bail!("{here}: expected a list, got {other}"),
+        (Shape::Actor, Value::String(text)) => {
+            let addr = names
+                .address(&text)
+                .or_else(|| Address::from_str(&text).ok())
+                .ok_or_else(|| anyhow!("{here}: {text:?} is neither a name in the key store nor an address"))?;
+            let id = names.id(&addr).ok_or_else(|| anyhow!("{here}: {text} ({addr}) is not an actor in this state"))?;
+            json!(id)
+        }
+        (Shape::Address, Value::String(text)) => match names.address(&text) {
+            Some(addr) => Value::String(addr.to_string()),
+            None if Address::from_str(&text).is_ok() => Value::String(text),
+            None => bail!("{here}: {text:?} is neither a name in the key store nor an address"),
+        },
+        (Shape::Cid, Value::String(text)) => cid_bytes(&text, &here)?,
+        (Shape::Cid, Value::Object(map)) if map.len() == 1 && map.get("/").is_some_and(Value::is_string) => {
+            cid_bytes(map["/"].as_str().unwrap_or_default(), &here)?
+        }
+        (Shape::Enum(values), Value::String(text)) => {
+            let found = values.iter().find(|(_, name)| name.eq_ignore_ascii_case(&text));
+            let (v, _) = found.ok_or_else(|| {
+                let known: Vec<_> = values.iter().map(|(_, n)| *n).collect();
+                anyhow!("{here}: {text:?} is not one of {}", known.join(", "))
+            })?;
+            json!(v)
+        }
+        (_, v) => v,
+    })
+}
+
+fn cid_bytes(text: &str, here: &str) -> anyhow::Result<Value> {
+    let c = Cid::from_str(text).map_err(|e| anyhow!("{here}: {text:?} is not a CID: {e}"))?;
+    Ok(json!(c.to_bytes()))
 }
 
 type ParamsFn = fn(Value) -> anyhow::Result<Option<RawBytes>>;
@@ -39,36 +180,69 @@ pub struct MethodAbi {
     pub name: &'static str,
     pub number: MethodNum,
     params: ParamsFn,
+    params_shape: Option<Shape>,
     ret: ReturnFn,
     ret_shape: Shape,
 }
 
 impl MethodAbi {
-    /// Encodes JSON params (`null` when the method takes none).
+    /// Encodes JSON params (`null` when the method takes none) that name only addresses.
     pub fn encode_params(&self, params: Value) -> anyhow::Result<Option<RawBytes>> {
-        (self.params)(params).with_context(|| format!("params of {}", self.name))
+        self.encode_params_with(params, &NoNames)
+    }
+
+    /// Encodes JSON params, resolving names (see [`normalize`]). A method whose params are one
+    /// value (not a struct) also takes that value alone in an array.
+    pub fn encode_params_with(&self, params: Value, names: &dyn Names) -> anyhow::Result<Option<RawBytes>> {
+        let params = match &self.params_shape {
+            Some(shape) => {
+                let params = match (shape, params) {
+                    (Shape::Tuple(_) | Shape::List(_), v) => v,
+                    (_, Value::Array(mut items)) if items.len() == 1 => items.remove(0),
+                    (_, v) => v,
+                };
+                normalize(params, shape, names, "").with_context(|| format!("params of {}", self.name))?
+            }
+            None => params,
+        };
+        (self.params)(params).map_err(|e| anyhow!("params of {}: {}", self.name, plain_serde_error(&e.to_string())))
     }
 
     pub fn decode_return(&self, bytes: &[u8]) -> anyhow::Result<Value> {
         Ok(label((self.ret)(bytes).with_context(|| format!("return of {}", self.name))?, &self.ret_shape))
     }
 
-    /// The method as the CLI sees it: name, number, whether it takes params, and the field
-    /// names its return is labelled with (for the test that keeps the CLI's JSON stable).
+    /// The method as the CLI sees it: name, number, the fields its params take (`null`: none)
+    /// and the field names its return is labelled with (for the test that keeps the CLI's JSON stable).
     pub fn describe(&self) -> Value {
         json!({
             "name": self.name,
             "number": self.number,
-            "takes_params": self.encode_params(Value::Null).is_err(),
+            "params": match &self.params_shape {
+                Some(shape) => shape_json(shape),
+                None if (self.params)(Value::Null).is_err() => json!("_"),
+                None => Value::Null,
+            },
             "returns": shape_json(&self.ret_shape),
         })
     }
 }
 
-/// A shape as JSON: `"_"` for a leaf, `[[name, shape], ...]` for a tuple, `{"list": shape}`.
+/// serde's messages name the private types of tuple encodings (`tuple struct Inner`); what
+/// they expect is the field list, which [`normalize`] already checked.
+fn plain_serde_error(text: &str) -> String {
+    text.replace("tuple struct Inner", "a list of fields").replace("struct Inner", "a list of fields")
+}
+
+/// A shape as JSON: `"_"` for a leaf, `"actor"`, `"address"`, `"cid"`, `{"enum": [names]}`,
+/// `[[name, shape], ...]` for a tuple, `{"list": shape}`.
 pub fn shape_json(shape: &Shape) -> Value {
     match shape {
         Shape::Leaf => json!("_"),
+        Shape::Actor => json!("actor"),
+        Shape::Address => json!("address"),
+        Shape::Cid => json!("cid"),
+        Shape::Enum(values) => json!({ "enum": values.iter().map(|(_, n)| *n).collect::<Vec<_>>() }),
         Shape::Tuple(fields) => Value::Array(fields.iter().map(|(n, s)| json!([n, shape_json(s)])).collect()),
         Shape::List(inner) => json!({ "list": shape_json(inner) }),
     }
@@ -99,8 +273,9 @@ fn no_return(bytes: &[u8]) -> anyhow::Result<Value> {
     }
 }
 
+/// A core actor's method, with hand-written JSON params (no field list).
 fn method(name: &'static str, number: MethodNum, params: ParamsFn, ret: ReturnFn) -> MethodAbi {
-    MethodAbi { name, number, params, ret, ret_shape: Shape::Leaf }
+    MethodAbi { name, number, params, params_shape: None, ret, ret_shape: Shape::Leaf }
 }
 
 /// Method 0 (plain FLT transfer) exists on every actor.
@@ -121,6 +296,7 @@ impl InterfaceVisitor for Collect {
             name: m.name,
             number: m.number,
             params: if m.takes_params { params::<P> } else { no_params },
+            params_shape: m.takes_params.then(P::shape),
             ret: if m.returns { ret::<R> } else { no_return },
             ret_shape: if m.returns { R::shape() } else { Shape::Leaf },
         });
@@ -136,6 +312,45 @@ pub trait HostActor {
     /// The state as `cloudless state` prints it.
     fn state_json(&self, node: &Node, id: ActorID) -> anyhow::Result<Value>;
     fn check_state_invariants(&self, node: &Node, id: ActorID, balance: &TokenAmount) -> anyhow::Result<Vec<String>>;
+    /// The events it declares: type and fields.
+    fn events(&self) -> Vec<EventAbi>;
+    /// An event of type `event_type` decoded with the actor's declaration of it, if declared
+    /// (`{"undecodable": why}` when the entries do not match the declaration).
+    fn decode_event(&self, event_type: &str, event: &ActorEvent) -> Option<Value> {
+        let abi = self.events().into_iter().find(|e| e.event_type == event_type)?;
+        Some((abi.decode)(event).unwrap_or_else(|e| json!({ "undecodable": e.to_string() })))
+    }
+}
+
+/// One declared event type.
+pub struct EventAbi {
+    pub event_type: &'static str,
+    pub shape: Shape,
+    decode: fn(&ActorEvent) -> anyhow::Result<Value>,
+}
+
+impl EventAbi {
+    pub fn describe(&self) -> Value {
+        json!({ "type": self.event_type, "fields": shape_json(&self.shape) })
+    }
+}
+
+fn decode_event<E: Event>(event: &ActorEvent) -> anyhow::Result<Value> {
+    let e: E = cloudless_runtime::events::decode(event).map_err(|e| anyhow!(e))?;
+    Ok(label(serde_json::to_value(&e)?, &E::shape()))
+}
+
+/// Collects an actor's declared events.
+struct CollectEvents(Vec<EventAbi>);
+
+impl InterfaceVisitor for CollectEvents {
+    fn method<P, R>(&mut self, _: MethodInfo) {}
+
+    fn event<E: Event + 'static>(&mut self) {
+        for t in E::TYPES {
+            self.0.push(EventAbi { event_type: t, shape: E::shape(), decode: decode_event::<E> });
+        }
+    }
 }
 
 struct Product<A>(PhantomData<fn() -> A>);
@@ -160,6 +375,12 @@ impl<A: ActorCode> HostActor for Product<A> {
     fn check_state_invariants(&self, node: &Node, id: ActorID, balance: &TokenAmount) -> anyhow::Result<Vec<String>> {
         let st: A::State = node.actor_state(id)?;
         Ok(st.check_state_invariants(node.store(), balance))
+    }
+
+    fn events(&self) -> Vec<EventAbi> {
+        let mut collect = CollectEvents(Vec::new());
+        A::interface(&mut collect);
+        collect.0
     }
 }
 
@@ -228,14 +449,38 @@ pub fn methods(code_name: &str) -> Vec<MethodAbi> {
     }
 }
 
-/// Finds a method by name or number.
+/// Finds a method by name (any case) or number; an unknown name gets the closest known one
+/// as a suggestion.
 pub fn find_method(code_name: &str, method: &str) -> anyhow::Result<MethodAbi> {
     let all = methods(code_name);
     let number: Option<MethodNum> = method.parse().ok();
-    let known: Vec<_> = all.iter().map(|m| m.name).collect();
-    all.into_iter()
-        .find(|m| m.name == method || Some(m.number) == number)
-        .ok_or_else(|| anyhow!("the {code_name} actor has no method {method:?} (known: {})", known.join(", ")))
+    let known: Vec<&str> = all.iter().map(|m| m.name).collect();
+    let suggestion = known
+        .iter()
+        .map(|k| (edit_distance(&k.to_ascii_lowercase(), &method.to_ascii_lowercase()), *k))
+        .min()
+        .filter(|(d, _)| *d <= 3)
+        .map(|(_, k)| format!("did you mean {k}? "))
+        .unwrap_or_default();
+    all.into_iter().find(|m| m.name.eq_ignore_ascii_case(method) || Some(m.number) == number).ok_or_else(|| {
+        anyhow!("the {code_name} actor has no method {method:?} ({suggestion}known: {})", known.join(", "))
+    })
+}
+
+/// Levenshtein distance (short names only).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 fn cid_text(c: &Cid) -> Value {
@@ -273,6 +518,68 @@ pub fn actor_json(node: &Node, id: ActorID) -> anyhow::Result<Value> {
     }))
 }
 
+fn ipld_json(node: Ipld) -> Value {
+    match node {
+        Ipld::Null => Value::Null,
+        Ipld::Bool(b) => json!(b),
+        Ipld::Integer(i) => i64::try_from(i).map(|v| json!(v)).unwrap_or_else(|_| json!(i.to_string())),
+        Ipld::Float(f) => json!(f),
+        Ipld::String(s) => json!(s),
+        Ipld::Bytes(b) => json!({ "bytes": hex::encode(b) }),
+        Ipld::List(l) => Value::Array(l.into_iter().map(ipld_json).collect()),
+        Ipld::Map(m) => Value::Object(m.into_iter().map(|(k, v)| (k, ipld_json(v))).collect()),
+        Ipld::Link(c) => json!({ "/": c.to_string() }),
+    }
+}
+
+/// An event as `{emitter, type, fields}`: decoded with the emitter's declared event types when
+/// it declares this one, else value by value as CBOR.
+pub fn event_json(node: &Node, event: &StampedEvent) -> Value {
+    let event_type = cloudless_runtime::events::event_type(&event.event);
+    let code = node.code_name_at(&Address::new_id(event.emitter)).unwrap_or_default();
+    let declared = product(&code).zip(event_type.as_deref()).and_then(|(a, t)| a.decode_event(t, &event.event));
+    let fields = declared.unwrap_or_else(|| {
+        Value::Object(
+            event
+                .event
+                .entries
+                .iter()
+                .filter(|e| e.key != "$type")
+                .map(|e| {
+                    let v = fvm_ipld_encoding::from_slice::<Ipld>(&e.value)
+                        .map(ipld_json)
+                        .unwrap_or_else(|_| json!({ "raw_hex": hex::encode(&e.value) }));
+                    (e.key.clone(), v)
+                })
+                .collect(),
+        )
+    });
+    json!({ "emitter": format!("f0{}", event.emitter), "type": event_type, "fields": fields })
+}
+
+/// Every event of a product actor in `events` that its actor does not declare, or that does
+/// not decode as declared (the test harness and the vector generator check every message).
+pub fn event_violations(node: &Node, events: &[StampedEvent]) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in events {
+        let code = node.code_name_at(&Address::new_id(e.emitter)).unwrap_or_default();
+        let Some(actor) = product(&code) else { continue };
+        let Some(event_type) = cloudless_runtime::events::event_type(&e.event) else {
+            out.push(format!("f0{} ({code}) emitted an event without $type", e.emitter));
+            continue;
+        };
+        match actor.events().into_iter().find(|d| d.event_type == event_type) {
+            None => out.push(format!("{code} emitted {event_type}, which it does not declare")),
+            Some(d) => {
+                if let Err(err) = (d.decode)(&e.event) {
+                    out.push(format!("{code} emitted {event_type} that does not decode as declared: {err}"));
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,6 +600,9 @@ mod tests {
         assert!(m.encode_params(json!(["FLT/USD", 0.52])).is_err());
         let err = find_method("oracle", "Steal").err().unwrap().to_string();
         assert!(err.contains("GetPrice"), "{err}");
+        assert_eq!(find_method("oracle", "getprice").unwrap().name, "GetPrice");
+        let err = find_method("oracle", "GetPrise").err().unwrap().to_string();
+        assert!(err.contains("did you mean GetPrice?"), "{err}");
         assert!(find_method("oracle", "GetAdmin").unwrap().encode_params(json!([1])).is_err());
     }
 

@@ -1,4 +1,4 @@
-//! `[actors.capacity]`: providers, commitments and proofs (SPEC §2), with the SPEC's defaults.
+//! `[actors.capacity]`: providers, commitments and proofs (docs/protocol.md §2), with the protocol's defaults.
 //! Other actors are named by account name, address, or (for singletons) their section name.
 
 use anyhow::{anyhow, Context};

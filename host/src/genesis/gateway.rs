@@ -1,4 +1,4 @@
-//! `[actors.gateway]`: the USDC linked token (SPEC §5).
+//! `[actors.gateway]`: the USDC linked token (docs/protocol.md §5).
 
 use anyhow::{anyhow, Context};
 use cloudless_actor_gateway::{ConstructorParams, GatewayActor};

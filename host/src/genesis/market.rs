@@ -1,4 +1,4 @@
-//! `[actors.market]`: the compute market (SPEC §6) with the SPEC's defaults. Other actors are
+//! `[actors.market]`: the compute market (docs/protocol.md §6) with the protocol's defaults. Other actors are
 //! named by account name, address, or (for singletons) their section name.
 
 use anyhow::{anyhow, Context};

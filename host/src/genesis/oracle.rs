@@ -1,4 +1,4 @@
-//! `[actors.oracle]`: the price oracle (SPEC §4) and its assets.
+//! `[actors.oracle]`: the price oracle (docs/protocol.md §4) and its assets.
 
 use anyhow::Context;
 use cloudless_actor_oracle::{AssetConfig, AssetParams, ConstructorParams, OracleActor};

@@ -1,4 +1,4 @@
-//! `[actors.rewards]`: the FLT reward pool (SPEC §3) with the SPEC's defaults; `balance` is the
+//! `[actors.rewards]`: the FLT reward pool (docs/protocol.md §3) with the protocol's defaults; `balance` is the
 //! genesis funding.
 
 use anyhow::{anyhow, Context};

@@ -65,6 +65,8 @@ impl Harness {
         let msg = Message { value, ..self.message(from, to, method, params) };
         self.node.set_epoch(self.node.epoch() + 1).unwrap();
         let ret = self.node.apply_signed(&self.keys.key(from).unwrap().sign_message(msg)).unwrap();
+        let undeclared = crate::abi::event_violations(&self.node, &ret.events);
+        assert!(undeclared.is_empty(), "after a message from {from}: {undeclared:?}");
         if let Some(total) = &self.checked_total {
             check_invariants(&self.node, total).unwrap_or_else(|e| panic!("after a message from {from}: {e}"));
         }

@@ -1,4 +1,4 @@
-//! A parent-chain simulator for the USDC gateway (SPEC §5): USDC held by parent accounts and
+//! A parent-chain simulator for the USDC gateway (docs/protocol.md §5): USDC held by parent accounts and
 //! locked by the bridge, a relayer carrying messages both ways, and liquidity providers doing
 //! fast fills. The subnet side is the real gateway actor in the FVM, driven through a
 //! [`Harness`]; the relayer signs as the gateway's bridge authority.

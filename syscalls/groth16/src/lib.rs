@@ -1,4 +1,4 @@
-//! Groth16 verification on BN254 with the SPEC §1 encoding (arkworks). The kernel runs it
+//! Groth16 verification on BN254 with the docs/protocol.md §1 encoding (arkworks). The kernel runs it
 //! natively behind `groth16_verify_bn254`; the same code compiled into a Wasm actor shows what
 //! the native path saves.
 //!

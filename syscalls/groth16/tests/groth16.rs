@@ -1,5 +1,5 @@
 //! Groth16 on BN254: a small circuit proved here with arkworks, then verified through the
-//! syscall's decoder with the SPEC §1 encoding; tampering, malformed encodings and random bytes.
+//! syscall's decoder with the docs/protocol.md §1 encoding; tampering, malformed encodings and random bytes.
 
 use ark_bn254::{Fr, G1Affine, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup};

@@ -1,4 +1,4 @@
-//! Gas charged by the Cloudless syscalls, before any work (SPEC §1). The price table itself is
+//! Gas charged by the Cloudless syscalls, before any work (docs/protocol.md §1). The price table itself is
 //! published in [`cloudless_syscalls::price`] (re-exported here) so actors can size batches by it.
 
 use fvm::gas::Gas;

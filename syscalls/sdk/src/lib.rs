@@ -21,7 +21,7 @@ pub mod sys {
         /// as 32-byte hashes to `out` (`out_len` = 32 per pair).
         pub fn randomx_hashes(pairs_off: *const u8, pairs_len: u32, out_off: *mut u8, out_len: u32) -> Result<()>;
 
-        /// Groth16 verification on BN254 (SPEC §1 encoding); 1 valid, 0 invalid.
+        /// Groth16 verification on BN254 (docs/protocol.md §1 encoding); 1 valid, 0 invalid.
         pub fn groth16_verify_bn254(
             vk_off: *const u8,
             vk_len: u32,
@@ -55,7 +55,7 @@ pub fn randomx_hashes(pairs: &[([u8; 32], [u8; 32])]) -> Result<Vec<[u8; 32]>, E
     Ok(out.chunks_exact(32).map(|c| c.try_into().expect("32-byte chunk")).collect())
 }
 
-/// Verifies a Groth16 proof on BN254. `vk`, `proof` and `inputs` use the SPEC §1 encoding
+/// Verifies a Groth16 proof on BN254. `vk`, `proof` and `inputs` use the docs/protocol.md §1 encoding
 /// (Ethereum-precompile points, 32-byte big-endian scalars).
 ///
 /// `Ok(false)`: well-formed but invalid proof. `Err(IllegalArgument)`: malformed encoding,

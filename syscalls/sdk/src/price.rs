@@ -1,4 +1,4 @@
-//! The published gas price table of the `cloudless` syscalls (SPEC §1), shared by the kernel
+//! The published gas price table of the `cloudless` syscalls (docs/protocol.md §1), shared by the kernel
 //! (which charges it before any work) and actors (which size their batches by it).
 //!
 //! Derivation: FVM prices target 10 gas per nanosecond of work on the reference machine. The

@@ -1,0 +1,213 @@
+//! The market's events, declared in its interface (the CLI decodes them by these types).
+
+use cloudless_runtime::bytes::{self, Bytes32};
+use cloudless_runtime::{amount, Event, Fields};
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::ActorID;
+use serde::{Deserialize, Serialize};
+
+use crate::types::{Access, Deal, Offer};
+
+/// An offer as registered or updated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("offer-registered", "offer-updated")]
+pub struct OfferChanged {
+    pub offer: u64,
+    pub provider: ActorID,
+    #[serde(with = "amount")]
+    pub min_price: TokenAmount,
+    pub token: ActorID,
+    #[serde(with = "bytes::cid_bytes_vec")]
+    pub effectors: Vec<Vec<u8>>,
+    #[serde(with = "bytes::hex_vec")]
+    pub peers: Vec<Vec<u8>>,
+    pub min_version: u64,
+    pub max_version: u64,
+}
+
+impl OfferChanged {
+    pub fn of(o: &Offer) -> Self {
+        OfferChanged {
+            offer: o.id,
+            provider: o.provider,
+            min_price: o.min_price.clone(),
+            token: o.token,
+            effectors: o.effectors.clone(),
+            peers: o.peers.iter().map(|p| p.peer_id.clone()).collect(),
+            min_version: o.min_version,
+            max_version: o.max_version,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("offer-removed")]
+pub struct OfferRemoved {
+    pub offer: u64,
+    pub provider: ActorID,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("deal-created")]
+pub struct DealCreated {
+    pub deal: u64,
+    pub owner: ActorID,
+    pub token: ActorID,
+    #[serde(with = "bytes::cid_bytes")]
+    pub app: Vec<u8>,
+    #[serde(with = "bytes::cid_bytes")]
+    pub input_data: Vec<u8>,
+    pub min_workers: u32,
+    pub target_workers: u32,
+    pub max_workers_per_provider: u32,
+    #[serde(with = "amount")]
+    pub price: TokenAmount,
+    pub access: Access,
+    pub access_list: Vec<ActorID>,
+    pub protocol_version: u64,
+    pub verified_results: bool,
+    pub require_results: bool,
+}
+
+impl DealCreated {
+    pub fn of(d: &Deal) -> Self {
+        DealCreated {
+            deal: d.id,
+            owner: d.owner,
+            token: d.token,
+            app: d.app.clone(),
+            input_data: d.input_data.clone(),
+            min_workers: d.min_workers,
+            target_workers: d.target_workers,
+            max_workers_per_provider: d.max_workers_per_provider,
+            price: d.price.clone(),
+            access: d.access,
+            access_list: d.access_list.clone(),
+            protocol_version: d.protocol_version,
+            verified_results: d.has_key,
+            require_results: d.require_results,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("deal-settled")]
+pub struct DealSettled {
+    pub deal: u64,
+    pub through: i64,
+    /// Periods paid in this settlement.
+    pub paid: u64,
+    /// Periods without funds.
+    pub gaps: u64,
+    #[serde(with = "amount")]
+    pub charged: TokenAmount,
+    #[serde(with = "amount")]
+    pub balance: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("deposited")]
+pub struct Deposited {
+    pub deal: u64,
+    pub from: ActorID,
+    #[serde(with = "amount")]
+    pub amount: TokenAmount,
+    #[serde(with = "amount")]
+    pub balance: TokenAmount,
+    pub activated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("withdrawn")]
+pub struct Withdrawn {
+    pub deal: u64,
+    #[serde(with = "amount")]
+    pub amount: TokenAmount,
+    #[serde(with = "amount")]
+    pub balance: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("unit-matched")]
+pub struct UnitMatched {
+    pub deal: u64,
+    pub unit: Bytes32,
+    pub offer: u64,
+    pub provider: ActorID,
+    pub slot: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("deal-matched")]
+pub struct DealMatched {
+    pub deal: u64,
+    pub matched: u64,
+    pub skipped: u64,
+    /// The deal's units after the match.
+    pub units: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("worker-set")]
+pub struct WorkerSet {
+    pub deal: u64,
+    pub unit: Bytes32,
+    pub worker: Bytes32,
+    /// The first period the unit is paid for.
+    pub paid_from: Option<i64>,
+    /// The deal's workers now.
+    pub workers: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("unit-left")]
+pub struct UnitLeft {
+    pub deal: u64,
+    pub unit: Bytes32,
+    pub provider: ActorID,
+    /// Unclaimed earnings banked for the provider (`ClaimPayable`).
+    #[serde(with = "amount")]
+    pub earned: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("deal-ended")]
+pub struct DealEnded {
+    pub deal: u64,
+    pub period: i64,
+    #[serde(with = "amount")]
+    pub balance: TokenAmount,
+    pub units: Vec<Bytes32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("earnings-claimed")]
+pub struct EarningsClaimed {
+    pub deal: u64,
+    pub unit: Bytes32,
+    pub provider: ActorID,
+    #[serde(with = "amount")]
+    pub amount: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("payable-claimed")]
+pub struct PayableClaimed {
+    pub provider: ActorID,
+    pub token: ActorID,
+    #[serde(with = "amount")]
+    pub amount: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("result-submitted")]
+pub struct ResultSubmitted {
+    pub deal: u64,
+    pub unit: Bytes32,
+    pub period: i64,
+    #[serde(with = "bytes::cid_bytes")]
+    pub output: Vec<u8>,
+    pub verified: bool,
+    #[serde(with = "amount")]
+    pub paid: TokenAmount,
+}

@@ -1,0 +1,127 @@
+//! What a receipt means to a person: exit codes by name, the fee a message paid, and the call
+//! chain of a failure (without the FVM's leftovers from earlier, handled errors).
+
+use fvm::executor::{ApplyFailure, ApplyRet};
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+
+/// The name of an exit code the FVM or the actors' conventions define.
+pub fn exit_code_name(code: ExitCode) -> Option<&'static str> {
+    Some(match code.value() {
+        0 => "OK",
+        1 => "SYS_SENDER_INVALID",
+        2 => "SYS_SENDER_STATE_INVALID",
+        4 => "SYS_ILLEGAL_INSTRUCTION",
+        5 => "SYS_INVALID_RECEIVER",
+        6 => "SYS_INSUFFICIENT_FUNDS",
+        7 => "SYS_OUT_OF_GAS",
+        9 => "SYS_ILLEGAL_EXIT_CODE",
+        10 => "SYS_ASSERTION_FAILED",
+        11 => "SYS_MISSING_RETURN",
+        16 => "USR_ILLEGAL_ARGUMENT",
+        17 => "USR_NOT_FOUND",
+        18 => "USR_FORBIDDEN",
+        19 => "USR_INSUFFICIENT_FUNDS",
+        20 => "USR_ILLEGAL_STATE",
+        21 => "USR_SERIALIZATION",
+        22 => "USR_UNHANDLED_MESSAGE",
+        23 => "USR_UNSPECIFIED",
+        24 => "USR_ASSERTION_FAILED",
+        25 => "USR_READ_ONLY",
+        26 => "USR_NOT_PAYABLE",
+        _ => return None,
+    })
+}
+
+/// `16 USR_ILLEGAL_ARGUMENT` (the number alone when the code has no name).
+pub fn exit_code_text(code: ExitCode) -> String {
+    match exit_code_name(code) {
+        Some(name) => format!("{} {name}", code.value()),
+        None => code.value().to_string(),
+    }
+}
+
+/// What the sender paid for a message, split as the FVM splits it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fee {
+    /// Gas used × base fee, burnt.
+    pub base_fee_burn: TokenAmount,
+    /// The part of the unused gas limit that is burnt (limit far above use).
+    pub over_estimation_burn: TokenAmount,
+    /// Gas limit × effective premium, to the block producer.
+    pub miner_tip: TokenAmount,
+}
+
+impl Fee {
+    pub fn of(ret: &ApplyRet) -> Self {
+        Fee {
+            base_fee_burn: ret.base_fee_burn.clone(),
+            over_estimation_burn: ret.over_estimation_burn.clone(),
+            miner_tip: ret.miner_tip.clone(),
+        }
+    }
+
+    pub fn total(&self) -> TokenAmount {
+        &self.base_fee_burn + &self.over_estimation_burn + &self.miner_tip
+    }
+}
+
+/// Why a message was not applied at all (checks before execution: nonce, balance for the gas
+/// limit, inclusion gas), if it was not. Nothing of such a message reaches the state.
+pub fn not_applied(ret: &ApplyRet) -> Option<&str> {
+    match &ret.failure_info {
+        Some(ApplyFailure::PreValidation(why)) => Some(why),
+        _ => None,
+    }
+}
+
+/// One actor's exit in a failure, outermost call first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedCall {
+    pub actor: fvm_shared::ActorID,
+    pub method: fvm_shared::MethodNum,
+    pub code: ExitCode,
+    pub message: String,
+}
+
+/// The chain of calls that failed, outermost first, and the syscall error that started it when
+/// the innermost actor exited with a system code (an actor's own abort explains itself; the
+/// FVM keeps the last syscall error even when an actor handled it, so it is shown only then).
+pub fn failure(ret: &ApplyRet) -> Option<(Vec<FailedCall>, Option<String>)> {
+    match &ret.failure_info {
+        Some(ApplyFailure::MessageBacktrace(bt)) => {
+            let calls: Vec<FailedCall> = bt
+                .frames
+                .iter()
+                .rev()
+                .map(|f| FailedCall { actor: f.source, method: f.method, code: f.code, message: f.message.clone() })
+                .collect();
+            let innermost_system = calls.last().map(|c| c.code.is_system_error()).unwrap_or(true);
+            let cause = bt.cause.as_ref().filter(|_| innermost_system).map(|c| c.to_string());
+            Some((calls, cause))
+        }
+        Some(ApplyFailure::PreValidation(why)) => Some((Vec::new(), Some(why.clone()))),
+        None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_every_standard_code() {
+        for (code, name) in [
+            (ExitCode::OK, "OK"),
+            (ExitCode::SYS_OUT_OF_GAS, "SYS_OUT_OF_GAS"),
+            (ExitCode::USR_ILLEGAL_ARGUMENT, "USR_ILLEGAL_ARGUMENT"),
+            (ExitCode::USR_FORBIDDEN, "USR_FORBIDDEN"),
+            (ExitCode::USR_INSUFFICIENT_FUNDS, "USR_INSUFFICIENT_FUNDS"),
+            (ExitCode::USR_NOT_PAYABLE, "USR_NOT_PAYABLE"),
+        ] {
+            assert_eq!(exit_code_name(code), Some(name));
+        }
+        assert_eq!(exit_code_text(ExitCode::new(16)), "16 USR_ILLEGAL_ARGUMENT");
+        assert_eq!(exit_code_text(ExitCode::new(40)), "40");
+    }
+}
