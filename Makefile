@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BUNDLE := target/bundle/cloudless.car
 
-.PHONY: setup bundle install test readme check bench calibrate conformance vectors reproducible clean
+.PHONY: setup bundle install test readme check bench calibrate conformance vectors reproducible soak clean
 
 # Installs what the build needs when it is missing: the wasm32 target and cmake (RandomX).
 setup:
@@ -28,6 +28,14 @@ test: setup
 	$(MAKE) conformance
 	./scripts/check-reproducible.sh
 
+# The long soak and params fuzzer: 100,000 checked random messages across every actor
+# (docs/reliability.md). SOAK_SEED picks the run; the short version is part of `make test`.
+SOAK_MESSAGES ?= 100000
+SOAK_SEED ?= 1
+soak: setup
+	$(CARGO) run --locked --release -p cloudless-host --bin cloudless-soak -- \
+		--messages $(SOAK_MESSAGES) --seed $(SOAK_SEED) --corpus test-vectors/corpus
+
 # Runs every README and docs recipe verbatim through the release binary.
 readme: setup
 	$(CARGO) test --locked --release -p cloudless-cli --test readme -- --nocapture
@@ -51,6 +59,7 @@ bench: setup
 	$(CARGO) bench --locked -p cloudless-host --bench rewards
 	$(CARGO) bench --locked -p cloudless-host --bench gateway
 	$(CARGO) bench --locked -p cloudless-host --bench market
+	$(CARGO) bench --locked -p cloudless-host --bench limits
 
 # Times every priced syscall component and compares with the table in syscalls/kernel/src/gas.rs.
 calibrate: setup

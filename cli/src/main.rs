@@ -27,9 +27,10 @@ struct Cli {
 /// Node-local RandomX settings (they never change gas or results).
 #[derive(clap::Args)]
 pub struct RandomxArgs {
-    /// RandomX caches (256 MiB each) kept between messages.
-    #[arg(long, default_value_t = 2, help_heading = "RandomX")]
-    randomx_cache_keys: usize,
+    /// RandomX caches (256 MiB each) kept between messages, 0..=16; the syscall holds at most
+    /// max(this, 1) caches plus one 4 MiB VM at once, whatever the messages.
+    #[arg(long, default_value_t = 2, help_heading = "RandomX", value_parser = clap::value_parser!(u64).range(0..=16))]
+    randomx_cache_keys: u64,
     /// Run RandomX in the interpreter instead of the JIT (slower, same results).
     #[arg(long, help_heading = "RandomX")]
     randomx_interpreter: bool,
@@ -38,9 +39,10 @@ pub struct RandomxArgs {
 impl RandomxArgs {
     pub fn configure(&self) {
         cloudless_kernel::randomx::configure(cloudless_kernel::randomx::RandomxConfig {
-            cached_keys: self.randomx_cache_keys,
+            cached_keys: self.randomx_cache_keys as usize,
             jit: !self.randomx_interpreter,
-        });
+        })
+        .expect("clap bounds --randomx-cache-keys");
     }
 }
 

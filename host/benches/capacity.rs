@@ -58,7 +58,7 @@ fn submit(h: &mut Harness, proofs: Vec<Proof>) -> (u64, f64) {
 }
 
 fn main() {
-    let mut h = Harness::new(CONFIG, cloudless_bundle::BUNDLE_CAR).expect("genesis");
+    let mut h = Harness::new(CONFIG, cloudless_bundle::BUNDLE_CAR).expect("genesis").unchecked();
     let metadata = cid::Cid::new_v1(0x55, Code::Sha2_256.digest(b"bench"));
     assert_ok(&h.send(
         "provider",

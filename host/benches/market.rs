@@ -97,7 +97,7 @@ fn create(h: &mut Harness, params: &CreateDealParams) -> u64 {
 /// Genesis; a provider with [`UNITS`] committed units, one per peer, offered in one offer; a user
 /// with USDC; `deals` deals.
 fn world(deals: u64) -> Harness {
-    let mut h = Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap();
+    let mut h = Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap().unchecked();
     let p = capacity::ProviderParams { name: "acme".into(), metadata: cid(b"acme") };
     assert_ok(&h.send("provider", "capacity", capacity::METHOD_REGISTER_PROVIDER, &p));
     let cap = h.address("capacity");

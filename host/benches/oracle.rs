@@ -19,7 +19,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let mut h = Harness::new(CONFIG, cloudless_bundle::BUNDLE_CAR).expect("genesis");
+    let mut h = Harness::new(CONFIG, cloudless_bundle::BUNDLE_CAR).expect("genesis").unchecked();
     let reporters = ["reporter1", "reporter2", "reporter3"];
     let (mut report_gas, mut report_time) = (Vec::new(), Vec::new());
     for i in 0..RUNS {

@@ -67,7 +67,7 @@ fn report(h: &Harness, period: i64, commitment: u64, units: u64) -> RecordProofs
 
 /// Genesis, a price, and period 1's proofs of every commitment.
 fn world(units: u64) -> World {
-    let mut h = Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap();
+    let mut h = Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap().unchecked();
     let price = cloudless_actor_oracle::ReportParams {
         asset: "FLT/USD".into(),
         price: TokenAmount::from_atto(500_000_000_000_000_000u64),

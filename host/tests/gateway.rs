@@ -51,7 +51,7 @@ struct World {
 
 impl World {
     fn new() -> Self {
-        let mut h = Harness::new(CONFIG, cloudless_bundle::TEST_BUNDLE_CAR).unwrap().check_every_message();
+        let mut h = Harness::new(CONFIG, cloudless_bundle::TEST_BUNDLE_CAR).unwrap();
         let gateway = h.address("gateway");
         let receiver = h.exec("alice", "test-receiver");
         Self { h, gateway, receiver }
@@ -286,8 +286,9 @@ fn deposits_that_cannot_land_are_refunded_through_the_outbox() {
     assert_eq!((t.minted, t.burned, t.pending), (usdc(5 * WHOLE), usdc(5 * WHOLE), usdc(5 * WHOLE)));
     // A refund cannot be rejected (nobody on the subnet to re-mint to), only confirmed.
     w.fails("relayer", METHOD_REJECT_WITHDRAWAL, &NonceParam { nonce: 0 }, ExitCode::USR_ILLEGAL_ARGUMENT);
-    let c: ConfirmReturn = w.call("relayer", METHOD_CONFIRM_WITHDRAWALS, &ConfirmParams { up_to_nonce: 4 });
-    assert_eq!(c, ConfirmReturn { count: 5, amount: usdc(5 * WHOLE) });
+    let c: ConfirmReturn =
+        w.call("relayer", METHOD_CONFIRM_WITHDRAWALS, &ConfirmParams { up_to_nonce: 4, held: vec![] });
+    assert_eq!(c, ConfirmReturn { count: 5, amount: usdc(5 * WHOLE), held: 0 });
 }
 
 #[test]
@@ -307,7 +308,12 @@ fn bridge_methods_refuse_everyone_but_the_authority_and_replays_change_nothing()
     let fill = FastFillParams { withdrawal_nonce: 0, lp: parent("lp") };
     for who in ["alice", "admin", "bob"] {
         w.fails(who, METHOD_APPLY_DEPOSIT, &deposit, ExitCode::USR_FORBIDDEN);
-        w.fails(who, METHOD_CONFIRM_WITHDRAWALS, &ConfirmParams { up_to_nonce: 0 }, ExitCode::USR_FORBIDDEN);
+        w.fails(
+            who,
+            METHOD_CONFIRM_WITHDRAWALS,
+            &ConfirmParams { up_to_nonce: 0, held: vec![] },
+            ExitCode::USR_FORBIDDEN,
+        );
         w.fails(who, METHOD_REJECT_WITHDRAWAL, &NonceParam { nonce: 0 }, ExitCode::USR_FORBIDDEN);
         w.fails(who, METHOD_APPLY_FAST_FILL, &fill, ExitCode::USR_FORBIDDEN);
     }
@@ -331,9 +337,20 @@ fn bridge_methods_refuse_everyone_but_the_authority_and_replays_change_nothing()
         w.query(METHOD_GET_FAST_FILL, Some(World::raw(&FillQuery { withdrawal_nonce: 0, lp: parent("lp") })));
     assert_eq!(q, Some(f));
     w.fails("relayer", METHOD_REJECT_WITHDRAWAL, &NonceParam { nonce: 0 }, ExitCode::USR_ILLEGAL_STATE);
-    let _: ConfirmReturn = w.call("relayer", METHOD_CONFIRM_WITHDRAWALS, &ConfirmParams { up_to_nonce: 0 });
-    w.fails("relayer", METHOD_CONFIRM_WITHDRAWALS, &ConfirmParams { up_to_nonce: 0 }, ExitCode::USR_ILLEGAL_ARGUMENT);
-    w.fails("relayer", METHOD_CONFIRM_WITHDRAWALS, &ConfirmParams { up_to_nonce: 1 }, ExitCode::USR_NOT_FOUND);
+    let _: ConfirmReturn =
+        w.call("relayer", METHOD_CONFIRM_WITHDRAWALS, &ConfirmParams { up_to_nonce: 0, held: vec![] });
+    w.fails(
+        "relayer",
+        METHOD_CONFIRM_WITHDRAWALS,
+        &ConfirmParams { up_to_nonce: 0, held: vec![] },
+        ExitCode::USR_ILLEGAL_ARGUMENT,
+    );
+    w.fails(
+        "relayer",
+        METHOD_CONFIRM_WITHDRAWALS,
+        &ConfirmParams { up_to_nonce: 1, held: vec![] },
+        ExitCode::USR_NOT_FOUND,
+    );
     w.fails("relayer", METHOD_REJECT_WITHDRAWAL, &NonceParam { nonce: 0 }, ExitCode::USR_ILLEGAL_ARGUMENT);
     w.fails("relayer", METHOD_REJECT_WITHDRAWAL, &NonceParam { nonce: 5 }, ExitCode::USR_NOT_FOUND);
 
@@ -463,4 +480,67 @@ fn end_to_end_with_the_parent_chain() {
     let t = w.state().totals;
     assert_eq!((t.pending, t.refunded), (TokenAmount::default(), usdc(3 * WHOLE)));
     assert_eq!(t.confirmed, usdc(5 * WHOLE + 5 * WHOLE + 20 * WHOLE + 4 * WHOLE));
+}
+
+/// The stall attack: Mallory queues a 1 µUSDC fast withdrawal with the furthest deadline in
+/// front of everyone else's. A deadline past the genesis window is refused; one inside it is
+/// held by the parent, whose confirmation pays every later entry at once; the held entry is
+/// paid on its own when its deadline passes. The ledger stays exact throughout.
+#[test]
+fn a_tiny_fast_withdrawal_with_a_far_deadline_cannot_stall_the_outbox() {
+    let mut w = World::new();
+    let (alice, bob) = (w.h.address("alice"), w.h.address("bob"));
+    let (p_alice, p_bob) = (parent("p-alice"), parent("p-bob"));
+    let start = usdc(100 * WHOLE);
+    let mut chain = Parent::new(&[(p_alice, start.clone()), (p_bob, start.clone())], "relayer", w.gateway);
+    let check = |chain: &Parent, h: &Harness| chain.check(h).unwrap_or_else(|e| panic!("{e}"));
+    assert!(chain.deposit(&p_alice, alice, usdc(10 * WHOLE)));
+    assert!(chain.deposit(&p_bob, bob, usdc(10 * WHOLE)));
+    chain.deliver_all(&mut w.h);
+
+    let window = w.state().max_fast_window;
+    assert_eq!(window, 3_600, "the genesis default");
+    let epoch = w.h.node.epoch();
+    let attack = |deadline| WithdrawParams {
+        parent_recipient: p_alice,
+        amount: usdc(1),
+        fast: Some(FastTerms { fee: TokenAmount::default(), deadline_epoch: deadline }),
+    };
+    let msg = w.fails("alice", METHOD_WITHDRAW, &attack(epoch + 1_000_000), ExitCode::USR_ILLEGAL_ARGUMENT);
+    assert!(msg.contains("max_fast_window"), "{msg}");
+    let r: WithdrawReturn = w.call("alice", METHOD_WITHDRAW, &attack(w.h.node.epoch() + window));
+    let open = r.nonce;
+    let honest: Vec<u64> = (0..3)
+        .map(|_| {
+            let p = WithdrawParams { parent_recipient: p_bob, amount: usdc(2 * WHOLE), fast: None };
+            w.call::<_, WithdrawReturn>("bob", METHOD_WITHDRAW, &p).nonce
+        })
+        .collect();
+
+    // Paying the open entry is refused; the parent holds it and pays the rest.
+    let all = ConfirmParams { up_to_nonce: *honest.last().unwrap(), held: vec![] };
+    w.fails("relayer", METHOD_CONFIRM_WITHDRAWALS, &all, ExitCode::USR_ILLEGAL_STATE);
+    assert_eq!(chain.process_outbox(&w.h, 100, |_| false), 4);
+    assert_eq!(chain.held.iter().copied().collect::<Vec<_>>(), [open]);
+    let delivered = chain.deliver_all(&mut w.h);
+    assert_eq!(delivered, [Delivered::Confirm(ConfirmReturn { count: 3, amount: usdc(6 * WHOLE), held: 1 })]);
+    assert_eq!(chain.balance(&p_bob), usdc(96 * WHOLE), "later withdrawals are paid at once");
+    let view: OutboxEntryView =
+        w.query(METHOD_GET_OUTBOX_ENTRY, Some(RawBytes::serialize(NonceParam { nonce: open }).unwrap()));
+    assert_eq!((view.status, view.entry.held, view.payee_final), (EntryStatus::Pending, true, false));
+    check(&chain, &w.h);
+
+    // Not payable on its own before the deadline; nothing changes.
+    w.fails("relayer", METHOD_CONFIRM_HELD_WITHDRAWAL, &NonceParam { nonce: open }, ExitCode::USR_ILLEGAL_STATE);
+    assert_eq!(chain.process_outbox(&w.h, 100, |_| false), 0);
+    assert!(chain.queue.is_empty());
+    w.h.node.set_epoch(view.entry.fast.unwrap().deadline_epoch).unwrap();
+    chain.process_outbox(&w.h, 100, |_| false);
+    let delivered = chain.deliver_all(&mut w.h);
+    assert_eq!(delivered, [Delivered::Confirm(ConfirmReturn { count: 1, amount: usdc(1), held: 0 })]);
+    assert!(chain.replay(&mut w.h, 3), "the held confirmation again is refused");
+    assert!(chain.held.is_empty());
+    check(&chain, &w.h);
+    let t = w.state().totals;
+    assert_eq!((t.pending, t.confirmed), (TokenAmount::default(), usdc(6 * WHOLE + 1)));
 }

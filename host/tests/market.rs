@@ -81,7 +81,7 @@ struct World {
 
 impl World {
     fn new() -> Self {
-        let h = Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap().check_every_message();
+        let h = Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap();
         let market = h.address("market");
         Self { h, market, deposits: 0 }
     }

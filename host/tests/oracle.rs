@@ -168,7 +168,7 @@ fn admin_methods_are_admin_only_and_validated() {
 
     t.fails("mallory", METHOD_ADD_ASSET, params(&btc), ExitCode::USR_FORBIDDEN);
     t.ok("admin", METHOD_ADD_ASSET, &btc);
-    t.fails("admin", METHOD_ADD_ASSET, params(&btc), ExitCode::USR_ILLEGAL_ARGUMENT);
+    t.fails("admin", METHOD_ADD_ASSET, params(&btc), ExitCode::USR_ILLEGAL_STATE);
     let bad =
         AssetParams { symbol: "ETH/USD".into(), config: AssetConfig { quorum: 0, ..cfg.clone() }, reporters: vec![] };
     t.fails("admin", METHOD_ADD_ASSET, params(&bad), ExitCode::USR_ILLEGAL_ARGUMENT);
@@ -189,7 +189,7 @@ fn admin_methods_are_admin_only_and_validated() {
     let add = ReporterParams { asset: "BTC/USD".into(), reporter: t.h.address("r2") };
     t.fails("r2", METHOD_ADD_REPORTER, params(&add), ExitCode::USR_FORBIDDEN);
     t.ok("admin", METHOD_ADD_REPORTER, &add);
-    t.fails("admin", METHOD_ADD_REPORTER, params(&add), ExitCode::USR_ILLEGAL_ARGUMENT);
+    t.fails("admin", METHOD_ADD_REPORTER, params(&add), ExitCode::USR_ILLEGAL_STATE);
     t.ok("r2", METHOD_REPORT, &report("BTC/USD", "90000"));
     t.fails("r2", METHOD_REMOVE_REPORTER, params(&add), ExitCode::USR_FORBIDDEN);
     t.ok("admin", METHOD_REMOVE_REPORTER, &add);

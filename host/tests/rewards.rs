@@ -224,7 +224,7 @@ fn period_info(h: &mut Harness, period: i64) -> PeriodInfo {
 #[test]
 fn multi_period_rewards_with_real_proofs_price_moves_failure_and_vesting() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let mut h = Harness::new(&scenario_config(), cloudless_bundle::BUNDLE_CAR).unwrap().check_every_message();
+    let mut h = Harness::new(&scenario_config(), cloudless_bundle::BUNDLE_CAR).unwrap();
     let total_flt = Snapshot::take(&h.node).unwrap().total_balance();
     let unit = |i: u8| Bytes32([i; 32]);
     let mut peers = vec![
@@ -350,7 +350,7 @@ fn report(h: &Harness, period: i64, commitment: u64, count: u64, units: u64) -> 
 
 #[test]
 fn bad_input_and_authorization_change_nothing() {
-    let mut h = Harness::new(&bare_config(), cloudless_bundle::BUNDLE_CAR).unwrap().check_every_message();
+    let mut h = Harness::new(&bare_config(), cloudless_bundle::BUNDLE_CAR).unwrap();
     let to = h.address("rewards");
     let fail = |h: &mut Harness, from: &str, method: u64, params: RawBytes, code: E| -> String {
         h.expect_failure(from, to, method, params, code)
@@ -451,7 +451,7 @@ fn capacity_reports_in_the_rewards_actors_own_encoding() {
 /// Queries return what the state holds; `GetCommitment` settles in its view only.
 #[test]
 fn queries_settle_in_the_view_without_writing() {
-    let mut h = Harness::new(&bare_config(), cloudless_bundle::BUNDLE_CAR).unwrap().check_every_message();
+    let mut h = Harness::new(&bare_config(), cloudless_bundle::BUNDLE_CAR).unwrap();
     goto_period(&mut h, 1);
     assert_ok(&h.send("cap", "rewards", METHOD_RECORD_PROOFS, &report(&h, 1, 7, 30, 1)));
     goto_period(&mut h, 5);
@@ -481,7 +481,7 @@ quorum = 1
 report_expiry = 1000
 reporters = ["mallory"]
 "#;
-    let mut h = Harness::new(&config, cloudless_bundle::BUNDLE_CAR).unwrap().check_every_message();
+    let mut h = Harness::new(&config, cloudless_bundle::BUNDLE_CAR).unwrap();
     goto_period(&mut h, 1);
     assert_ok(&h.send("cap", "rewards", METHOD_RECORD_PROOFS, &report(&h, 1, 7, 30, 1)));
     goto_period(&mut h, 2);

@@ -202,3 +202,95 @@ fn random_bytes_through_the_host_are_false_or_an_error_never_a_crash() {
         }
     }
 }
+
+/// The host's reading of raw syscall arguments, fuzzed: pointers into the actor's buffer, past
+/// it, past the end of the Wasm memory and wrapping around; lengths at, around and far beyond
+/// the published limits; output buffers of the wrong size; buffers of valid RandomX pairs (one
+/// key, so runs stay fast) and of the Groth16 fixture with flipped bytes. Every call must come
+/// back to the actor as a value or an error number: never a trap, an abort or a fatal error,
+/// never a RandomX result for a malformed batch, never a verified forgery.
+#[test]
+fn raw_pointers_and_lengths_through_the_host_are_an_error_number_never_a_crash() {
+    use rand::{Rng, SeedableRng};
+    let _turn = serial();
+    let (mut h, actor) = harness();
+    h.node.set_tracing(false);
+    let f = fixture();
+    let v = &randomx::TEST_VECTORS[0];
+    let pair = [hex::decode(v.0).unwrap(), hex::decode(v.1).unwrap()].concat();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(16);
+    let (mut ok, mut refused, mut out_of_gas) = (0, 0, 0);
+    for case in 0..160 {
+        let syscall = (case % 2) as u8;
+        let mut memory: Vec<u8> = if syscall == RAW_RANDOMX_HASHES {
+            let n = [0, 1, 2, 64, 65][rng.gen_range(0..5)];
+            pair.repeat(n)
+        } else {
+            [f.vk.clone(), f.proof.clone(), f.inputs.clone()].concat()
+        };
+        if rng.gen_bool(0.3) && !memory.is_empty() {
+            let i = rng.gen_range(0..memory.len());
+            memory[i] ^= rng.gen_range(1..=255u8);
+        }
+        memory.extend((0..rng.gen_range(0..128)).map(|_| rng.gen::<u8>()));
+        let len = memory.len() as u32;
+        let arg = |rng: &mut rand::rngs::StdRng, natural: (bool, u32)| -> (bool, u32) {
+            match rng.gen_range(0..20) {
+                0..=14 => natural,
+                15 => (true, rng.gen_range(0..=len + 64)),
+                16 => (false, rng.gen()),
+                17 => (false, [0, 1, u32::MAX, u32::MAX - 63, 1 << 31][rng.gen_range(0..5)]),
+                18 => (true, u32::MAX - rng.gen_range(0..64)),
+                _ => (false, [63, 64, 65, 64 * 64, 64 * 65, 4096, 1 << 20][rng.gen_range(0..7)]),
+            }
+        };
+        let args: Vec<(bool, u32)> = if syscall == RAW_RANDOMX_HASHES {
+            // pairs at the start of the buffer, the output right after them
+            let pairs_len = len - len % 64;
+            let natural = [(true, 0), (false, pairs_len), (true, pairs_len), (false, pairs_len / 2)];
+            let mut args: Vec<_> = natural.iter().map(|n| arg(&mut rng, *n)).collect();
+            // The output is written: inside the padded buffer, or outside the Wasm memory (a
+            // wild pointer into the actor's own heap would corrupt the actor, not the host).
+            args[2] = match rng.gen_range(0..4) {
+                0 | 1 => natural[2],
+                2 => (true, rng.gen_range(0..=len + 64)),
+                _ => (false, u32::MAX - rng.gen_range(0..4096)),
+            };
+            args
+        } else {
+            let (vk, proof) = (f.vk.len() as u32, f.proof.len() as u32);
+            let inputs = f.inputs.len() as u32;
+            let natural = [(true, 0), (false, vk), (true, vk), (false, proof), (true, vk + proof), (false, inputs)];
+            natural.iter().map(|n| arg(&mut rng, *n)).collect()
+        };
+        let p = RawSyscallParams { syscall, memory, args: args.clone() };
+        let ret =
+            h.send_raw("alice", actor, METHOD_RAW_SYSCALL, RawBytes::serialize(&p).unwrap(), TokenAmount::default());
+        let why = ret.failure_info.as_ref().map(|f| f.to_string()).unwrap_or_default();
+        if ret.msg_receipt.exit_code == ExitCode::SYS_OUT_OF_GAS {
+            // A batch whose price (keys and hashes) exceeds the block: charged before any work.
+            // One key and one hash fit; more may not (a flipped key byte makes a second key).
+            assert!(syscall == RAW_RANDOMX_HASHES && args[1].1 >= 128, "case {case} {args:?}: {why}");
+            out_of_gas += 1;
+            continue;
+        }
+        assert_eq!(ret.msg_receipt.exit_code, ExitCode::OK, "case {case} {args:?}: {why}");
+        let out: RawSyscallReturn = ret.msg_receipt.return_data.deserialize().unwrap();
+        if out.errno == 0 {
+            ok += 1;
+            if syscall == RAW_RANDOMX_HASHES {
+                let (n, out_len) = (args[1].1, args[3].1);
+                assert!(n > 0 && n % 64 == 0 && n <= 64 * 64 && out_len == n / 2, "case {case}: {args:?} hashed");
+            } else {
+                let natural =
+                    args[0] == (true, 0) && args[2].1 == f.vk.len() as u32 && p.memory[..f.vk.len()] == f.vk[..];
+                assert!(out.value == 0 || natural, "case {case}: {args:?} verified {}", out.value);
+            }
+        } else {
+            refused += 1;
+            assert_eq!(out.errno, fvm_shared::error::ErrorNumber::IllegalArgument as u32, "case {case} {args:?}");
+        }
+    }
+    eprintln!("{ok} calls answered, {refused} refused with IllegalArgument, {out_of_gas} out of gas");
+    assert!(ok >= 10 && refused >= 40, "both paths exercised: {ok} answered, {refused} refused");
+}

@@ -5,7 +5,8 @@
 //!   without actor code: a runner loads the code from the bundle.
 //! - `apply_messages[i].bytes`: base64 of the DAG-CBOR unsigned message; `epoch_offset` is
 //!   relative to the precondition epoch.
-//! - `postconditions.receipts[i]`: exit code, base64 return bytes, gas used.
+//! - `postconditions.receipts[i]`: exit code, base64 return bytes, gas used, and the root of
+//!   the message's events (the AMT the FVM builds from them; `null` when it emitted none).
 
 use std::io::{Read, Write};
 
@@ -90,6 +91,8 @@ pub struct Receipt {
     #[serde(rename = "return")]
     pub return_data: String,
     pub gas_used: u64,
+    /// The events root of the receipt: every event's emitter, keys, codecs and values, frozen.
+    pub events_root: Option<CidJson>,
 }
 
 pub fn b64(bytes: &[u8]) -> String {

@@ -118,6 +118,7 @@ pub fn generate(file: &ScenarioFile, bundle_car: &[u8]) -> anyhow::Result<Vec<Ve
                 exit_code: r.exit_code.value(),
                 return_data: b64(r.return_data.bytes()),
                 gas_used: r.gas_used,
+                events_root: r.events_root.map(|c| CidJson { cid: c.to_string() }),
             });
         }
         if messages.is_empty() {

@@ -78,6 +78,14 @@ fn replay(vector: &Vector, bundle_car: &[u8]) -> anyhow::Result<Vec<String>> {
             let delta = r.gas_used as i128 - expected.gas_used as i128;
             diffs.push(format!("message {i}: gas used expected {}, got {} ({delta:+})", expected.gas_used, r.gas_used));
         }
+        let events_root = r.events_root.map(|c| c.to_string());
+        if events_root.as_ref() != expected.events_root.as_ref().map(|c| &c.cid) {
+            diffs.push(format!(
+                "message {i}: events root expected {:?}, got {events_root:?} ({} events)",
+                expected.events_root.as_ref().map(|c| &c.cid),
+                ret.events.len()
+            ));
+        }
         if let Err(e) = check_invariants(&node, &total) {
             diffs.push(format!("message {i}: {e:#}"));
         }

@@ -74,6 +74,17 @@ fn changed_gas_return_exit_code_or_state_fail_with_a_readable_diff() {
         out.differences
     );
 
+    // An actor that now emits a different event (or none) for the first report.
+    let mut v = original.clone();
+    assert!(v.postconditions.receipts[0].events_root.is_some(), "a report emits an event");
+    v.postconditions.receipts[0].events_root = None;
+    let out = run_vector(&v, cloudless_bundle::BUNDLE_CAR);
+    assert!(
+        out.differences.iter().any(|d| d.starts_with("message 0: events root expected None")),
+        "{:?}",
+        out.differences
+    );
+
     // A different final state.
     let mut v = original.clone();
     v.postconditions.state_tree.root_cid.cid = v.preconditions.state_tree.root_cid.cid.clone();

@@ -37,6 +37,21 @@ pub fn validate_account_address(addr: &Address, own_id: ActorID) -> Result<(), S
     }
 }
 
+impl cloudless_runtime::Invariants for State {
+    /// The address is a key address, or an ID address (a keyless sink; only its own ID is
+    /// valid, which the constructor checks).
+    fn check_state_invariants<BS: fvm_ipld_blockstore::Blockstore>(
+        &self,
+        _store: &BS,
+        _balance: &fvm_shared::econ::TokenAmount,
+    ) -> Vec<String> {
+        match self.address.protocol() {
+            Protocol::Secp256k1 | Protocol::BLS | Protocol::ID => Vec::new(),
+            _ => vec![format!("account address {} is neither a key address nor an ID", self.address)],
+        }
+    }
+}
+
 #[cfg(feature = "fil-actor")]
 mod actor {
     use cloudless_runtime::sdk::SdkRuntime;

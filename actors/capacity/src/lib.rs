@@ -41,7 +41,7 @@ cloudless_runtime::actor! {
     METHOD_REMOVE_UNITS = "RemoveUnits"(UnitsParams) => m::remove_units;
     METHOD_CREATE_COMMITMENT = "CreateCommitment"(CreateCommitmentParams) -> CreateCommitmentReturn => m::create_commitment;
     METHOD_REMOVE_COMMITMENT = "RemoveCommitment"(CommitmentQuery) => m::remove_commitment;
-    METHOD_DEPOSIT_COLLATERAL = "DepositCollateral"(DepositParams) => m::deposit_collateral;
+    [payable] METHOD_DEPOSIT_COLLATERAL = "DepositCollateral"(DepositParams) => m::deposit_collateral;
     METHOD_SUBMIT_PROOFS = "SubmitProofs"(SubmitProofsParams) -> SubmitProofsReturn => m::submit_proofs;
     METHOD_SETTLE_COMMITMENT = "SettleCommitment"(SettleParams) -> SettleReturn => m::settle_commitment;
     METHOD_FINISH_COMMITMENT = "FinishCommitment"(CommitmentQuery) -> FinishReturn => m::finish_commitment;

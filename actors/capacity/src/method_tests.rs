@@ -186,12 +186,12 @@ fn registry_methods_and_their_refusals() {
         ExitCode::USR_ILLEGAL_ARGUMENT,
     );
     rt.ok::<_, ()>(PROVIDER, METHOD_REGISTER_PEER, &peer);
-    rt.refused(PROVIDER, METHOD_REGISTER_PEER, &peer, ExitCode::USR_ILLEGAL_ARGUMENT);
+    rt.refused(PROVIDER, METHOD_REGISTER_PEER, &peer, ExitCode::USR_ILLEGAL_STATE);
 
     let add = UnitsParams { peer_id: b"p1".to_vec(), units: vec![unit(3)] };
     rt.refused(MALLORY, METHOD_ADD_UNITS, &add, ExitCode::USR_FORBIDDEN);
     rt.ok::<_, ()>(PROVIDER, METHOD_ADD_UNITS, &add);
-    rt.refused(PROVIDER, METHOD_ADD_UNITS, &add, ExitCode::USR_ILLEGAL_ARGUMENT);
+    rt.refused(PROVIDER, METHOD_ADD_UNITS, &add, ExitCode::USR_ILLEGAL_STATE);
     rt.ok::<_, ()>(PROVIDER, METHOD_REMOVE_UNITS, &add);
     rt.refused(PROVIDER, METHOD_REMOVE_UNITS, &add, ExitCode::USR_NOT_FOUND);
     let peer: Peer = rt.ok(MALLORY, METHOD_GET_PEER, &PeerQuery { peer_id: b"p1".to_vec() });
@@ -243,10 +243,15 @@ fn commitments_priced_by_the_oracle_or_the_fallback() {
     rt.on_send(ORACLE, Some(METHOD_GET_PRICE), |_, _| Err(actor_error!(illegal_state; "no price")));
     let cc = create(&rt, b"p1");
     assert_eq!(cc.collateral_per_unit, flt(7));
-    // Any other oracle failure aborts.
+    // Any other oracle failure (an unknown asset, an abort, an undecodable answer) falls back
+    // the same way: a faulty oracle never stops commitments.
     rt.ok::<_, ()>(PROVIDER, METHOD_REMOVE_COMMITMENT, &CommitmentQuery { id: cc.id });
     rt.on_send(ORACLE, Some(METHOD_GET_PRICE), |_, _| Err(actor_error!(not_found; "no asset")));
-    rt.refused(PROVIDER, METHOD_CREATE_COMMITMENT, &p, ExitCode::USR_ILLEGAL_STATE);
+    let cc = create(&rt, b"p1");
+    assert_eq!(cc.collateral_per_unit, flt(7));
+    rt.ok::<_, ()>(PROVIDER, METHOD_REMOVE_COMMITMENT, &CommitmentQuery { id: cc.id });
+    rt.reply_with(ORACLE, METHOD_GET_PRICE, &"not a price");
+    assert_eq!(create(&rt, b"p1").collateral_per_unit, flt(7));
 }
 
 #[test]

@@ -47,13 +47,13 @@ pub fn remove_units<R: Runtime>(rt: &R, p: UnitsParams) -> ActorResult<()> {
 }
 
 /// The FLT/USD price comes from the oracle (a read-only call: it cannot change anything while
-/// our state is unsaved); "no fresh price" falls back to the genesis FLT collateral.
+/// our state is unsaved); no price, for whatever reason, falls back to the genesis FLT collateral.
 pub fn create_commitment<R: Runtime>(rt: &R, p: CreateCommitmentParams) -> ActorResult<CreateCommitmentReturn> {
     let delegator = p.delegator.as_ref().map(|d| rt.resolve(d)).transpose()?;
     transact(rt, |st: &mut State, ctx, fx| {
         let price = match st.config.oracle {
             None => None,
-            Some(oracle) => cloudless_runtime::oracle::price(rt, oracle, &st.config.oracle_asset)?
+            Some(oracle) => cloudless_runtime::oracle::price(rt, oracle, &st.config.oracle_asset)
                 .map(|info| info.median)
                 .filter(|p| p.is_positive()),
         };

@@ -104,7 +104,7 @@ fn check_new_units<BS: Blockstore>(
     }
     for u in units {
         if st.find_unit(store, u)?.is_some() {
-            return Err(actor_error!(illegal_argument; "unit {u} is already registered"));
+            return Err(actor_error!(illegal_state; "unit {u} is already registered"));
         }
     }
     Ok(sorted)
@@ -131,7 +131,7 @@ pub fn register_peer<BS: Blockstore>(
         return Err(actor_error!(illegal_argument; "peer id must be 1 to {MAX_PEER_ID_LEN} bytes"));
     }
     if st.find_peer(store, &peer_id)?.is_some() {
-        return Err(actor_error!(illegal_argument; "peer {} is already registered", to_hex(&peer_id)));
+        return Err(actor_error!(illegal_state; "peer {} is already registered", to_hex(&peer_id)));
     }
     let sorted = check_new_units(st, store, 0, &units)?;
     let peer = Peer { peer_id: peer_id.clone(), provider: ctx.caller, owner, units: sorted, commitment: None };

@@ -80,6 +80,8 @@ pub struct WithdrawalsConfirmed {
     pub count: u64,
     #[serde(with = "amount")]
     pub amount: TokenAmount,
+    /// Entries of the range left pending (`ConfirmWithdrawals`); empty for `ConfirmHeldWithdrawal`.
+    pub held: Vec<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]

@@ -40,12 +40,15 @@ impl State {
             } else if e.payee != e.recipient {
                 errors.push(format!("entry {nonce}: payee changed without a fill"));
             }
+            if e.held && (e.rejected || nonce >= self.settled_before || e.fast.is_none()) {
+                errors.push(format!("entry {nonce}: held but rejected, past the settled cursor or not fast"));
+            }
             if e.rejected {
                 refunded += &e.amount;
-            } else if nonce < self.settled_before {
-                confirmed += &e.amount;
-            } else {
+            } else if e.is_pending(nonce, self.settled_before) {
                 pending += &e.amount;
+            } else {
+                confirmed += &e.amount;
             }
             Ok(())
         });

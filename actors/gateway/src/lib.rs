@@ -45,6 +45,7 @@ cloudless_runtime::actor! {
     METHOD_APPLY_DEPOSIT = "ApplyDeposit"(DepositParams) -> DepositReturn => token::apply_deposit;
     METHOD_WITHDRAW = "Withdraw"(WithdrawParams) -> WithdrawReturn => token::withdraw;
     METHOD_CONFIRM_WITHDRAWALS = "ConfirmWithdrawals"(ConfirmParams) -> ConfirmReturn => m::confirm_withdrawals;
+    METHOD_CONFIRM_HELD_WITHDRAWAL = "ConfirmHeldWithdrawal"(NonceParam) -> ConfirmReturn => m::confirm_held_withdrawal;
     METHOD_REJECT_WITHDRAWAL = "RejectWithdrawal"(NonceParam) -> RejectReturn => token::reject_withdrawal;
     METHOD_APPLY_FAST_FILL = "ApplyFastFill"(FastFillParams) -> FillRecord => m::apply_fast_fill;
     METHOD_GET_BRIDGE = "GetBridge" -> BridgeInfo => m::get_bridge;

@@ -46,8 +46,13 @@ fn gateway() -> MockRuntime {
     }
     rt.add_actor(RECEIVER, TokenAmount::default());
     accept_hook(&rt);
-    let p =
-        ConstructorParams { admin: id(ADMIN), authority: id(RELAYER), name: "USD Coin".into(), symbol: "USDC".into() };
+    let p = ConstructorParams {
+        admin: id(ADMIN),
+        authority: id(RELAYER),
+        name: "USD Coin".into(),
+        symbol: "USDC".into(),
+        max_fast_window: 100,
+    };
     rt.construct(&p).unwrap();
     rt
 }
@@ -103,8 +108,13 @@ fn constructor_and_metadata() {
     assert_eq!(query::<Amount>(&rt, METHOD_TOTAL_SUPPLY).0, TokenAmount::default());
     let fresh = MockRuntime::new::<GatewayActor>(GATEWAY);
     fresh.add_actor(ADMIN, TokenAmount::default());
-    let p =
-        ConstructorParams { admin: id(ADMIN), authority: id(ADMIN), name: "USD Coin".into(), symbol: String::new() };
+    let p = ConstructorParams {
+        admin: id(ADMIN),
+        authority: id(ADMIN),
+        name: "USD Coin".into(),
+        symbol: String::new(),
+        max_fast_window: 100,
+    };
     fresh.refused(ADMIN, 1, &p, ExitCode::USR_FORBIDDEN);
     fresh.refused(0, 1, &p, ExitCode::USR_ILLEGAL_ARGUMENT);
     fresh.refused(0, 1, &ConstructorParams { authority: id(4242), ..p }, ExitCode::USR_NOT_FOUND);
@@ -152,6 +162,11 @@ fn transfers_allowances_and_a_refusing_recipient() {
     rt.refused(ALICE, METHOD_TRANSFER, &t(BOB, usdc(20 * WHOLE)), ExitCode::USR_INSUFFICIENT_FUNDS);
     rt.refused(ALICE, METHOD_TRANSFER, &t(BOB, TokenAmount::from_atto(1)), ExitCode::USR_ILLEGAL_ARGUMENT);
     rt.refused(ALICE, METHOD_TRANSFER, &t(4242, usdc(1)), ExitCode::USR_NOT_FOUND);
+    let long = TransferParams { operator_data: vec![7; MAX_OPERATOR_DATA + 1], ..t(BOB, usdc(1)) };
+    let msg = rt.refused(ALICE, METHOD_TRANSFER, &long, ExitCode::USR_ILLEGAL_ARGUMENT);
+    assert!(msg.contains("exceeds the limit of 65536"), "{msg}");
+    let most = TransferParams { operator_data: vec![7; MAX_OPERATOR_DATA], ..t(BOB, usdc(1)) };
+    rt.ok::<_, TransferReturn>(ALICE, METHOD_TRANSFER, &most);
     reject_hook(&rt);
     let msg = rt.refused(ALICE, METHOD_TRANSFER, &t(RECEIVER, usdc(1)), ExitCode::USR_FORBIDDEN);
     assert!(msg.contains("refused the tokens"), "{msg}");
@@ -178,6 +193,8 @@ fn transfers_allowances_and_a_refusing_recipient() {
     assert_eq!(r.allowance, usdc(3 * WHOLE));
     rt.refused(CAROL, METHOD_TRANSFER_FROM, &from(usdc(4 * WHOLE)), ExitCode::USR_INSUFFICIENT_FUNDS);
     rt.refused(MALLORY, METHOD_TRANSFER_FROM, &from(usdc(1)), ExitCode::USR_INSUFFICIENT_FUNDS);
+    let long = TransferFromParams { operator_data: vec![0; MAX_OPERATOR_DATA + 1], ..from(usdc(1)) };
+    rt.refused(CAROL, METHOD_TRANSFER_FROM, &long, ExitCode::USR_ILLEGAL_ARGUMENT);
     let dec = DecreaseAllowanceParams { operator: id(CAROL), decrease: usdc(WHOLE) };
     assert_eq!(rt.ok::<_, Amount>(ALICE, METHOD_DECREASE_ALLOWANCE, &dec).0, usdc(2 * WHOLE));
     rt.ok::<_, ()>(ALICE, METHOD_REVOKE_ALLOWANCE, &RevokeAllowanceParams { operator: id(CAROL) });
@@ -246,10 +263,20 @@ fn withdrawals_burns_confirmations_rejections_and_fills() {
     assert_eq!(balance(&rt, RECEIVER), usdc(WHOLE));
     rt.refused(RELAYER, METHOD_REJECT_WITHDRAWAL, &NonceParam { nonce: 3 }, ExitCode::USR_ILLEGAL_ARGUMENT);
 
-    rt.refused(MALLORY, METHOD_CONFIRM_WITHDRAWALS, &ConfirmParams { up_to_nonce: 2 }, ExitCode::USR_FORBIDDEN);
-    rt.refused(RELAYER, METHOD_CONFIRM_WITHDRAWALS, &ConfirmParams { up_to_nonce: 9 }, ExitCode::USR_NOT_FOUND);
-    let c: ConfirmReturn = rt.ok(RELAYER, METHOD_CONFIRM_WITHDRAWALS, &ConfirmParams { up_to_nonce: 3 });
-    assert_eq!(c, ConfirmReturn { count: 3, amount: usdc(3 * WHOLE) });
+    rt.refused(
+        MALLORY,
+        METHOD_CONFIRM_WITHDRAWALS,
+        &ConfirmParams { up_to_nonce: 2, held: vec![] },
+        ExitCode::USR_FORBIDDEN,
+    );
+    rt.refused(
+        RELAYER,
+        METHOD_CONFIRM_WITHDRAWALS,
+        &ConfirmParams { up_to_nonce: 9, held: vec![] },
+        ExitCode::USR_NOT_FOUND,
+    );
+    let c: ConfirmReturn = rt.ok(RELAYER, METHOD_CONFIRM_WITHDRAWALS, &ConfirmParams { up_to_nonce: 3, held: vec![] });
+    assert_eq!(c, ConfirmReturn { count: 3, amount: usdc(3 * WHOLE), held: 0 });
     let bridge: BridgeInfo = query(&rt, METHOD_GET_BRIDGE);
     assert_eq!((bridge.settled_before, bridge.totals.refunded), (4, usdc(WHOLE)));
     assert_sound(&rt);

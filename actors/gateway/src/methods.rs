@@ -19,7 +19,7 @@ use crate::types::*;
 pub fn constructor<R: Runtime>(rt: &R, p: ConstructorParams) -> ActorResult<()> {
     let admin = rt.resolve(&p.admin)?;
     let authority = rt.resolve(&p.authority)?;
-    let st = State::new(rt.store(), admin, authority, p.name, p.symbol)?;
+    let st = State::new(rt.store(), admin, authority, p.name, p.symbol, p.max_fast_window)?;
     let mut fx = Effects::default();
     fx.event(admin_event(None, admin))?;
     fx.emit(&TokenCreated { name: st.name.clone(), symbol: st.symbol.clone(), granularity: GRANULARITY, authority })?;
@@ -68,7 +68,11 @@ pub fn revoke_allowance<R: Runtime>(rt: &R, p: RevokeAllowanceParams) -> ActorRe
 }
 
 pub fn confirm_withdrawals<R: Runtime>(rt: &R, p: ConfirmParams) -> ActorResult<ConfirmReturn> {
-    transact(rt, |st: &mut State, ctx, fx| st.confirm(rt.store(), ctx, p.up_to_nonce, fx))
+    transact(rt, |st: &mut State, ctx, fx| st.confirm(rt.store(), ctx, &p, fx))
+}
+
+pub fn confirm_held_withdrawal<R: Runtime>(rt: &R, p: NonceParam) -> ActorResult<ConfirmReturn> {
+    transact(rt, |st: &mut State, ctx, fx| st.confirm_held(rt.store(), ctx, p.nonce, fx))
 }
 
 pub fn apply_fast_fill<R: Runtime>(rt: &R, p: FastFillParams) -> ActorResult<FillRecord> {

@@ -34,8 +34,10 @@ pub struct State {
     pub next_deposit_nonce: u64,
     pub outbox: Cid,
     pub next_outbox_nonce: u64,
-    /// Every outbox entry below this nonce is confirmed or rejected.
+    /// Every outbox entry below this nonce is confirmed, rejected or held.
     pub settled_before: u64,
+    /// The furthest a fast withdrawal's deadline may lie after the withdrawal, in epochs.
+    pub max_fast_window: ChainEpoch,
     /// Fast fills by (withdrawal nonce, LP): see [`fill_key`].
     pub fills: Cid,
     pub totals: Totals,
@@ -98,6 +100,7 @@ impl OutboxEntry {
             filled: false,
             rejected: false,
             epoch,
+            held: false,
         }
     }
 
@@ -108,6 +111,21 @@ impl OutboxEntry {
             Some(terms) => self.filled || epoch >= terms.deadline_epoch,
         }
     }
+
+    /// Still to be paid or rejected: not rejected, and at or after the settled cursor or held.
+    pub fn is_pending(&self, nonce: u64, settled_before: u64) -> bool {
+        !self.rejected && (nonce >= settled_before || self.held)
+    }
+}
+
+/// Fails unless `window` is a valid `max_fast_window`.
+pub fn validate_fast_window(window: ChainEpoch) -> ActorResult<()> {
+    if !(1..=MAX_FAST_WINDOW_LIMIT).contains(&window) {
+        return Err(
+            actor_error!(illegal_argument; "max_fast_window {window} must be 1..={MAX_FAST_WINDOW_LIMIT} epochs"),
+        );
+    }
+    Ok(())
 }
 
 impl State {
@@ -117,8 +135,10 @@ impl State {
         authority: ActorID,
         name: String,
         symbol: String,
+        max_fast_window: ChainEpoch,
     ) -> ActorResult<Self> {
         validate_metadata(&name, &symbol)?;
+        validate_fast_window(max_fast_window)?;
         let token = TokenState::new(store).or_illegal_state("creating the token state")?;
         let outbox =
             Outbox::new_with_bit_width(store, OUTBOX_BIT_WIDTH).flush().or_illegal_state("creating the outbox")?;
@@ -133,6 +153,7 @@ impl State {
             outbox,
             next_outbox_nonce: 0,
             settled_before: 0,
+            max_fast_window,
             fills,
             totals: Totals::default(),
         })
@@ -219,6 +240,13 @@ impl State {
                     actor_error!(illegal_argument; "fast-withdrawal deadline {} is not after the current epoch {}", terms.deadline_epoch, ctx.epoch),
                 );
             }
+            if terms.deadline_epoch - ctx.epoch > self.max_fast_window {
+                return Err(actor_error!(
+                    illegal_argument;
+                    "fast-withdrawal deadline {} is more than max_fast_window ({}) epochs after the current epoch {}",
+                    terms.deadline_epoch, self.max_fast_window, ctx.epoch
+                ));
+            }
         }
         Ok(())
     }
@@ -269,19 +297,21 @@ impl State {
         Ok(nonce)
     }
 
-    /// `ConfirmWithdrawals(up_to_nonce)`: the parent paid every pending entry from the settled
-    /// cursor through `up_to_nonce` to its payee. Rejected entries in the range are skipped; an
-    /// entry whose payee may still change (fast, unfilled, before its deadline) cannot be paid
-    /// yet. At most [`MAX_CONFIRM_BATCH`] entries per message.
+    /// `ConfirmWithdrawals {up_to_nonce, held}`: the parent paid every pending entry from the
+    /// settled cursor through `up_to_nonce` to its payee, except the `held` ones, whose payee
+    /// could still change when the parent looked. Rejected entries in the range are skipped;
+    /// every paid entry must have a final payee (the parent must not pay one an LP may still
+    /// take over). Held entries stay pending behind the cursor, so an open fast withdrawal no
+    /// longer stops later ones. At most [`MAX_CONFIRM_BATCH`] entries per message.
     pub fn confirm<BS: Blockstore>(
         &mut self,
         store: &BS,
         ctx: &Ctx,
-        up_to: u64,
+        p: &ConfirmParams,
         fx: &mut Effects,
     ) -> ActorResult<ConfirmReturn> {
         self.require_authority(ctx)?;
-        let from = self.settled_before;
+        let (from, up_to) = (self.settled_before, p.up_to_nonce);
         if up_to < from {
             return Err(
                 actor_error!(illegal_argument; "entries up to {up_to} are already settled (next unsettled is {from})"),
@@ -296,33 +326,99 @@ impl State {
                 actor_error!(illegal_argument; "{count} entries in one confirmation; at most {MAX_CONFIRM_BATCH}"),
             );
         }
-        let outbox = self.outbox(store)?;
+        if let Some(w) = p.held.windows(2).find(|w| w[0] >= w[1]) {
+            return Err(
+                actor_error!(illegal_argument; "held entries must be ascending and distinct ({} then {})", w[0], w[1]),
+            );
+        }
+        if let Some(n) = p.held.iter().find(|n| !(from..=up_to).contains(*n)) {
+            return Err(
+                actor_error!(illegal_argument; "held entry {n} is outside the confirmed range {from}..={up_to}"),
+            );
+        }
+        let mut outbox = self.outbox(store)?;
         let (mut confirmed, mut amount) = (0u64, TokenAmount::default());
-        let mut unready = None;
+        let mut held = Vec::with_capacity(p.held.len());
+        let mut refused = None;
         outbox
             .for_each_ranged(Some(from), Some(count), |nonce, entry| {
-                if !entry.rejected {
-                    if !entry.payee_final(ctx.epoch) && unready.is_none() {
-                        unready = Some((nonce, entry.fast.as_ref().map(|t| t.deadline_epoch)));
+                let hold = p.held.binary_search(&nonce).is_ok();
+                if entry.rejected {
+                    if hold && refused.is_none() {
+                        refused = Some(actor_error!(illegal_argument; "held entry {nonce} was already rejected"));
                     }
+                } else if hold {
+                    held.push((nonce, entry.clone()));
+                } else if !entry.payee_final(ctx.epoch) {
+                    if refused.is_none() {
+                        let deadline = entry.fast.as_ref().map(|t| t.deadline_epoch).unwrap_or_default();
+                        refused = Some(actor_error!(
+                            illegal_state;
+                            "entry {nonce} may still be fast-filled until epoch {deadline}; its payee is not final (hold it)"
+                        ));
+                    }
+                } else {
                     confirmed += 1;
                     amount += &entry.amount;
                 }
                 Ok(())
             })
             .or_illegal_state("reading the outbox")?;
-        if let Some((nonce, deadline)) = unready {
-            return Err(actor_error!(
-                illegal_state;
-                "entry {nonce} may still be fast-filled until epoch {}; its payee is not final",
-                deadline.unwrap_or_default()
-            ));
+        if let Some(e) = refused {
+            return Err(e);
+        }
+        for (nonce, mut entry) in held {
+            entry.held = true;
+            outbox.set(nonce, entry).or_illegal_state("writing the outbox")?;
+        }
+        if !p.held.is_empty() {
+            self.outbox = outbox.flush().or_illegal_state("flushing the outbox")?;
         }
         sub(&mut self.totals.pending, &amount, "pending")?;
         self.totals.confirmed += &amount;
         self.settled_before = up_to + 1;
-        fx.emit(&WithdrawalsConfirmed { from, to: up_to, count: confirmed, amount: amount.clone() })?;
-        Ok(ConfirmReturn { count: confirmed, amount })
+        fx.emit(&WithdrawalsConfirmed {
+            from,
+            to: up_to,
+            count: confirmed,
+            amount: amount.clone(),
+            held: p.held.clone(),
+        })?;
+        Ok(ConfirmReturn { count: confirmed, amount, held: p.held.len() as u64 })
+    }
+
+    /// `ConfirmHeldWithdrawal(nonce)`: the parent paid a held entry, now that its payee is final.
+    pub fn confirm_held<BS: Blockstore>(
+        &mut self,
+        store: &BS,
+        ctx: &Ctx,
+        nonce: u64,
+        fx: &mut Effects,
+    ) -> ActorResult<ConfirmReturn> {
+        self.require_authority(ctx)?;
+        let mut outbox = self.outbox(store)?;
+        let mut entry = self.pending_entry(&outbox, nonce)?;
+        if !entry.held {
+            return Err(actor_error!(
+                illegal_state;
+                "entry {nonce} is not held: confirm it with ConfirmWithdrawals (the settled cursor is {})",
+                self.settled_before
+            ));
+        }
+        if !entry.payee_final(ctx.epoch) {
+            let deadline = entry.fast.as_ref().map(|t| t.deadline_epoch).unwrap_or_default();
+            return Err(
+                actor_error!(illegal_state; "entry {nonce} may still be fast-filled until epoch {deadline}; its payee is not final"),
+            );
+        }
+        entry.held = false;
+        let amount = entry.amount.clone();
+        outbox.set(nonce, entry).or_illegal_state("writing the outbox")?;
+        self.outbox = outbox.flush().or_illegal_state("flushing the outbox")?;
+        sub(&mut self.totals.pending, &amount, "pending")?;
+        self.totals.confirmed += &amount;
+        fx.emit(&WithdrawalsConfirmed { from: nonce, to: nonce, count: 1, amount: amount.clone(), held: vec![] })?;
+        Ok(ConfirmReturn { count: 1, amount, held: 0 })
     }
 
     /// `RejectWithdrawal(nonce)`: the parent could not pay a pending withdrawal. Marks it
@@ -351,6 +447,7 @@ impl State {
             );
         }
         entry.rejected = true;
+        entry.held = false;
         sub(&mut self.totals.pending, &entry.amount, "pending")?;
         self.totals.refunded += &entry.amount;
         self.totals.minted += &entry.amount;
@@ -363,7 +460,7 @@ impl State {
     /// An existing entry that is neither confirmed nor rejected.
     fn pending_entry<BS: Blockstore>(&self, outbox: &Outbox<BS>, nonce: u64) -> ActorResult<OutboxEntry> {
         let entry = self.entry_at(outbox, nonce)?;
-        if nonce < self.settled_before || entry.rejected {
+        if !entry.is_pending(nonce, self.settled_before) {
             return Err(actor_error!(illegal_argument; "entry {nonce} is already settled"));
         }
         Ok(entry)
@@ -395,7 +492,7 @@ impl State {
                 actor_error!(illegal_argument; "the fill of entry {} by {} was already applied", p.withdrawal_nonce, p.lp),
             );
         }
-        let verdict = if p.withdrawal_nonce < self.settled_before || entry.rejected {
+        let verdict = if !entry.is_pending(p.withdrawal_nonce, self.settled_before) {
             FillVerdict::Settled
         } else {
             match &entry.fast {
@@ -431,10 +528,10 @@ impl State {
     fn view(&self, nonce: u64, entry: OutboxEntry, epoch: ChainEpoch) -> OutboxEntryView {
         let status = if entry.rejected {
             EntryStatus::Rejected
-        } else if nonce < self.settled_before {
-            EntryStatus::Confirmed
-        } else {
+        } else if entry.is_pending(nonce, self.settled_before) {
             EntryStatus::Pending
+        } else {
+            EntryStatus::Confirmed
         };
         let payee_final = status != EntryStatus::Pending || entry.payee_final(epoch);
         OutboxEntryView { nonce, status, payee_final, entry }
@@ -471,6 +568,7 @@ impl State {
             next_deposit_nonce: self.next_deposit_nonce,
             next_outbox_nonce: self.next_outbox_nonce,
             settled_before: self.settled_before,
+            max_fast_window: self.max_fast_window,
             supply: self.token.supply.clone(),
             totals: self.totals.clone(),
         }

@@ -18,6 +18,7 @@ use frc46_token::token::state::TokenState;
 
 const AUTHORITY: ActorID = 90;
 const ALICE: ActorID = 100;
+const WINDOW: i64 = 100;
 
 fn parent(n: u8) -> Address {
     Address::new_secp256k1(&[n; 65]).unwrap()
@@ -32,7 +33,7 @@ struct World {
 impl World {
     fn new() -> Self {
         let store = MemoryBlockstore::default();
-        let st = State::new(&store, 1, AUTHORITY, "USD Coin".into(), "USDC".into()).unwrap();
+        let st = State::new(&store, 1, AUTHORITY, "USD Coin".into(), "USDC".into(), WINDOW).unwrap();
         Self { store, st, epoch: 10 }
     }
 
@@ -75,7 +76,16 @@ impl World {
     }
 
     fn confirm(&mut self, up_to: u64) -> ActorResult<ConfirmReturn> {
-        self.st.confirm(&self.store, &self.ctx(AUTHORITY), up_to, &mut Effects::default())
+        self.confirm_holding(up_to, &[])
+    }
+
+    fn confirm_holding(&mut self, up_to: u64, held: &[u64]) -> ActorResult<ConfirmReturn> {
+        let p = ConfirmParams { up_to_nonce: up_to, held: held.to_vec() };
+        self.st.confirm(&self.store, &self.ctx(AUTHORITY), &p, &mut Effects::default())
+    }
+
+    fn confirm_held(&mut self, nonce: u64) -> ActorResult<ConfirmReturn> {
+        self.st.confirm_held(&self.store, &self.ctx(AUTHORITY), nonce, &mut Effects::default())
     }
 
     fn assert_invariants(&self) {
@@ -125,7 +135,7 @@ fn a_bounced_deposit_counts_as_minted_and_burned_into_a_refund() {
     // Nobody on the subnet to give it back to: a refund can only be confirmed.
     assert_eq!(code(w.reject(0)), ExitCode::USR_ILLEGAL_ARGUMENT);
     assert_eq!(w.fill(0, 9).unwrap(), FillVerdict::NotFast);
-    assert_eq!(w.confirm(0).unwrap(), ConfirmReturn { count: 1, amount: usdc(3) });
+    assert_eq!(w.confirm(0).unwrap(), ConfirmReturn { count: 1, amount: usdc(3), held: 0 });
     w.assert_invariants();
 }
 
@@ -145,8 +155,79 @@ fn withdrawals_are_validated_before_anything_burns() {
     assert_eq!(bad(parent(2), usdc(5), terms(-usdc(1), 20)), ExitCode::USR_ILLEGAL_ARGUMENT, "negative fee");
     assert_eq!(bad(parent(2), usdc(5), terms(TokenAmount::from_atto(3), 20)), ExitCode::USR_ILLEGAL_ARGUMENT);
     assert_eq!(bad(parent(2), usdc(5), terms(usdc(1), w.epoch)), ExitCode::USR_ILLEGAL_ARGUMENT, "deadline now");
-    let ok = WithdrawParams { parent_recipient: parent(2), amount: usdc(5), fast: terms(usdc(1), w.epoch + 1) };
-    w.st.validate_withdrawal(&ctx, &ok).unwrap();
+    let far = terms(usdc(1), w.epoch + WINDOW + 1);
+    assert_eq!(bad(parent(2), usdc(5), far), ExitCode::USR_ILLEGAL_ARGUMENT, "deadline beyond the window");
+    for deadline in [w.epoch + 1, w.epoch + WINDOW] {
+        let ok = WithdrawParams { parent_recipient: parent(2), amount: usdc(5), fast: terms(usdc(1), deadline) };
+        w.st.validate_withdrawal(&ctx, &ok).unwrap();
+    }
+}
+
+#[test]
+fn the_fast_window_is_a_bounded_genesis_parameter() {
+    let store = MemoryBlockstore::default();
+    for window in [0, -1, MAX_FAST_WINDOW_LIMIT + 1] {
+        let r = State::new(&store, 1, AUTHORITY, "USD Coin".into(), "USDC".into(), window);
+        assert_eq!(code(r), ExitCode::USR_ILLEGAL_ARGUMENT, "window {window}");
+    }
+    State::new(&store, 1, AUTHORITY, "USD Coin".into(), "USDC".into(), MAX_FAST_WINDOW_LIMIT).unwrap();
+}
+
+/// The attack of a tiny fast withdrawal with a far deadline in front of everyone else's: the
+/// deadline is bounded by the window, and confirmation holds the open entry and pays the rest.
+#[test]
+fn an_open_fast_withdrawal_is_held_and_does_not_stop_later_ones() {
+    let mut w = World::new();
+    w.deposit(0, ALICE, usdc(100));
+    let open = w.withdraw(ALICE, usdc(1), Some(FastTerms { fee: usdc(0), deadline_epoch: w.epoch + WINDOW }));
+    let later: Vec<u64> = (0..3).map(|_| w.withdraw(ALICE, usdc(5), None)).collect();
+    let last = *later.last().unwrap();
+    let before = w.st.clone();
+    assert_eq!(code(w.confirm(last)), ExitCode::USR_ILLEGAL_STATE, "paying an open entry is refused");
+    for held in [vec![open, open], vec![last + 1], vec![later[0], open]] {
+        assert_eq!(code(w.confirm_holding(last, &held)), ExitCode::USR_ILLEGAL_ARGUMENT, "held {held:?}");
+    }
+    assert_eq!(code(w.confirm_held(open)), ExitCode::USR_ILLEGAL_STATE, "not held yet");
+    assert_eq!(w.st, before, "refusals changed the state");
+    let r = w.confirm_holding(last, &[open]).unwrap();
+    assert_eq!(r, ConfirmReturn { count: 3, amount: usdc(15), held: 1 });
+    assert_eq!(w.st.settled_before, last + 1);
+    let view = w.st.entry_view(&w.store, open, w.epoch).unwrap();
+    assert_eq!((view.status, view.entry.held, view.payee_final), (EntryStatus::Pending, true, false));
+    assert_eq!(w.st.totals.pending, usdc(1));
+    w.assert_invariants();
+    // Still open to a fill, and not yet payable on its own.
+    let before = w.st.clone();
+    assert_eq!(code(w.confirm_held(open)), ExitCode::USR_ILLEGAL_STATE);
+    assert_eq!(w.st, before);
+    assert_eq!(w.fill(open, 7).unwrap(), FillVerdict::Accepted);
+    let r = w.confirm_held(open).unwrap();
+    assert_eq!(r, ConfirmReturn { count: 1, amount: usdc(1), held: 0 });
+    assert_eq!(code(w.confirm_held(open)), ExitCode::USR_ILLEGAL_ARGUMENT, "replay");
+    assert_eq!(w.fill(open, 8).unwrap(), FillVerdict::Settled);
+    assert_eq!(w.st.entry_view(&w.store, open, w.epoch).unwrap().status, EntryStatus::Confirmed);
+    assert_eq!((w.st.totals.pending.clone(), w.st.totals.confirmed.clone()), (TokenAmount::default(), usdc(16)));
+    w.assert_invariants();
+}
+
+#[test]
+fn a_held_entry_can_be_rejected_or_paid_once_its_deadline_passes() {
+    let mut w = World::new();
+    w.deposit(0, ALICE, usdc(100));
+    let deadline_epoch = w.epoch + 3;
+    let fast = || Some(FastTerms { fee: usdc(1), deadline_epoch });
+    let (a, b) = (w.withdraw(ALICE, usdc(10), fast()), w.withdraw(ALICE, usdc(20), fast()));
+    w.confirm_holding(b, &[a, b]).unwrap();
+    assert_eq!(w.st.totals.pending, usdc(30));
+    w.reject(a).unwrap();
+    assert_eq!(code(w.confirm_held(a)), ExitCode::USR_ILLEGAL_ARGUMENT, "rejected is settled");
+    w.epoch += 3;
+    assert_eq!(w.fill(b, 7).unwrap(), FillVerdict::DeadlinePassed);
+    w.confirm_held(b).unwrap();
+    let statuses: Vec<_> = [a, b].map(|n| w.st.entry_view(&w.store, n, w.epoch).unwrap().status).to_vec();
+    assert_eq!(statuses, [EntryStatus::Rejected, EntryStatus::Confirmed]);
+    assert_eq!((w.st.totals.refunded.clone(), w.st.totals.confirmed.clone()), (usdc(10), usdc(20)));
+    w.assert_invariants();
 }
 
 #[test]
@@ -164,11 +245,11 @@ fn confirmation_skips_rejected_entries_and_waits_for_final_payees() {
     let before = w.st.clone();
     assert_eq!(code(w.confirm(c)), ExitCode::USR_ILLEGAL_STATE);
     assert_eq!(w.st, before);
-    assert_eq!(w.confirm(a).unwrap(), ConfirmReturn { count: 1, amount: usdc(10) });
+    assert_eq!(w.confirm(a).unwrap(), ConfirmReturn { count: 1, amount: usdc(10), held: 0 });
     assert_eq!(code(w.confirm(a)), ExitCode::USR_ILLEGAL_ARGUMENT, "confirm replay");
     assert_eq!(code(w.confirm(c + 1)), ExitCode::USR_NOT_FOUND, "beyond the outbox");
     w.epoch += 5;
-    assert_eq!(w.confirm(c).unwrap(), ConfirmReturn { count: 1, amount: usdc(30) }, "b is skipped");
+    assert_eq!(w.confirm(c).unwrap(), ConfirmReturn { count: 1, amount: usdc(30), held: 0 }, "b is skipped");
     let statuses: Vec<_> = (0..3).map(|n| w.st.entry_view(&w.store, n, w.epoch).unwrap().status).collect();
     assert_eq!(statuses, [EntryStatus::Confirmed, EntryStatus::Rejected, EntryStatus::Confirmed]);
     assert_eq!(
@@ -250,7 +331,9 @@ fn only_the_authority_moves_the_bridge_and_only_the_admin_hands_over() {
     w.withdraw(ALICE, usdc(1), Some(FastTerms { fee: usdc(0), deadline_epoch: 50 }));
     let stranger = w.ctx(ALICE);
     let before = w.st.clone();
-    assert_eq!(code(w.st.confirm(&w.store, &stranger, 0, &mut Effects::default())), ExitCode::USR_FORBIDDEN);
+    let p = ConfirmParams { up_to_nonce: 0, held: vec![0] };
+    assert_eq!(code(w.st.confirm(&w.store, &stranger, &p, &mut Effects::default())), ExitCode::USR_FORBIDDEN);
+    assert_eq!(code(w.st.confirm_held(&w.store, &stranger, 0, &mut Effects::default())), ExitCode::USR_FORBIDDEN);
     assert_eq!(code(w.st.reject(&w.store, &stranger, 0, &mut Effects::default())), ExitCode::USR_FORBIDDEN);
     let fill = FastFillParams { withdrawal_nonce: 0, lp: parent(7) };
     assert_eq!(code(w.st.fast_fill(&w.store, &stranger, &fill, &mut Effects::default())), ExitCode::USR_FORBIDDEN);

@@ -126,7 +126,17 @@ fn transfer_event(from: &Address, to: &Address, operator: ActorID, amount: &Toke
     Ok(fx)
 }
 
+fn check_operator_data(data: &[u8]) -> ActorResult<()> {
+    if data.len() > MAX_OPERATOR_DATA {
+        return Err(
+            actor_error!(illegal_argument; "operator data of {} bytes exceeds the limit of {MAX_OPERATOR_DATA}", data.len()),
+        );
+    }
+    Ok(())
+}
+
 pub fn transfer<R: Runtime>(rt: &R, p: TransferParams) -> ActorResult<TransferReturn> {
+    check_operator_data(&p.operator_data)?;
     let trt = token_runtime(rt);
     let mut st: State = rt.state()?;
     let from = Address::new_id(rt.caller());
@@ -145,6 +155,7 @@ pub fn transfer<R: Runtime>(rt: &R, p: TransferParams) -> ActorResult<TransferRe
 }
 
 pub fn transfer_from<R: Runtime>(rt: &R, p: TransferFromParams) -> ActorResult<TransferFromReturn> {
+    check_operator_data(&p.operator_data)?;
     let trt = token_runtime(rt);
     let mut st: State = rt.state()?;
     let operator = rt.caller();

@@ -25,6 +25,13 @@ pub fn usdc(whole: u64) -> TokenAmount {
 
 /// Most outbox entries one `ConfirmWithdrawals` settles (bounds the message's work).
 pub const MAX_CONFIRM_BATCH: u64 = 500;
+/// The longest fast-withdrawal window a genesis may allow (14 days of 1-second epochs). The
+/// window itself (`max_fast_window`) is a genesis parameter; a fast entry's deadline is at most
+/// that many epochs after its withdrawal, so it cannot hold its payee open for longer.
+pub const MAX_FAST_WINDOW_LIMIT: ChainEpoch = 1_209_600;
+/// Largest `operator_data` of a transfer: it travels whole to the recipient's hook, and the
+/// FVM refuses blocks over 1 MiB with an unspecified error; this bound refuses it clearly.
+pub const MAX_OPERATOR_DATA: usize = 64 * 1024;
 /// Most entries one `GetOutbox` returns.
 pub const MAX_OUTBOX_PAGE: u64 = 100;
 pub const MAX_NAME_LEN: usize = 64;
@@ -41,6 +48,9 @@ pub struct ConstructorParams {
     pub authority: Address,
     pub name: String,
     pub symbol: String,
+    /// The furthest a fast withdrawal's deadline may lie after its withdrawal, in epochs
+    /// (1..=[`MAX_FAST_WINDOW_LIMIT`]).
+    pub max_fast_window: ChainEpoch,
 }
 
 /// A bare address param (`Balance`), readable in JSON.
@@ -206,14 +216,20 @@ pub struct WithdrawReturn {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ConfirmParams {
     pub up_to_nonce: u64,
+    /// Entries in the range the parent did not pay because their payee could still change
+    /// (fast, unfilled, before the deadline), ascending. They stay pending ("held") and are
+    /// settled one by one with `ConfirmHeldWithdrawal` or `RejectWithdrawal`.
+    pub held: Vec<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ConfirmReturn {
-    /// Entries confirmed (rejected ones in the range are skipped).
+    /// Entries confirmed (rejected and held ones in the range are skipped).
     pub count: u64,
     #[serde(with = "amount")]
     pub amount: TokenAmount,
+    /// Entries of the range left pending (held).
+    pub held: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
@@ -292,9 +308,13 @@ pub struct OutboxEntry {
     pub filled: bool,
     pub rejected: bool,
     pub epoch: ChainEpoch,
+    /// Passed over by a `ConfirmWithdrawals` while its payee could still change: below the
+    /// settled cursor but pending until `ConfirmHeldWithdrawal` or `RejectWithdrawal`.
+    pub held: bool,
 }
 
-/// Where an entry stands; `Confirmed` is every entry below the settled cursor not rejected.
+/// Where an entry stands; `Confirmed` is every entry below the settled cursor neither rejected
+/// nor held.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde_repr::Serialize_repr, serde_repr::Deserialize_repr, Fields,
 )]
@@ -341,8 +361,9 @@ pub struct BridgeInfo {
     pub authority: ActorID,
     pub next_deposit_nonce: u64,
     pub next_outbox_nonce: u64,
-    /// Every outbox entry below this nonce is confirmed or rejected.
+    /// Every outbox entry below this nonce is confirmed, rejected or held.
     pub settled_before: u64,
+    pub max_fast_window: ChainEpoch,
     #[serde(with = "amount")]
     pub supply: TokenAmount,
     pub totals: Totals,

@@ -217,7 +217,7 @@ impl State {
     }
 
     pub fn put_key<BS: Blockstore>(&mut self, store: &BS, deal: u64, key: &Vec<u8>) -> ActorResult<()> {
-        let mut tree = Tree::load(store, &self.keys, "keys");
+        let mut tree = Tree::<_, _>::load(store, &self.keys, "keys");
         tree.set(deal, key)?;
         self.keys = tree.root();
         Ok(())
@@ -230,7 +230,7 @@ impl State {
     }
 
     pub fn put_unit<BS: Blockstore>(&mut self, store: &BS, slot: u64, unit: &DealUnit) -> ActorResult<()> {
-        let mut tree = Tree::load(store, &self.units, "deal units");
+        let mut tree = Tree::<_, _>::load(store, &self.units, "deal units");
         tree.set(slot, unit)?;
         self.units = tree.root();
         Ok(())

@@ -132,7 +132,7 @@ fn admin_methods_and_their_refusals() {
     rt.clear_records();
     send(&rt, ADMIN, METHOD_ADD_ASSET, &btc);
     assert_eq!(rt.event_types(), ["asset-added", "reporter-added"]);
-    rt.refused(ADMIN, METHOD_ADD_ASSET, &btc, ExitCode::USR_ILLEGAL_ARGUMENT);
+    rt.refused(ADMIN, METHOD_ADD_ASSET, &btc, ExitCode::USR_ILLEGAL_STATE);
 
     let cfg = SetAssetConfigParams {
         asset: "BTC/USD".into(),
@@ -147,7 +147,7 @@ fn admin_methods_and_their_refusals() {
     let add = ReporterParams { asset: "BTC/USD".into(), reporter: Address::new_id(R2) };
     rt.refused(MALLORY, METHOD_ADD_REPORTER, &add, ExitCode::USR_FORBIDDEN);
     send(&rt, ADMIN, METHOD_ADD_REPORTER, &add);
-    rt.refused(ADMIN, METHOD_ADD_REPORTER, &add, ExitCode::USR_ILLEGAL_ARGUMENT);
+    rt.refused(ADMIN, METHOD_ADD_REPORTER, &add, ExitCode::USR_ILLEGAL_STATE);
     rt.refused(
         ADMIN,
         METHOD_ADD_REPORTER,

@@ -123,7 +123,7 @@ impl Asset {
 
     pub fn add_reporter(&mut self, id: ActorID) -> ActorResult<()> {
         match self.reporters.binary_search(&id) {
-            Ok(_) => Err(actor_error!(illegal_argument; "f0{id} already reports {}", self.symbol)),
+            Ok(_) => Err(actor_error!(illegal_state; "f0{id} already reports {}", self.symbol)),
             Err(_) if self.reporters.len() >= MAX_REPORTERS => Err(actor_error!(
                 illegal_argument;
                 "{} already has the maximum of {MAX_REPORTERS} reporters", self.symbol
@@ -319,7 +319,7 @@ impl State {
         let mut map = self.load_assets(store)?;
         let symbol = asset.symbol.clone();
         if !map.set_if_absent(symbol.as_bytes(), asset)? {
-            return Err(actor_error!(illegal_argument; "asset {symbol:?} already exists"));
+            return Err(actor_error!(illegal_state; "asset {symbol:?} already exists"));
         }
         self.assets = map.flush()?;
         Ok(())

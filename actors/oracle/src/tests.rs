@@ -127,7 +127,7 @@ fn sample_ring_is_bounded() {
 #[test]
 fn reporter_management() {
     let mut a = asset(config(1, 100, 0, 0), &[101]);
-    assert_eq!(code(a.add_reporter(101)), ExitCode::USR_ILLEGAL_ARGUMENT);
+    assert_eq!(code(a.add_reporter(101)), ExitCode::USR_ILLEGAL_STATE);
     a.report(101, usd("1"), 1).unwrap();
     a.remove_reporter(101).unwrap();
     assert!(a.reports.is_empty());
@@ -160,7 +160,7 @@ fn state_stores_assets_and_checks_invariants() {
     let mut st = State::new(&store, 100, vec![asset(config(1, 10, 0, 0), &[101])]).unwrap();
     assert_eq!(code(st.get_asset(&store, "BTC/USD")), ExitCode::USR_NOT_FOUND);
     let dup = asset(config(1, 10, 0, 0), &[]);
-    assert_eq!(code(st.add_asset(&store, dup)), ExitCode::USR_ILLEGAL_ARGUMENT);
+    assert_eq!(code(st.add_asset(&store, dup)), ExitCode::USR_ILLEGAL_STATE);
     let mut a = st.get_asset(&store, "FLT/USD").unwrap();
     a.report(101, usd("2"), 3).unwrap();
     st.put_asset(&store, a.clone()).unwrap();

@@ -29,7 +29,7 @@ cloudless_runtime::actor! {
         cloudless_runtime::admin::AdminTransferred,
     ];
     constructor(ConstructorParams) => m::constructor;
-    METHOD_FUND = "Fund" => m::fund;
+    [payable] METHOD_FUND = "Fund" => m::fund;
     METHOD_RECORD_PROOFS = "RecordProofs"(RecordProofsParams) => m::record_proofs;
     METHOD_WITHDRAW = "Withdraw"(CommitmentQuery) -> WithdrawReturn => m::withdraw;
     METHOD_SET_POOL_CONFIG = "SetPoolConfig"(PoolConfig) => m::set_pool_config;

@@ -147,3 +147,37 @@ fn pool_config_and_admin() {
     rt.ok::<_, ()>(MALLORY, METHOD_SET_POOL_CONFIG, &c);
     rt.refused(MALLORY, 12345, &(), ExitCode::USR_UNHANDLED_MESSAGE);
 }
+
+/// A faulty oracle (unknown asset, abort, garbage) degrades to the fallback — the pool stays as
+/// it was — and never stops `RecordProofs`, `Fund` or `Withdraw`.
+#[test]
+fn a_faulty_oracle_leaves_the_pool_unchanged_and_stops_nothing() {
+    use cloudless_runtime::actor_error;
+    type Fault = (&'static str, fn(&MockRuntime));
+    let faults: [Fault; 3] = [
+        ("unknown asset", |rt| {
+            rt.on_send(ORACLE, Some(METHOD_GET_PRICE), |_, _| Err(actor_error!(not_found; "no asset")))
+        }),
+        ("abort", |rt| {
+            rt.on_send(ORACLE, Some(METHOD_GET_PRICE), |_, _| {
+                Err(cloudless_runtime::ActorError::new(ExitCode::USR_UNSPECIFIED, "boom"))
+            })
+        }),
+        ("garbage", |rt| rt.reply_with(ORACLE, METHOD_GET_PRICE, &"not a price")),
+    ];
+    for (what, fault) in faults {
+        let rt = rewards();
+        rt.set_epoch(1);
+        rt.ok::<_, ()>(CAPACITY, METHOD_RECORD_PROOFS, &record(0, 3));
+        fault(&rt);
+        rt.set_epoch(LEN);
+        rt.ok::<_, ()>(CAPACITY, METHOD_RECORD_PROOFS, &record(1, 2));
+        let p1: PeriodInfo = rt.ok(MALLORY, METHOD_GET_PERIOD, &PeriodQuery { period: 1 });
+        assert_eq!(p1.pool, flt(500), "{what}: the pool is unchanged without a price");
+        rt.pay::<_, ()>(MALLORY, METHOD_FUND, &(), flt(1));
+        rt.set_epoch(3 * LEN);
+        rt.ok::<_, WithdrawReturn>(PROVIDER, METHOD_WITHDRAW, &CommitmentQuery { id: 7 });
+        let errors = rt.state::<State>().unwrap().check_state_invariants(rt.store(), &rt.balance());
+        assert!(errors.is_empty(), "{what}: {errors:?}");
+    }
+}

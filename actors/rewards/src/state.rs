@@ -11,7 +11,7 @@
 use crate::events::*;
 use cid::Cid;
 use cloudless_runtime::admin::require_admin;
-use cloudless_runtime::tree::Tree;
+use cloudless_runtime::tree::{Tree, TALL};
 use cloudless_runtime::{
     actor_error, amount, period_of, ActorResult, ActorState, Ctx, Effects, Fields, Runtime, PRECISION,
 };
@@ -128,7 +128,7 @@ impl State {
             current: OpenPeriod { period, pool: config.initial_pool.clone(), total: 0, units: 0 },
             config,
             totals: Totals { unallocated: funded.clone(), funded, ..Totals::default() },
-            periods: Tree::<_, ClosedPeriod>::empty(store, "periods")?,
+            periods: Tree::<_, ClosedPeriod, TALL>::empty(store, "periods")?,
             commitments: Tree::<_, CommitmentRewards>::empty(store, "commitments")?,
         })
     }
@@ -204,7 +204,7 @@ impl State {
     }
 
     /// The closed-periods tree.
-    pub fn periods<'s, BS: Blockstore>(&self, store: &'s BS) -> Tree<'s, BS, ClosedPeriod> {
+    pub fn periods<'s, BS: Blockstore>(&self, store: &'s BS) -> Tree<'s, BS, ClosedPeriod, TALL> {
         Tree::load(store, &self.periods, "periods")
     }
 
@@ -437,7 +437,7 @@ cloudless_runtime::impl_admin!(State, admin, "rewards admin");
 impl ActorState for State {
     fn advance<R: Runtime>(&mut self, rt: &R, ctx: &Ctx, fx: &mut Effects) -> ActorResult<()> {
         let mut price = |oracle: ActorID, asset: &str| {
-            Ok(cloudless_runtime::oracle::price(rt, oracle, asset)?.map(|info| info.twap))
+            Ok(cloudless_runtime::oracle::price(rt, oracle, asset).map(|info| info.twap))
         };
         self.touch(rt.store(), ctx, &mut price, fx).map(|_| ())
     }

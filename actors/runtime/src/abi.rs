@@ -94,6 +94,8 @@ pub struct MethodInfo {
     pub takes_params: bool,
     /// Whether the method returns a value (`R`).
     pub returns: bool,
+    /// Whether the method takes FLT sent with the message (`[payable]` in `actor!`).
+    pub payable: bool,
 }
 
 /// Receives an actor's methods with their params and return types (`()` when absent), and

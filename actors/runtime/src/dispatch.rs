@@ -104,11 +104,15 @@ pub trait Invariants {
 ///     constructor(ConstructorParams) => methods::constructor;
 ///     METHOD_REPORT = "Report"(ReportParams) => methods::report;
 ///     METHOD_GET_ADMIN = "GetAdmin" -> AdminReturn => methods::get_admin;
+///     [payable] METHOD_FUND = "Fund" => methods::fund;
 /// }
 /// ```
 ///
 /// A handler is `fn<R: Runtime>(&R[, Params]) -> ActorResult<Return or ()>`. The constructor
 /// (method 1) accepts only the system actor as caller, checked before its params are decoded.
+/// Only methods marked `[payable]` (and the constructor, which genesis funds) take FLT: value
+/// sent to any other method is refused with USR_ILLEGAL_ARGUMENT before anything runs, so no
+/// FLT can land in an actor without being accounted for.
 #[macro_export]
 macro_rules! actor {
     (
@@ -117,7 +121,7 @@ macro_rules! actor {
         state: $state:ty, view: $view:ty = $view_fn:expr;
         events: [$($event:ty),* $(,)?];
         constructor $(($cparams:ty))? => $constructor:expr;
-        $( $(#[$mmeta:meta])* $konst:ident = $mname:tt $(($params:ty))? $(-> $ret:ty)? => $handler:expr; )*
+        $( $(#[$mmeta:meta])* $([$payable:ident])? $konst:ident = $mname:tt $(($params:ty))? $(-> $ret:ty)? => $handler:expr; )*
     ) => {
         $(#[$meta])*
         $vis struct $actor;
@@ -153,15 +157,20 @@ macro_rules! actor {
                         $crate::Runtime::require_system_caller(rt)?;
                         $crate::actor!(@ret [$constructor] rt params $($cparams)? ;)
                     }
-                    $( $konst => $crate::actor!(@ret [$handler] rt params $($params)? ; $($ret)?), )*
+                    $( $konst => {
+                        if !$crate::actor!(@payable $($payable)?) {
+                            $crate::refuse_value(rt, $mname)?;
+                        }
+                        $crate::actor!(@ret [$handler] rt params $($params)? ; $($ret)?)
+                    } )*
                     _ => $crate::unhandled(method),
                 }
             }
 
             fn interface<V: $crate::abi::InterfaceVisitor>(v: &mut V) {
                 $( v.event::<$event>(); )*
-                $crate::actor!(@describe v "Constructor" $crate::METHOD_CONSTRUCTOR; $($cparams)? ;);
-                $( $crate::actor!(@describe v $mname $konst; $($params)? ; $($ret)?); )*
+                $crate::actor!(@describe v "Constructor" $crate::METHOD_CONSTRUCTOR, true; $($cparams)? ;);
+                $( $crate::actor!(@describe v $mname $konst, $crate::actor!(@payable $($payable)?); $($params)? ; $($ret)?); )*
             }
         }
     };
@@ -180,18 +189,30 @@ macro_rules! actor {
         ($h)($rt)
     };
 
-    (@describe $v:ident $name:tt $num:expr; $($params:ty)? ; $($ret:ty)?) => {
+    (@describe $v:ident $name:tt $num:expr, $payable:expr; $($params:ty)? ; $($ret:ty)?) => {
         $v.method::<$crate::actor!(@ty $($params)?), $crate::actor!(@ty $($ret)?)>($crate::abi::MethodInfo {
             name: $name,
             number: $num,
             takes_params: $crate::actor!(@has $($params)?),
             returns: $crate::actor!(@has $($ret)?),
+            payable: $payable,
         })
     };
+    (@payable payable) => { true };
+    (@payable) => { false };
     (@ty $t:ty) => { $t };
     (@ty) => { () };
     (@has $t:ty) => { true };
     (@has) => { false };
+}
+
+/// Refuses FLT sent to a method that does not take it (see [`actor!`](crate::actor)).
+pub fn refuse_value<R: Runtime>(rt: &R, method: &str) -> ActorResult<()> {
+    let value = rt.value_received();
+    if !value.is_zero() {
+        return Err(actor_error!(illegal_argument; "{method} does not take FLT; {value} was sent"));
+    }
+    Ok(())
 }
 
 /// The whole constructor of an actor without state of its own: system caller only.

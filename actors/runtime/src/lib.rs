@@ -36,7 +36,7 @@ pub mod transaction;
 pub mod tree;
 
 pub use cloudless_runtime_derive::{Event, Fields};
-pub use dispatch::{construct_stateless, ret, unhandled, ActorCode, Invariants, Params};
+pub use dispatch::{construct_stateless, refuse_value, ret, unhandled, ActorCode, Invariants, Params};
 pub use error::{ActorError, ActorResult, AsActorError};
 #[doc(hidden)]
 pub use frc42_dispatch;

@@ -27,22 +27,16 @@ pub struct PriceInfo {
     pub twap: TokenAmount,
 }
 
-/// Asks `oracle` for `asset`'s price in a read-only call. "No fresh price" (the oracle's
-/// USR_ILLEGAL_STATE) is `None`; any other failure is USR_ILLEGAL_STATE naming the asset.
-pub fn price<R: crate::Runtime>(
-    rt: &R,
-    oracle: fvm_shared::ActorID,
-    asset: &str,
-) -> crate::ActorResult<Option<PriceInfo>> {
-    use fvm_shared::error::ExitCode;
+/// Asks `oracle` for `asset`'s price in a read-only call. Never fails: a consumer must keep
+/// working when the oracle cannot answer, so every failure — no fresh price (the oracle's
+/// USR_ILLEGAL_STATE), an unknown asset, an aborted or missing oracle, an undecodable answer —
+/// is `None`, and the consumer applies its documented fallback (rewards: the pool unchanged;
+/// capacity: the genesis FLT collateral). Genesis checks that the oracle and the asset exist, so
+/// only a runtime fault reaches the fallback.
+pub fn price<R: crate::Runtime>(rt: &R, oracle: fvm_shared::ActorID, asset: &str) -> Option<PriceInfo> {
     let query = AssetQuery { asset: asset.to_string() };
     match rt.call(oracle, METHOD_GET_PRICE, Some(&query), TokenAmount::default(), true) {
-        Ok(Some(block)) => block
-            .deserialize()
-            .map(Some)
-            .map_err(|e| crate::actor_error!(illegal_state; "decoding the oracle's {asset} price: {e}")),
-        Ok(None) => Err(crate::actor_error!(illegal_state; "the oracle returned no {asset} price")),
-        Err(e) if e.exit_code() == ExitCode::USR_ILLEGAL_STATE => Ok(None),
-        Err(e) => Err(crate::ActorError::illegal_state(format!("asking the oracle for {asset}: {}", e.msg()))),
+        Ok(Some(block)) => block.deserialize().ok(),
+        Ok(None) | Err(_) => None,
     }
 }

@@ -24,26 +24,38 @@ use crate::{actor_error, ActorResult, AsActorError};
 /// Links per node.
 pub const FANOUT: usize = 8;
 const BITS: u32 = FANOUT.trailing_zeros();
-/// Levels of nodes above the records.
+/// Levels of nodes above the records (the default height).
 pub const HEIGHT: usize = 9;
-/// Keys are `0..CAPACITY`.
-pub const CAPACITY: u64 = 1 << (BITS as usize * HEIGHT);
+/// Keys of a default-height tree are `0..CAPACITY`.
+pub const CAPACITY: u64 = capacity(HEIGHT);
+/// The height whose capacity (2^33, about 8.6 billion) outlasts any clock-driven key: one key
+/// per epoch of 1-second blocks lasts 272 years (the rewards actor's periods, whatever the
+/// genesis period length).
+pub const TALL: usize = 11;
+
+/// Keys of a tree of `height` levels are `0..capacity(height)`.
+pub const fn capacity(height: usize) -> u64 {
+    1 << (BITS as usize * height)
+}
 
 type Node = [Cid; FANOUT];
 
-/// A tree of `V` records; `name` labels its errors.
-pub struct Tree<'s, BS: Blockstore, V> {
+/// A tree of `V` records with `H` levels of nodes; `name` labels its errors.
+pub struct Tree<'s, BS: Blockstore, V, const H: usize = HEIGHT> {
     store: &'s BS,
     root: Cid,
     name: &'static str,
     _v: PhantomData<V>,
 }
 
-impl<'s, BS: Blockstore, V: Serialize + DeserializeOwned> Tree<'s, BS, V> {
+impl<'s, BS: Blockstore, V: Serialize + DeserializeOwned, const H: usize> Tree<'s, BS, V, H> {
+    /// Keys are `0..Self::CAPACITY`.
+    pub const CAPACITY: u64 = capacity(H);
+
     /// Writes the canonical empty tree (one block per level) and returns its root.
     pub fn empty(store: &'s BS, name: &'static str) -> ActorResult<Cid> {
         let mut cid = put(store, &None::<V>, name)?;
-        for _ in 0..HEIGHT {
+        for _ in 0..H {
             cid = put(store, &[cid; FANOUT], name)?;
         }
         Ok(cid)
@@ -58,15 +70,16 @@ impl<'s, BS: Blockstore, V: Serialize + DeserializeOwned> Tree<'s, BS, V> {
     }
 
     /// The link index of `key` at every level, root first.
-    fn digits(&self, key: u64) -> ActorResult<[usize; HEIGHT]> {
-        if key >= CAPACITY {
-            return Err(
-                actor_error!(illegal_argument; "{} key {key} is beyond the tree's capacity {CAPACITY}", self.name),
-            );
+    fn digits(&self, key: u64) -> ActorResult<[usize; H]> {
+        if key >= Self::CAPACITY {
+            return Err(actor_error!(
+                illegal_argument;
+                "{} key {key} is beyond the tree's capacity {}", self.name, Self::CAPACITY
+            ));
         }
-        let mut out = [0; HEIGHT];
+        let mut out = [0; H];
         for (level, d) in out.iter_mut().enumerate() {
-            *d = ((key >> (BITS as usize * (HEIGHT - 1 - level))) & (FANOUT as u64 - 1)) as usize;
+            *d = ((key >> (BITS as usize * (H - 1 - level))) & (FANOUT as u64 - 1)) as usize;
         }
         Ok(out)
     }
@@ -96,7 +109,7 @@ impl<'s, BS: Blockstore, V: Serialize + DeserializeOwned> Tree<'s, BS, V> {
 
     fn write(&mut self, key: u64, leaf: &Option<&V>) -> ActorResult<()> {
         let digits = self.digits(key)?;
-        let mut path = Vec::with_capacity(HEIGHT);
+        let mut path = Vec::with_capacity(H);
         let mut cid = self.root;
         for d in digits {
             let node = self.node(&cid)?;
@@ -117,10 +130,10 @@ impl<'s, BS: Blockstore, V: Serialize + DeserializeOwned> Tree<'s, BS, V> {
     pub fn for_each(&self, mut f: impl FnMut(u64, &V)) -> ActorResult<()> {
         // The empty subtree of each height, found by hashing (nothing is written).
         let mut empties = vec![Cid::new_v1(fvm_ipld_encoding::DAG_CBOR, hash(&None::<V>, self.name)?)];
-        for h in 0..HEIGHT {
+        for h in 0..H {
             empties.push(Cid::new_v1(fvm_ipld_encoding::DAG_CBOR, hash(&[empties[h]; FANOUT], self.name)?));
         }
-        self.walk(&self.root, HEIGHT, 0, &empties, &mut f)
+        self.walk(&self.root, H, 0, &empties, &mut f)
     }
 
     fn walk(
@@ -197,5 +210,18 @@ mod tests {
         }
         assert_eq!(u.root(), root);
         assert_eq!(u.get(5).unwrap(), None);
+    }
+
+    #[test]
+    fn a_tall_tree_takes_keys_a_default_one_refuses() {
+        let store = MemoryBlockstore::new();
+        let root = Tree::<_, u64, TALL>::empty(&store, "tall").unwrap();
+        let mut t = Tree::<_, u64, TALL>::load(&store, &root, "tall");
+        assert_eq!(Tree::<MemoryBlockstore, u64, TALL>::CAPACITY, 1 << 33);
+        for key in [CAPACITY, capacity(TALL) - 1] {
+            t.set(key, &key).unwrap();
+            assert_eq!(t.get(key).unwrap(), Some(key));
+        }
+        assert!(t.set(capacity(TALL), &0).is_err());
     }
 }

@@ -34,6 +34,22 @@ pub fn validate_manifest(entries: &[(String, Cid)]) -> Result<(), String> {
     Ok(())
 }
 
+impl cloudless_runtime::Invariants for State {
+    /// The manifest data is in the store and names the FVM's required actors, each once.
+    fn check_state_invariants<BS: fvm_ipld_blockstore::Blockstore>(
+        &self,
+        store: &BS,
+        _balance: &fvm_shared::econ::TokenAmount,
+    ) -> Vec<String> {
+        use fvm_ipld_encoding::CborStore;
+        match store.get_cbor::<Vec<(String, Cid)>>(&self.builtin_actors) {
+            Ok(Some(entries)) => validate_manifest(&entries).err().into_iter().collect(),
+            Ok(None) => vec![format!("manifest data {} is not in the store", self.builtin_actors)],
+            Err(e) => vec![format!("manifest data {}: {e}", self.builtin_actors)],
+        }
+    }
+}
+
 #[cfg(feature = "fil-actor")]
 mod actor {
     use cloudless_runtime::sdk::SdkRuntime;

@@ -10,6 +10,36 @@ pub const METHOD_RANDOMX_HASHES: u64 = frc42_dispatch::method_hash!("RandomxHash
 pub const METHOD_GROTH16_VERIFY: u64 = frc42_dispatch::method_hash!("Groth16Verify");
 /// The same verification compiled into this Wasm actor (benchmark comparison only).
 pub const METHOD_GROTH16_VERIFY_WASM: u64 = frc42_dispatch::method_hash!("Groth16VerifyWasm");
+/// Calls a raw import with arbitrary pointers and lengths (the host's input parsing fuzzer).
+pub const METHOD_RAW_SYSCALL: u64 = frc42_dispatch::method_hash!("RawSyscall");
+
+/// Which raw import [`RawSyscallParams`] calls.
+pub const RAW_RANDOMX_HASHES: u8 = 0;
+pub const RAW_GROTH16_VERIFY: u8 = 1;
+
+/// Zero bytes the actor appends to [`RawSyscallParams::memory`].
+pub const RAW_PADDING: usize = 4096;
+
+/// A raw import call: `memory` is copied into a buffer of the actor (plus [`RAW_PADDING`]
+/// zero bytes); each argument is either
+/// an offset into that buffer (`relative`, added to its address with wrapping) or a raw `u32`
+/// (a length, or an absolute address anywhere in or beyond the Wasm memory). RandomX takes
+/// four arguments (pairs offset and length, output offset and length), Groth16 six; missing
+/// ones are 0.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct RawSyscallParams {
+    pub syscall: u8,
+    #[serde(with = "strict_bytes")]
+    pub memory: Vec<u8>,
+    pub args: Vec<(bool, u32)>,
+}
+
+/// What the import returned: `errno` 0 and its value (Groth16: 1 or 0), or the error number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct RawSyscallReturn {
+    pub errno: u32,
+    pub value: u32,
+}
 
 /// Concatenated 64-byte (K, H) pairs; the return is the concatenated 32-byte hashes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
@@ -47,6 +77,7 @@ mod actor {
             METHOD_ABI_VERSION => ret(&cloudless_syscalls::abi_version()),
             METHOD_RANDOMX_HASHES => randomx_hashes(params.decode()?),
             METHOD_GROTH16_VERIFY => groth16_verify(params.decode()?),
+            METHOD_RAW_SYSCALL => raw_syscall(params.decode()?),
             METHOD_GROTH16_VERIFY_WASM => {
                 let p: Groth16VerifyParams = params.decode()?;
                 let valid = cloudless_groth16::verify(&p.vk, &p.proof, &p.inputs)
@@ -55,6 +86,43 @@ mod actor {
             }
             _ => unhandled(method),
         }
+    }
+
+    fn raw_syscall(p: RawSyscallParams) -> ActorResult<Option<IpldBlock>> {
+        let mut memory = p.memory;
+        // Room for any legal RandomX output (64 hashes) written at an offset inside the buffer.
+        memory.resize(memory.len() + RAW_PADDING, 0);
+        let base = memory.as_mut_ptr() as u32;
+        let arg = |i: usize| match p.args.get(i) {
+            Some((true, v)) => base.wrapping_add(*v),
+            Some((false, v)) => *v,
+            None => 0,
+        };
+        // SAFETY: the host bounds-checks every pointer and length against the Wasm memory; an
+        // output written through a wild pointer lands in this actor's own memory, which is the
+        // point of the test.
+        let result = unsafe {
+            match p.syscall {
+                RAW_RANDOMX_HASHES => {
+                    cloudless_syscalls::sys::randomx_hashes(arg(0) as *const u8, arg(1), arg(2) as *mut u8, arg(3))
+                        .map(|()| 0)
+                }
+                RAW_GROTH16_VERIFY => cloudless_syscalls::sys::groth16_verify_bn254(
+                    arg(0) as *const u8,
+                    arg(1),
+                    arg(2) as *const u8,
+                    arg(3),
+                    arg(4) as *const u8,
+                    arg(5),
+                ),
+                other => return Err(actor_error!(illegal_argument; "no raw syscall {other}")),
+            }
+        };
+        let out = match result {
+            Ok(value) => RawSyscallReturn { errno: 0, value },
+            Err(e) => RawSyscallReturn { errno: e as u32, value: 0 },
+        };
+        ret(&out)
     }
 
     fn randomx_hashes(params: RandomxHashesParams) -> ActorResult<Option<IpldBlock>> {

@@ -183,6 +183,8 @@ pub struct MethodAbi {
     params_shape: Option<Shape>,
     ret: ReturnFn,
     ret_shape: Shape,
+    /// Takes FLT sent with the message (other product methods refuse it).
+    pub payable: bool,
 }
 
 impl MethodAbi {
@@ -224,6 +226,7 @@ impl MethodAbi {
                 None => Value::Null,
             },
             "returns": shape_json(&self.ret_shape),
+            "payable": self.payable,
         })
     }
 }
@@ -275,7 +278,7 @@ fn no_return(bytes: &[u8]) -> anyhow::Result<Value> {
 
 /// A core actor's method, with hand-written JSON params (no field list).
 fn method(name: &'static str, number: MethodNum, params: ParamsFn, ret: ReturnFn) -> MethodAbi {
-    MethodAbi { name, number, params, params_shape: None, ret, ret_shape: Shape::Leaf }
+    MethodAbi { name, number, params, params_shape: None, ret, ret_shape: Shape::Leaf, payable: true }
 }
 
 /// Method 0 (plain FLT transfer) exists on every actor.
@@ -299,6 +302,7 @@ impl InterfaceVisitor for Collect {
             params_shape: m.takes_params.then(P::shape),
             ret: if m.returns { ret::<R> } else { no_return },
             ret_shape: if m.returns { R::shape() } else { Shape::Leaf },
+            payable: m.payable,
         });
     }
 }

@@ -66,14 +66,19 @@ pub struct CapacityConfig {
     /// FLT (decimal) per unit when no fresh price exists.
     #[serde(with = "amount")]
     pub flt_collateral_per_unit: TokenAmount,
-    /// `"oracle"` (the configured oracle), an address, or absent.
+    /// The oracle actor: `"oracle"` or its address. Default: the configured oracle, if any;
+    /// `"none"`: no oracle (always the FLT collateral).
     #[serde(default)]
     pub oracle: Option<String>,
+    /// Must be one of the oracle's assets.
     #[serde(default = "default_oracle_asset")]
     pub oracle_asset: String,
+    /// The rewards actor told every proof count. Default: the configured rewards actor, if any;
+    /// `"none"`: proofs earn no rewards.
     #[serde(default)]
     pub rewards: Option<String>,
-    /// The only caller of the market hooks; default: the configured market, if any.
+    /// The only caller of the market hooks (the market actor, or an account standing in for it).
+    /// Default: the configured market, if any; `"none"`: no market.
     #[serde(default)]
     pub market: Option<String>,
     #[serde(default)]
@@ -120,10 +125,10 @@ impl CapacityConfig {
                 withdraw_periods_after_failed: self.withdraw_periods_after_failed,
                 usd_collateral_per_unit: self.usd_collateral_per_unit.clone(),
                 flt_collateral_per_unit: self.flt_collateral_per_unit.clone(),
-                oracle: refs.optional_id("oracle", &self.oracle)?,
+                oracle: refs.optional_actor("oracle", &self.oracle, "oracle", false)?,
                 oracle_asset: self.oracle_asset.clone(),
-                rewards: refs.optional_id("rewards", &self.rewards)?,
-                market: refs.optional_id("market", &self.market.clone().or_else(|| refs.config.actors.market.as_ref().map(|_| "market".into())))?,
+                rewards: refs.optional_actor("rewards", &self.rewards, "rewards", false)?,
+                market: refs.optional_actor("market", &self.market, "market", true)?,
                 treasury: refs.optional_id("treasury", &self.treasury)?,
             },
             genesis_nonce: self
@@ -134,6 +139,7 @@ impl CapacityConfig {
                 .unwrap_or_default(),
             difficulty: bytes32("difficulty", &self.difficulty)?,
         };
+        refs.oracle_asset("oracle_asset", params.config.oracle, &self.oracle_asset)?;
         cloudless_actor_capacity::state::validate_config(&params.config).map_err(|e| anyhow!("{}", e.msg()))?;
         Ok(params)
     }

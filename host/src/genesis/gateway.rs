@@ -21,6 +21,10 @@ fn default_token_name() -> String {
 fn default_token_symbol() -> String {
     "USDC".into()
 }
+/// One hour of 1-second subnet blocks.
+fn default_max_fast_window() -> i64 {
+    3_600
+}
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -36,6 +40,9 @@ pub struct GatewayConfig {
     pub name: String,
     #[serde(default = "default_token_symbol")]
     pub symbol: String,
+    /// The furthest a fast withdrawal's deadline may lie after the withdrawal, in epochs.
+    #[serde(default = "default_max_fast_window")]
+    pub max_fast_window: i64,
 }
 
 impl Section for GatewayConfig {
@@ -53,11 +60,14 @@ impl Section for GatewayConfig {
             };
             cloudless_actor_gateway::state::validate_metadata(&self.name, &self.symbol)
                 .map_err(|e| anyhow!("{}", e.msg()))?;
+            cloudless_actor_gateway::state::validate_fast_window(self.max_fast_window)
+                .map_err(|e| anyhow!("{}", e.msg()))?;
             Ok(ConstructorParams {
                 admin: refs.address(&self.admin).context("admin")?,
                 authority,
                 name: self.name.clone(),
                 symbol: self.symbol.clone(),
+                max_fast_window: self.max_fast_window,
             })
         };
         Ok(RawBytes::serialize(params().context("actors.gateway")?)?)

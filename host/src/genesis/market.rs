@@ -55,8 +55,8 @@ impl Section for MarketConfig {
             let config = Config {
                 genesis_epoch: network.genesis_epoch,
                 period_length: network.period_length,
-                capacity: refs.id(&self.capacity).context("capacity")?,
-                default_token: refs.id(&self.default_token).context("default_token")?,
+                capacity: refs.actor("capacity", &self.capacity, "capacity", false)?,
+                default_token: refs.actor("default_token", &self.default_token, "gateway", false)?,
                 min_deposited_periods: self.min_deposited_periods,
                 min_rematching_periods: self.min_rematching_periods,
             };

@@ -99,6 +99,75 @@ impl Refs<'_> {
     pub fn optional_id(&self, key: &str, reference: &Option<String>) -> anyhow::Result<Option<ActorID>> {
         reference.as_deref().map(|r| self.id(r)).transpose().with_context(|| key.to_string())
     }
+
+    /// A reference to the `expected` product actor (a bundle name, e.g. `"oracle"`), naming
+    /// `key` on error: its singleton key, or an address or account of an actor with that code.
+    /// With `stand_in` an account may play the part (a role that only calls us, e.g. the reporter
+    /// of proofs in a test). Refused: a singleton that is not configured, a singleton or actor of
+    /// another code, and an address with no actor at genesis.
+    pub fn actor(&self, key: &str, reference: &str, expected: &str, stand_in: bool) -> anyhow::Result<ActorID> {
+        self.check_actor(reference, expected, stand_in).with_context(|| key.to_string())
+    }
+
+    /// [`Refs::actor`] of an optional reference: absent means the configured `expected` singleton
+    /// if there is one (singletons point at each other by default), `"none"` means none.
+    pub fn optional_actor(
+        &self,
+        key: &str,
+        reference: &Option<String>,
+        expected: &str,
+        stand_in: bool,
+    ) -> anyhow::Result<Option<ActorID>> {
+        let configured = self.config.singletons().into_iter().any(|s| s.key() == expected);
+        match reference.as_deref() {
+            Some("none") => Ok(None),
+            Some(r) => self.actor(key, r, expected, stand_in).map(Some),
+            None if configured => self.actor(key, expected, expected, stand_in).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn check_actor(&self, reference: &str, expected: &str, stand_in: bool) -> anyhow::Result<ActorID> {
+        let singletons = self.config.singletons();
+        let wrong = |what: &str| {
+            let or = if stand_in { " (or an account standing in for it)" } else { "" };
+            anyhow!("{reference:?} is {what}, not the {expected} actor{or}")
+        };
+        let account = self.config.accounts.iter().any(|a| a.name == reference);
+        if let Some(s) = singletons.iter().find(|s| s.key() == reference && !account) {
+            return if s.key() == expected { Ok(s.id()) } else { Err(wrong(&format!("the {} actor", s.key()))) };
+        }
+        if !account && product_actors().iter().any(|a| a.name() == reference) {
+            bail!("{reference:?}: there is no [actors.{reference}] section");
+        }
+        let addr = self.address(reference)?;
+        if let Some(s) = addr.id().ok().and_then(|id| singletons.iter().find(|s| s.id() == id)) {
+            return if s.key() == expected { Ok(s.id()) } else { Err(wrong(&format!("the {} actor", s.key()))) };
+        }
+        let Some(node) = self.node else { return Ok(0) };
+        let missing = || anyhow!("{reference:?} ({addr}) is not an actor at genesis");
+        let id = node.resolve(&addr)?.ok_or_else(missing)?;
+        let actor = node.actor(id)?.ok_or_else(missing)?;
+        let code = node.code_name(&actor.code)?.unwrap_or_default();
+        match code.as_str() {
+            c if c == expected => Ok(id),
+            "account" | "ethaccount" if stand_in => Ok(id),
+            other => Err(wrong(&format!("an actor of code {other:?}"))),
+        }
+    }
+
+    /// Checks that `asset` is one of the configured oracle's assets when `oracle` is that oracle.
+    pub fn oracle_asset(&self, key: &str, oracle: Option<ActorID>, asset: &str) -> anyhow::Result<()> {
+        let Some(section) = &self.config.actors.oracle else { return Ok(()) };
+        if oracle != Some(section.id) {
+            return Ok(());
+        }
+        if !section.assets.iter().any(|a| a.symbol == asset) {
+            let known: Vec<&str> = section.assets.iter().map(|a| a.symbol.as_str()).collect();
+            bail!("{key}: {asset:?} is not an asset of [actors.oracle] (it has {known:?}); every price request would fail");
+        }
+        Ok(())
+    }
 }
 
 /// Declares every singleton section once, as `module::Section`: the module (`<module>.rs` here),

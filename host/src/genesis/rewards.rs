@@ -49,11 +49,15 @@ pub struct RewardsConfig {
     #[serde(default, with = "amount")]
     pub balance: TokenAmount,
     pub admin: String,
-    /// The only reporter of proofs: `"capacity"` (the configured capacity actor) or an address.
+    /// The only reporter of proofs: `"capacity"` (the configured capacity actor), its address,
+    /// or an account standing in for it.
     #[serde(default = "default_capacity_ref")]
     pub capacity: String,
+    /// The oracle for the pool rule: `"oracle"` or its address. Default: the configured oracle,
+    /// if any; `"none"`: the pool never moves.
     #[serde(default)]
     pub oracle: Option<String>,
+    /// Must be one of the oracle's assets.
     #[serde(default = "default_oracle_asset")]
     pub oracle_asset: String,
     #[serde(default = "default_initial_pool", with = "amount")]
@@ -95,8 +99,8 @@ impl RewardsConfig {
             config: Config {
                 genesis_epoch: network.genesis_epoch,
                 period_length: network.period_length,
-                capacity: refs.id(&self.capacity).context("capacity")?,
-                oracle: refs.optional_id("oracle", &self.oracle)?,
+                capacity: refs.actor("capacity", &self.capacity, "capacity", true)?,
+                oracle: refs.optional_actor("oracle", &self.oracle, "oracle", false)?,
                 oracle_asset: self.oracle_asset.clone(),
                 initial_pool: self.initial_pool.clone(),
                 pool: PoolConfig {
@@ -108,6 +112,7 @@ impl RewardsConfig {
                 vesting_period_duration: self.vesting_period_duration,
             },
         };
+        refs.oracle_asset("oracle_asset", params.config.oracle, &self.oracle_asset)?;
         cloudless_actor_rewards::state::validate_config(&params.config).map_err(|e| anyhow!("{}", e.msg()))?;
         Ok(params)
     }

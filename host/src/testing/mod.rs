@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{anyhow, bail};
 use cid::Cid;
+use cloudless_runtime::Invariants;
 use fvm::executor::ApplyRet;
 use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
@@ -19,6 +20,7 @@ use crate::keys::KeyStore;
 use crate::node::{Node, BLOCK_GAS_LIMIT};
 
 pub mod parent;
+pub mod soak;
 
 /// The gas-fee sinks: the FVM pays premiums to f02 and burns base fees to f099.
 pub const FEE_SINKS: [ActorID; 2] = [2, 99];
@@ -27,20 +29,29 @@ pub const FEE_SINKS: [ActorID; 2] = [2, 99];
 pub struct Harness {
     pub node: Node,
     pub keys: KeyStore,
-    /// When set, every signed message is followed by [`check_invariants`] against this total.
+    /// When set (the default), every signed message is followed by [`check_invariants`]
+    /// against this total.
     pub checked_total: Option<TokenAmount>,
 }
 
 impl Harness {
+    /// A genesis from `config_toml`. Every actor's invariants (core and product, one
+    /// [`Invariants`](cloudless_runtime::Invariants) check each) and the FLT total are checked
+    /// after every message unless the harness is made [`Harness::unchecked`].
     pub fn new(config_toml: &str, bundle_car: &[u8]) -> anyhow::Result<Self> {
         let config = GenesisConfig::parse(config_toml)?;
-        let g = genesis::build(&config, bundle_car)?;
-        Ok(Self { node: g.node, keys: g.keys, checked_total: None })
+        Self::from_genesis(genesis::build(&config, bundle_car)?)
     }
 
-    /// From now on, checks every actor's invariants and the FLT total after every message.
-    pub fn check_every_message(mut self) -> Self {
-        self.checked_total = Some(Snapshot::take(&self.node).unwrap().total_balance());
+    /// A built genesis, checked after every message.
+    pub fn from_genesis(g: genesis::Genesis) -> anyhow::Result<Self> {
+        let total = Snapshot::take(&g.node)?.total_balance();
+        Ok(Self { node: g.node, keys: g.keys, checked_total: Some(total) })
+    }
+
+    /// Opts out of the check after every message (benchmarks, whose worlds are large).
+    pub fn unchecked(mut self) -> Self {
+        self.checked_total = None;
         self
     }
 
@@ -145,9 +156,22 @@ impl Harness {
         params: RawBytes,
         code: ExitCode,
     ) -> String {
+        self.expect_failure_paying(from, to, method, params, TokenAmount::default(), code)
+    }
+
+    /// [`Harness::expect_failure`] of a message that carries `value`.
+    pub fn expect_failure_paying(
+        &mut self,
+        from: &str,
+        to: Address,
+        method: MethodNum,
+        params: RawBytes,
+        value: TokenAmount,
+        code: ExitCode,
+    ) -> String {
         let before = Snapshot::take(&self.node).unwrap();
         let sender = self.id(from);
-        let ret = self.send_raw(from, to, method, params, TokenAmount::default());
+        let ret = self.send_raw(from, to, method, params, value);
         let failure = ret.failure_info.as_ref().map(|f| f.to_string()).unwrap_or_default();
         assert_eq!(ret.msg_receipt.exit_code, code, "wrong exit code; failure: {failure}");
         let after = Snapshot::take(&self.node).unwrap();
@@ -225,17 +249,9 @@ pub fn check_invariants(node: &Node, expected_total: &TokenAmount) -> anyhow::Re
     }
     for (id, state) in node.actors()? {
         let name = node.code_name(&state.code)?.ok_or_else(|| anyhow!("f0{id} has unknown code"))?;
-        let found = match name.as_str() {
-            "init" => node
-                .actor_state::<cloudless_actor_init::State>(id)?
-                .check_state_invariants(node.store())
-                .err()
-                .into_iter()
-                .collect(),
-            other => match crate::abi::product(other) {
-                Some(actor) => actor.check_state_invariants(node, id, &state.balance)?,
-                None => Vec::new(),
-            },
+        let found = match crate::abi::product(&name) {
+            Some(actor) => actor.check_state_invariants(node, id, &state.balance)?,
+            None => core_invariants(node, id, &name, &state.balance)?,
         };
         errors.extend(found.into_iter().map(|e| format!("f0{id} ({name}): {e}")));
     }
@@ -244,6 +260,26 @@ pub fn check_invariants(node: &Node, expected_total: &TokenAmount) -> anyhow::Re
         bail!("state invariants violated:\n{}", errors.join("\n"));
     }
     Ok(())
+}
+
+/// A core actor's [`Invariants`] check (the same signature as the product actors'). The
+/// stateless core actors (reward, EAM, ethaccount, placeholder) have nothing to check; an actor
+/// of a code the host does not know is reported.
+fn core_invariants(node: &Node, id: ActorID, name: &str, balance: &TokenAmount) -> anyhow::Result<Vec<String>> {
+    fn check<S: serde::de::DeserializeOwned + Invariants>(
+        node: &Node,
+        id: ActorID,
+        balance: &TokenAmount,
+    ) -> anyhow::Result<Vec<String>> {
+        Ok(node.actor_state::<S>(id)?.check_state_invariants(node.store(), balance))
+    }
+    match name {
+        "system" => check::<cloudless_actor_system::State>(node, id, balance),
+        "init" => check::<cloudless_actor_init::State>(node, id, balance),
+        "account" => check::<cloudless_actor_account::State>(node, id, balance),
+        "reward" | "eam" | "ethaccount" | "placeholder" | "test-receiver" | "test-syscall" => Ok(Vec::new()),
+        other => Ok(vec![format!("no invariant check for code {other:?}")]),
+    }
 }
 
 /// What no single actor can check: every unit the market holds is in its deal in the capacity

@@ -6,7 +6,10 @@
 //! Top-down messages (deposits, confirmations, rejections, fills) wait in a queue and are
 //! delivered in order. The bottom-up direction is the relayer reading the gateway's outbox from
 //! the subnet state, as a checkpoint would carry it: the parent pays out an entry once its payee
-//! is final, or rejects it, and queues the matching message back.
+//! is final, or rejects it, and queues the matching message back. An entry whose payee may
+//! still change (an open fast withdrawal) is passed over and *held*: the confirmation names it,
+//! later entries are paid anyway, and the held entry is paid (`ConfirmHeldWithdrawal`) or
+//! rejected on its own once its payee is final.
 //!
 //! A fast fill is a *conditional* payment: the LP's `amount - fee` waits in escrow until the
 //! subnet's verdict comes back; accepted, it goes to the recipient at once (long before the slow
@@ -15,7 +18,7 @@
 //! [`Parent::check`] asserts that no USDC is created or lost: the parent's total is constant,
 //! and what the bridge holds locked equals the subnet supply plus everything in flight.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use cloudless_actor_gateway::*;
 use fvm_ipld_encoding::RawBytes;
@@ -31,7 +34,8 @@ use super::{assert_ok, Harness};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TopDown {
     Deposit(DepositParams),
-    Confirm(u64),
+    Confirm(ConfirmParams),
+    ConfirmHeld(u64),
     Reject { nonce: u64, amount: TokenAmount },
     Fill { nonce: u64, lp: Address },
 }
@@ -57,8 +61,10 @@ pub struct Parent {
     pub queue: VecDeque<TopDown>,
     /// Every top-down message delivered, for replays.
     pub delivered: Vec<TopDown>,
-    /// Outbox entries below this nonce have been paid or rejected here.
+    /// Outbox entries below this nonce have been paid, rejected or held here.
     pub processed: u64,
+    /// Entries passed over while their payee could still change, not yet paid or rejected.
+    pub held: BTreeSet<u64>,
     next_deposit_nonce: u64,
     total: TokenAmount,
     /// The subnet account that signs as the bridge authority.
@@ -79,6 +85,7 @@ impl Parent {
             queue: VecDeque::new(),
             delivered: Vec::new(),
             processed: 0,
+            held: BTreeSet::new(),
             next_deposit_nonce: 0,
             total,
             relayer: relayer.into(),
@@ -122,7 +129,8 @@ impl Parent {
         }
         match msg {
             TopDown::Deposit(p) => (METHOD_APPLY_DEPOSIT, encode(p)),
-            TopDown::Confirm(up_to) => (METHOD_CONFIRM_WITHDRAWALS, encode(&ConfirmParams { up_to_nonce: *up_to })),
+            TopDown::Confirm(p) => (METHOD_CONFIRM_WITHDRAWALS, encode(p)),
+            TopDown::ConfirmHeld(nonce) => (METHOD_CONFIRM_HELD_WITHDRAWAL, encode(&NonceParam { nonce: *nonce })),
             TopDown::Reject { nonce, .. } => (METHOD_REJECT_WITHDRAWAL, encode(&NonceParam { nonce: *nonce })),
             TopDown::Fill { nonce, lp } => {
                 (METHOD_APPLY_FAST_FILL, encode(&FastFillParams { withdrawal_nonce: *nonce, lp: *lp }))
@@ -139,7 +147,7 @@ impl Parent {
         let data = &ret.msg_receipt.return_data;
         let out = match &msg {
             TopDown::Deposit(_) => Delivered::Deposit(data.deserialize().unwrap()),
-            TopDown::Confirm(_) => Delivered::Confirm(data.deserialize().unwrap()),
+            TopDown::Confirm(_) | TopDown::ConfirmHeld(_) => Delivered::Confirm(data.deserialize().unwrap()),
             TopDown::Reject { .. } => Delivered::Reject(data.deserialize().unwrap()),
             TopDown::Fill { nonce, lp } => {
                 let record: FillRecord = data.deserialize().unwrap();
@@ -198,36 +206,63 @@ impl Parent {
         (self.processed..st.next_outbox_nonce).map(|n| st.entry_view(store, n, h.node.epoch()).unwrap()).collect()
     }
 
-    /// Bottom-up: pays out (or, where `reject` says so, rejects) up to `max` unprocessed entries
-    /// in nonce order, stopping at the first whose payee may still change, and queues the
-    /// confirmations and rejections. Only unfilled withdrawals can be rejected. Returns how many
-    /// entries it processed.
+    /// Bottom-up: first settles held entries whose payee became final, then pays out (or, where
+    /// `reject` says so, rejects) up to `max` unprocessed entries in nonce order, holding those
+    /// whose payee may still change, and queues the confirmations and rejections. Only unfilled
+    /// withdrawals can be rejected. Returns how many entries it paid, rejected or held.
     pub fn process_outbox(&mut self, h: &Harness, max: u64, reject: impl Fn(&OutboxEntryView) -> bool) -> u64 {
-        let max = max.min(MAX_CONFIRM_BATCH);
-        let mut paid_through = None;
+        let st = self.gateway_state(h);
+        let view = |n| st.entry_view(h.node.store(), n, h.node.epoch()).unwrap();
+        let rejects = |v: &OutboxEntryView| v.entry.sender.is_some() && !v.entry.filled && reject(v);
+        for nonce in self.held.clone() {
+            let v = view(nonce);
+            if v.payee_final {
+                self.held.remove(&nonce);
+                let msg = if rejects(&v) {
+                    TopDown::Reject { nonce, amount: v.entry.amount.clone() }
+                } else {
+                    self.pay(&v.entry);
+                    TopDown::ConfirmHeld(nonce)
+                };
+                self.queue.push_back(msg);
+            }
+        }
+        let mut range: Option<ConfirmParams> = None;
         let mut done = 0;
-        for view in self.unprocessed(h) {
-            if done == max || !view.payee_final {
+        for nonce in self.processed..st.next_outbox_nonce {
+            if done == max.min(MAX_CONFIRM_BATCH) {
                 break;
             }
-            let e = &view.entry;
-            if e.sender.is_some() && !e.filled && reject(&view) {
-                if let Some(up_to) = paid_through.take() {
-                    self.queue.push_back(TopDown::Confirm(up_to));
+            let v = view(nonce);
+            if v.payee_final && rejects(&v) {
+                // What came before is confirmed first: the subnet settles in nonce order.
+                if let Some(r) = range.take() {
+                    self.queue.push_back(TopDown::Confirm(r));
                 }
-                self.queue.push_back(TopDown::Reject { nonce: view.nonce, amount: e.amount.clone() });
+                self.queue.push_back(TopDown::Reject { nonce, amount: v.entry.amount.clone() });
             } else {
-                self.locked -= &e.amount;
-                self.credit(e.payee, &e.amount);
-                paid_through = Some(view.nonce);
+                let r = range.get_or_insert_with(|| ConfirmParams { up_to_nonce: nonce, held: vec![] });
+                r.up_to_nonce = nonce;
+                if v.payee_final {
+                    self.pay(&v.entry);
+                } else {
+                    self.held.insert(nonce);
+                    r.held.push(nonce);
+                }
             }
-            self.processed = view.nonce + 1;
+            self.processed = nonce + 1;
             done += 1;
         }
-        if let Some(up_to) = paid_through {
-            self.queue.push_back(TopDown::Confirm(up_to));
+        if let Some(r) = range {
+            self.queue.push_back(TopDown::Confirm(r));
         }
         done
+    }
+
+    /// The bridge releases a final entry's USDC to its payee.
+    fn pay(&mut self, e: &OutboxEntry) {
+        self.locked -= &e.amount;
+        self.credit(e.payee, &e.amount);
     }
 
     /// An LP pays `amount - fee` for the pending fast entry `nonce` into escrow and the parent
@@ -235,7 +270,8 @@ impl Parent {
     /// settled it, or the LP lacks the USDC. (Fills may still arrive late: the subnet decides.)
     pub fn fast_fill(&mut self, h: &Harness, lp: Address, nonce: u64) -> bool {
         let st = self.gateway_state(h);
-        if nonce >= st.next_outbox_nonce || nonce < self.processed || self.escrow.contains_key(&(nonce, lp)) {
+        let settled = nonce < self.processed && !self.held.contains(&nonce);
+        if nonce >= st.next_outbox_nonce || settled || self.escrow.contains_key(&(nonce, lp)) {
             return false;
         }
         let view = st.entry_view(h.node.store(), nonce, h.node.epoch()).unwrap();
@@ -263,7 +299,10 @@ impl Parent {
             })
             .sum();
         let outbox: TokenAmount = self.unprocessed(h).into_iter().map(|v| v.entry.amount).sum();
-        queued + outbox
+        let st = self.gateway_state(h);
+        let held: TokenAmount =
+            self.held.iter().map(|n| st.entry_view(h.node.store(), *n, h.node.epoch()).unwrap().entry.amount).sum();
+        queued + outbox + held
     }
 
     /// No USDC created or lost: the parent's total is constant, and the bridge's locked USDC

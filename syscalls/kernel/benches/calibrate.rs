@@ -38,7 +38,7 @@ fn batch(keys: u8, hashes_per_key: u8) -> Vec<u8> {
 }
 
 fn randomx_rows(jit: bool) {
-    randomx::configure(RandomxConfig { cached_keys: 0, jit });
+    randomx::configure(RandomxConfig { cached_keys: 0, jit }).unwrap();
     let one = parse_batch(&batch(1, 1)).unwrap();
     let sixteen = parse_batch(&batch(1, 16)).unwrap();
     let t1 = median((0..3).map(|_| time(|| hash_batch(&one).unwrap())).collect());
@@ -54,7 +54,7 @@ fn main() {
     println!("{:<34} {:>12} {:>16} {:>16}", "component", "time", "implied gas", "table gas");
     randomx_rows(true);
     randomx_rows(false);
-    randomx::configure(RandomxConfig::default());
+    randomx::configure(RandomxConfig::default()).unwrap();
 
     let f = fixture();
     let t1 = median((0..20).map(|_| time(|| groth16::verify(&f.vk, &f.proof, &f.inputs).unwrap())).collect());

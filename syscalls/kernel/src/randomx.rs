@@ -34,10 +34,27 @@ pub const TEST_VECTORS: [(&str, &str, &str); 3] = [
     ),
 ];
 
+/// Bytes of one light-mode RandomX cache (RandomX's Argon2 memory, 262,144 KiB).
+pub const CACHE_BYTES: u64 = 256 << 20;
+/// Bytes of one light VM beyond its cache: the 2 MiB scratchpad and program buffers, rounded up.
+pub const VM_BYTES: u64 = 4 << 20;
+/// The most caches a node may keep between calls (`--randomx-cache-keys`).
+pub const MAX_CACHED_KEYS: usize = 16;
+
+/// The most memory `randomx_hashes` holds at once under `config`, whatever its input: a call
+/// initialises its keys one after another (never two new caches together), evicting from the
+/// node cache before it allocates, so at most `max(cached_keys, 1)` caches and one VM are alive.
+/// A call can therefore not reach an allocation failure that a node sized for this bound would
+/// not also hit on its first key; such a failure is the node's fault (fatal, as in ref-fvm),
+/// never a result: another node with the memory gets the same receipt.
+pub fn memory_bound(config: &RandomxConfig) -> u64 {
+    config.cached_keys.clamp(1, MAX_CACHED_KEYS) as u64 * CACHE_BYTES + VM_BYTES
+}
+
 /// Node-local settings. Each cached key holds a 256 MiB RandomX cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RandomxConfig {
-    /// Initialized caches kept between calls (0 = none).
+    /// Initialized caches kept between calls (0 = none; at most [`MAX_CACHED_KEYS`]).
     pub cached_keys: usize,
     /// Use RandomX's JIT compiler where the CPU supports it (false: interpreter).
     pub jit: bool,
@@ -99,11 +116,16 @@ fn caches() -> &'static Mutex<Caches> {
     CACHES.get_or_init(|| Mutex::new(Caches { config: RandomxConfig::default(), entries: Vec::new(), inits: 0 }))
 }
 
-/// Sets the node-local RandomX settings (drops cached keys).
-pub fn configure(config: RandomxConfig) {
+/// Sets the node-local RandomX settings (drops cached keys); refuses more than
+/// [`MAX_CACHED_KEYS`] cached keys.
+pub fn configure(config: RandomxConfig) -> anyhow::Result<()> {
+    if config.cached_keys > MAX_CACHED_KEYS {
+        anyhow::bail!("at most {MAX_CACHED_KEYS} cached RandomX keys (256 MiB each), not {}", config.cached_keys);
+    }
     let mut c = caches().lock().unwrap_or_else(|p| p.into_inner());
     c.config = config;
     c.entries.clear();
+    Ok(())
 }
 
 pub fn config() -> RandomxConfig {
@@ -123,13 +145,14 @@ impl Caches {
             self.entries.push(entry);
             return Ok(cache);
         }
+        // Evict first, so the new cache never coexists with a full node cache.
+        if self.config.cached_keys > 0 && self.entries.len() >= self.config.cached_keys {
+            self.entries.remove(0);
+        }
         let cache =
             Cache::new(key, flags).map_err(|e| anyhow::anyhow!("RandomX cache allocation failed: {e}"))?.handle();
         self.inits += 1;
         if self.config.cached_keys > 0 {
-            if self.entries.len() >= self.config.cached_keys {
-                self.entries.remove(0);
-            }
             self.entries.push((*key, cache.clone()));
         }
         Ok(cache)

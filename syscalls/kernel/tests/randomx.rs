@@ -37,7 +37,7 @@ fn batched_hashes_match_vectors_in_both_modes_and_with_or_without_cache() {
         RandomxConfig { cached_keys: 0, jit: false },
         RandomxConfig { cached_keys: 2, jit: true },
     ] {
-        randomx::configure(config);
+        randomx::configure(config).unwrap();
         let before = randomx::cache_inits();
         let out = hash_batch(&batch).unwrap();
         assert_eq!(&out[..3], &expected[..], "{config:?}");
@@ -49,7 +49,7 @@ fn batched_hashes_match_vectors_in_both_modes_and_with_or_without_cache() {
     let before = randomx::cache_inits();
     assert_eq!(hash_batch(&again).unwrap(), expected[1..].to_vec());
     assert_eq!(randomx::cache_inits(), before, "the two most recent keys were cached");
-    randomx::configure(RandomxConfig::default());
+    randomx::configure(RandomxConfig::default()).unwrap();
 }
 
 #[test]
@@ -75,4 +75,13 @@ fn results_do_not_depend_on_cpu_features() {
     let vm = RandomXVM::light(cache.handle(), portable).unwrap();
     assert_eq!(hex::encode(vm.hash(&h32(h)).into_slice()), expected);
     assert_eq!(hex::encode(hash_one(&h32(k), &h32(h), true).unwrap()), expected, "recommended flags with JIT");
+}
+
+/// The node setting is bounded, and so is the memory a call can hold, whatever its input.
+#[test]
+fn the_memory_a_call_holds_is_bounded_by_the_node_setting() {
+    let too_many = RandomxConfig { cached_keys: randomx::MAX_CACHED_KEYS + 1, jit: true };
+    assert!(randomx::configure(too_many).is_err());
+    let mib = |c: usize| randomx::memory_bound(&RandomxConfig { cached_keys: c, jit: true }) >> 20;
+    assert_eq!((mib(0), mib(1), mib(2), mib(16)), (260, 260, 516, 4100));
 }

@@ -1,0 +1,46 @@
+//! Refusals that hold across every product actor, in the FVM with the example genesis.
+
+use cloudless_host::abi::product;
+use cloudless_host::genesis::product_actors;
+use cloudless_host::testing::{assert_ok, Harness};
+use fvm_ipld_encoding::RawBytes;
+use fvm_shared::address::Address;
+use fvm_shared::econ::TokenAmount;
+use fvm_shared::error::ExitCode;
+
+const EXAMPLE: &str = include_str!("../../examples/devnet.toml");
+
+/// FLT sent to a method that does not take it is refused before anything runs (whatever the
+/// caller or params), and changes nothing; the `[payable]` methods take it.
+#[test]
+fn value_sent_to_a_method_that_does_not_take_it_is_refused_everywhere() {
+    let mut h = Harness::new(EXAMPLE, cloudless_bundle::BUNDLE_CAR).unwrap();
+    let mut refused = 0;
+    for actor in product_actors() {
+        let to = Address::new_id(h.node.resolve(&h.keys.address_of(actor.name()).unwrap()).unwrap().unwrap());
+        for m in actor.methods() {
+            if m.payable {
+                continue;
+            }
+            let why = h.expect_failure_paying(
+                "alice",
+                to,
+                m.number,
+                RawBytes::default(),
+                TokenAmount::from_atto(1),
+                ExitCode::USR_ILLEGAL_ARGUMENT,
+            );
+            assert!(why.contains("does not take FLT"), "{}.{}: {why}", actor.name(), m.name);
+            refused += 1;
+        }
+    }
+    assert!(refused > 60, "only {refused} methods tried");
+    let payable: Vec<_> = product_actors()
+        .iter()
+        .flat_map(|a| a.methods().into_iter().filter(|m| m.payable && m.number > 1).map(|m| (a.name(), m.name)))
+        .collect();
+    assert_eq!(payable, [("capacity", "DepositCollateral"), ("rewards", "Fund")]);
+    let fund = product("rewards").unwrap().methods().into_iter().find(|m| m.name == "Fund").unwrap();
+    let rewards = h.keys.address_of("rewards").unwrap();
+    assert_ok(&h.send_raw("alice", rewards, fund.number, RawBytes::default(), TokenAmount::from_whole(1)));
+}
