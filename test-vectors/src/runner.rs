@@ -99,13 +99,7 @@ fn replay(vector: &Vector, bundle_car: &[u8]) -> anyhow::Result<Vec<String>> {
 
 /// Every `*.json` vector under `dir`, sorted by path.
 pub fn vector_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading {}", dir.display()))?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
-    files.sort();
-    Ok(files)
+    cloudless_host::testing::json_files(dir)
 }
 
 /// Runs a directory of vectors, printing `OK`/`FAIL` per vector with its differences and the

@@ -194,6 +194,18 @@ pub fn print_ratio_table(names: &[&str], columns: [&str; 2], small: &[u64], larg
     worst
 }
 
+/// Every `*.json` file directly under `dir`, sorted by path (conformance vectors, seeds).
+pub fn json_files(dir: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    use anyhow::Context;
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    files.sort();
+    Ok(files)
+}
+
 /// A CID of `data` (raw codec, sha2-256) for tests: metadata, apps, outputs.
 pub fn cid_of(data: &[u8]) -> Cid {
     use multihash_codetable::{Code, MultihashDigest};

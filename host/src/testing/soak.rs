@@ -76,14 +76,8 @@ pub struct Stats {
 /// Params of every message in the vector files of `dir` (method number, params bytes): the
 /// fuzzer's committed seed corpus.
 pub fn corpus_seeds(dir: &Path) -> anyhow::Result<Vec<(MethodNum, Vec<u8>)>> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading {}", dir.display()))?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
-    files.sort();
     let mut seeds = Vec::new();
-    for path in files {
+    for path in super::json_files(dir)? {
         let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
         for m in v["apply_messages"].as_array().into_iter().flatten() {
             let bytes = base64::engine::general_purpose::STANDARD
