@@ -467,9 +467,9 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
     // A replayed signed message is refused by the FVM (nonce) and changes nothing.
     let msg = w.h.message("owner", capacity, METHOD_SUBMIT_PROOFS, raw(&submit(good[..2].to_vec())));
     let signed = w.h.keys.key("owner").unwrap().sign_message(msg);
-    assert_ok(&w.h.node.apply_signed(&signed).unwrap());
+    assert_ok(&w.h.apply_signed("owner", &signed));
     let before = Snapshot::take(&w.h.node).unwrap();
-    let replay = w.h.node.apply_signed(&signed).unwrap();
+    let replay = w.h.apply_signed("owner", &signed);
     assert_eq!(replay.msg_receipt.exit_code, E::SYS_SENDER_STATE_INVALID);
     before.assert_unchanged_but_fees(&Snapshot::take(&w.h.node).unwrap(), w.h.id("owner"));
     w.check();

@@ -44,3 +44,34 @@ fn value_sent_to_a_method_that_does_not_take_it_is_refused_everywhere() {
     let rewards = h.keys.address_of("rewards").unwrap();
     assert_ok(&h.send_raw("alice", rewards, fund.number, RawBytes::default(), TokenAmount::from_whole(1)));
 }
+
+/// The indexer the harness runs after every message (docs/reliability.md, "Events rebuild
+/// state") sees a state change whose events it did not index, and events indexed twice.
+#[test]
+fn the_indexer_notices_state_its_events_do_not_explain() {
+    let mut h = Harness::new(EXAMPLE, cloudless_bundle::BUNDLE_CAR).unwrap();
+    let rewards = h.keys.address_of("rewards").unwrap();
+    let fund = product("rewards").unwrap().methods().into_iter().find(|m| m.name == "Fund").unwrap().number;
+    assert_ok(&h.send_raw("alice", rewards, fund, RawBytes::default(), TokenAmount::from_whole(1)));
+    let mut indexer = h.indexer.take().unwrap();
+    assert!(indexer.events > 10, "genesis and the message emitted {} events", indexer.events);
+    assert_eq!(indexer.differences(&h.node).unwrap(), Vec::<String>::new());
+
+    // Applied behind the indexer's back: the rewards totals no longer match.
+    let msg = fvm_shared::message::Message {
+        value: TokenAmount::from_whole(2),
+        ..h.message("alice", rewards, fund, RawBytes::default())
+    };
+    let signed = h.keys.key("alice").unwrap().sign_message(msg);
+    h.node.set_epoch(h.node.epoch() + 1).unwrap();
+    let ret = h.node.apply_signed(&signed).unwrap();
+    assert_ok(&ret);
+    let found = indexer.differences(&h.node).unwrap();
+    assert!(found.iter().any(|d| d.contains("(rewards): totals")), "{found:?}");
+
+    // Its events explain it; the same events twice do not.
+    indexer.observe(&h.node, &ret.events).unwrap();
+    assert_eq!(indexer.differences(&h.node).unwrap(), Vec::<String>::new());
+    indexer.observe(&h.node, &ret.events).unwrap();
+    assert!(indexer.check(&h.node).is_err());
+}

@@ -99,6 +99,8 @@ pub struct CommitmentSettled {
     #[serde(with = "amount")]
     pub slashed: TokenAmount,
     pub status: String,
+    /// Failures per unit so far (the peer's unit order), after this settlement.
+    pub unit_failures: Vec<u32>,
 }
 
 /// A unit entering a deal or coming back from one, with its commitment.
@@ -121,6 +123,10 @@ pub struct ProofsAccepted {
     pub count: u32,
     /// Proofs this batch made count for rewards.
     pub eligible: u64,
+    /// The local nonces accepted for the unit in this batch, in proof order.
+    pub nonces: Vec<Bytes32>,
+    /// The period's entropy after the whole batch (it seeds the next period's nonce).
+    pub entropy: Bytes32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
@@ -131,6 +137,7 @@ pub struct DifficultySet {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+/// A new period (also at construction, for period 0 and the genesis nonce).
 #[event("period-started")]
 pub struct PeriodStarted {
     pub period: i64,

@@ -136,7 +136,7 @@ fn constructor_checks_caller_params_and_config() {
     rt.refused(0, 1, &bad, ExitCode::USR_ILLEGAL_ARGUMENT);
     rt.refused(0, 1, &RawBytes::new(vec![9]), ExitCode::USR_SERIALIZATION);
     rt.construct(&p).unwrap();
-    assert_eq!(rt.event_types(), ["admin-transferred"]);
+    assert_eq!(rt.event_types(), ["admin-transferred", "period-started"]);
     let c: ConfigReturn = query(&rt, METHOD_GET_CONFIG);
     assert_eq!((c.admin, c.config), (ADMIN, config()));
 }
@@ -200,7 +200,7 @@ fn registry_methods_and_their_refusals() {
     assert_eq!(u.peer_id, b"p1".to_vec());
     rt.refused(MALLORY, METHOD_GET_UNIT, &UnitQuery { unit_id: unit(3) }, ExitCode::USR_NOT_FOUND);
     assert_eq!(
-        &rt.event_types()[1..],
+        &rt.event_types()[2..],
         [
             "provider-registered",
             "provider-approved",

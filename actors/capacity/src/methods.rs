@@ -17,6 +17,8 @@ pub fn constructor<R: Runtime>(rt: &R, params: ConstructorParams) -> ActorResult
     let st = State::new(rt.store(), admin, params.config, params.genesis_nonce, params.difficulty)?;
     let mut fx = Effects::default();
     fx.event(admin_event(None, admin))?;
+    let p = &st.period;
+    fx.emit(&crate::events::PeriodStarted { period: p.period, nonce: p.nonce, difficulty: p.difficulty })?;
     commit(rt, &st, fx)
 }
 

@@ -149,7 +149,7 @@ pub fn submit_proofs<BS: Blockstore>(
 
     // Count, report and store.
     let mut records: Vec<RecordProofsParams> = Vec::new();
-    for w in work.iter().filter(|w| w.accepted > 0) {
+    for (index, w) in work.iter().enumerate().filter(|(_, w)| w.accepted > 0) {
         let before = eligible(w.count_before, &st.config);
         let gained = eligible(w.unit.proof_count, &st.config) - before;
         if gained > 0 && st.config.rewards.is_some() {
@@ -184,6 +184,8 @@ pub fn submit_proofs<BS: Blockstore>(
             accepted: w.accepted,
             count: w.unit.proof_count,
             eligible: gained,
+            nonces: verify.iter().filter(|(_, wi)| *wi == index).map(|(i, _)| proofs[*i].local_nonce).collect(),
+            entropy: st.period.entropy,
         })?;
     }
     if let Some(rewards) = st.config.rewards {

@@ -292,6 +292,7 @@ impl State {
             failures: s.failures,
             slashed: s.slashed.clone(),
             status: cc.status.name().to_string(),
+            unit_failures: cc.unit_failures.clone(),
         })?;
         Ok(s)
     }

@@ -89,14 +89,17 @@ pub fn read<R: Runtime, T>(
     op(&mut wrap(&trt, &mut st.token)).map_err(token_error)
 }
 
-/// Saves the state, then calls the receiver hook (which may re-enter this actor).
+/// Saves the state and emits `fx`'s events, then calls the receiver hook (which may re-enter
+/// this actor): what the hook causes is emitted after what caused it. `fx` must hold only
+/// events that stand whatever the hook answers (a refused hook keeps this actor's events).
 fn save_and_call<R: Runtime, T: RecipientData>(
     rt: &R,
     trt: &TokenRuntime<'_, R>,
     st: &State,
+    fx: Effects,
     mut hook: ReceiverHook<T>,
 ) -> ActorResult<Result<T, ReceiverHookError>> {
-    if let Err(e) = rt.set_state(st) {
+    if let Err(e) = commit(rt, st, fx) {
         // Not calling the hook is the point: the message fails.
         std::mem::forget(hook);
         return Err(e);
@@ -143,10 +146,11 @@ pub fn transfer<R: Runtime>(rt: &R, p: TransferParams) -> ActorResult<TransferRe
     let hook = wrap(&trt, &mut st.token)
         .transfer(&from, &p.to, &p.amount, RawBytes::new(p.operator_data), RawBytes::default())
         .map_err(token_error)?;
-    let done = save_and_call(rt, &trt, &st, hook)?.map_err(hook_error)?;
+    // A refused hook fails the whole message, events included.
+    let fx = transfer_event(&from, &p.to, rt.caller(), &p.amount)?;
+    let done = save_and_call(rt, &trt, &st, fx, hook)?.map_err(hook_error)?;
     let mut st: State = rt.state()?;
     let ret = wrap(&trt, &mut st.token).transfer_return(done).map_err(token_error)?;
-    transfer_event(&from, &p.to, rt.caller(), &p.amount)?.apply(rt)?;
     Ok(TransferReturn {
         from_balance: ret.from_balance,
         to_balance: ret.to_balance,
@@ -169,10 +173,10 @@ pub fn transfer_from<R: Runtime>(rt: &R, p: TransferFromParams) -> ActorResult<T
             RawBytes::default(),
         )
         .map_err(token_error)?;
-    let done = save_and_call(rt, &trt, &st, hook)?.map_err(hook_error)?;
+    let fx = transfer_event(&p.from, &p.to, operator, &p.amount)?;
+    let done = save_and_call(rt, &trt, &st, fx, hook)?.map_err(hook_error)?;
     let mut st: State = rt.state()?;
     let ret = wrap(&trt, &mut st.token).transfer_from_return(done).map_err(token_error)?;
-    transfer_event(&p.from, &p.to, operator, &p.amount)?.apply(rt)?;
     Ok(TransferFromReturn {
         from_balance: ret.from_balance,
         to_balance: ret.to_balance,
@@ -205,6 +209,9 @@ pub fn burn_from<R: Runtime>(rt: &R, p: BurnFromParams) -> ActorResult<BurnFromR
     let out = burn_to_outbox(rt, owner, &p.amount, |t| {
         t.burn_from(&operator, &p.owner, &p.amount).map(|r| Burned { balance: r.balance, allowance: r.allowance })
     })?;
+    // The operator's allowance went down with the burn; indexers learn it here.
+    let allowance = AllowanceChanged { owner, operator, allowance: out.allowance.clone() };
+    rt.emit(cloudless_runtime::events::EventBuilder::of(&allowance)?)?;
     Ok(BurnFromReturn { balance: out.balance, allowance: out.allowance })
 }
 
@@ -266,7 +273,8 @@ pub fn apply_deposit<R: Runtime>(rt: &R, p: DepositParams) -> ActorResult<Deposi
         data,
     );
     let delivered = match minted {
-        Ok(hook) => save_and_call(rt, &trt, &st, hook)?.is_ok(),
+        // The mint stands only if the hook accepts: its event follows the hook.
+        Ok(hook) => save_and_call(rt, &trt, &st, Effects::default(), hook)?.is_ok(),
         // The recipient cannot be created (e.g. an unknown actor address).
         Err(TokenError::Messaging(_)) => false,
         Err(e) => return Err(token_error(e)),
@@ -297,8 +305,8 @@ pub fn reject_withdrawal<R: Runtime>(rt: &R, p: NonceParam) -> ActorResult<Rejec
     let hook = wrap(&trt, &mut st.token)
         .mint(&Address::new_id(ctx.caller), &Address::new_id(sender), &entry.amount, RawBytes::default(), data)
         .map_err(token_error)?;
-    let hook_accepted = save_and_call(rt, &trt, &st, hook)?.is_ok();
-    fx.apply(rt)?;
+    // The re-mint stands whatever the hook answers: its event precedes the hook.
+    let hook_accepted = save_and_call(rt, &trt, &st, fx, hook)?.is_ok();
     Ok(RejectReturn { sender, amount: entry.amount, hook_accepted })
 }
 

@@ -79,8 +79,8 @@ pub fn create<BS: Blockstore>(
     access_list.sort();
     access_list.dedup();
     let now = st.period(ctx.epoch);
-    let deal = Deal {
-        id: st.next_deal,
+    let created = DealCreated {
+        deal: st.next_deal,
         owner: ctx.caller,
         token,
         app: p.app.to_bytes(),
@@ -89,35 +89,21 @@ pub fn create<BS: Blockstore>(
         target_workers: p.target_workers,
         max_workers_per_provider: p.max_workers_per_provider,
         price: p.price.clone(),
-        effectors: cid_set(&p.effectors, "effectors")?,
         access: p.access,
         access_list,
         protocol_version: p.protocol_version,
-        has_key: !p.verifying_key.is_empty(),
+        verified_results: !p.verifying_key.is_empty(),
         require_results: p.require_results,
-        balance: TokenAmount::default(),
-        deposited: TokenAmount::default(),
-        withdrawn: TokenAmount::default(),
-        spent: TokenAmount::default(),
-        claimed: TokenAmount::default(),
-        departed: TokenAmount::default(),
-        activated: false,
-        charged_through: now,
-        paid_periods: 0,
-        gaps: 0,
-        funds_short: false,
-        workers: 0,
-        units: Vec::new(),
-        last_match: None,
-        ended: None,
+        effectors: cid_set(&p.effectors, "effectors")?,
         created: now,
     };
+    let deal = Deal::created(created.clone());
     if deal.has_key {
         st.put_key(store, deal.id, &p.verifying_key)?;
     }
     st.put_deal(store, &deal)?;
     st.next_deal += 1;
-    fx.emit(&DealCreated::of(&deal))?;
+    fx.emit(&created)?;
     Ok(DealQuery { deal: deal.id })
 }
 

@@ -67,25 +67,48 @@ pub struct DealCreated {
     pub protocol_version: u64,
     pub verified_results: bool,
     pub require_results: bool,
+    #[serde(with = "bytes::cid_bytes_vec")]
+    pub effectors: Vec<Vec<u8>>,
+    /// The period it was created in (charged from).
+    pub created: i64,
 }
 
-impl DealCreated {
-    pub fn of(d: &Deal) -> Self {
-        DealCreated {
-            deal: d.id,
-            owner: d.owner,
-            token: d.token,
-            app: d.app.clone(),
-            input_data: d.input_data.clone(),
-            min_workers: d.min_workers,
-            target_workers: d.target_workers,
-            max_workers_per_provider: d.max_workers_per_provider,
-            price: d.price.clone(),
-            access: d.access,
-            access_list: d.access_list.clone(),
-            protocol_version: d.protocol_version,
-            verified_results: d.has_key,
-            require_results: d.require_results,
+impl Deal {
+    /// A new deal as its `deal-created` event describes it: nothing deposited, charged from
+    /// its creation period.
+    pub fn created(e: DealCreated) -> Deal {
+        Deal {
+            id: e.deal,
+            owner: e.owner,
+            token: e.token,
+            app: e.app,
+            input_data: e.input_data,
+            min_workers: e.min_workers,
+            target_workers: e.target_workers,
+            max_workers_per_provider: e.max_workers_per_provider,
+            price: e.price,
+            effectors: e.effectors,
+            access: e.access,
+            access_list: e.access_list,
+            protocol_version: e.protocol_version,
+            has_key: e.verified_results,
+            require_results: e.require_results,
+            balance: TokenAmount::default(),
+            deposited: TokenAmount::default(),
+            withdrawn: TokenAmount::default(),
+            spent: TokenAmount::default(),
+            claimed: TokenAmount::default(),
+            departed: TokenAmount::default(),
+            activated: false,
+            charged_through: e.created,
+            paid_periods: 0,
+            gaps: 0,
+            funds_short: false,
+            workers: 0,
+            units: Vec::new(),
+            last_match: None,
+            ended: None,
+            created: e.created,
         }
     }
 }
@@ -135,6 +158,10 @@ pub struct UnitMatched {
     pub offer: u64,
     pub provider: ActorID,
     pub slot: u64,
+    #[serde(with = "bytes::hex")]
+    pub peer: Vec<u8>,
+    /// The peer's owner (it may set the worker and submit results).
+    pub owner: ActorID,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
@@ -145,6 +172,8 @@ pub struct DealMatched {
     pub skipped: u64,
     /// The deal's units after the match.
     pub units: u64,
+    /// The period of the match.
+    pub period: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]

@@ -193,7 +193,15 @@ pub fn match_units<BS: Blockstore>(
             }
             changed = true;
             matched.push(*unit);
-            fx.emit(&UnitMatched { deal: deal.id, unit: *unit, offer: offer.id, provider: info.provider, slot })?;
+            fx.emit(&UnitMatched {
+                deal: deal.id,
+                unit: *unit,
+                offer: offer.id,
+                provider: info.provider,
+                slot,
+                peer: info.peer_id.clone(),
+                owner: info.owner,
+            })?;
             fx.call(
                 st.config.capacity,
                 capacity::METHOD_MOVE_UNIT_TO_DEAL,
@@ -222,6 +230,7 @@ pub fn match_units<BS: Blockstore>(
         matched: matched.len() as u64,
         skipped: skipped.len() as u64,
         units: deal.units.len() as u64,
+        period: now,
     })?;
     Ok(MatchReturn { matched, skipped })
 }

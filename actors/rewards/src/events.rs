@@ -5,6 +5,8 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 use serde::{Deserialize, Serialize};
 
+use crate::types::Tranche;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
 #[event("period-opened")]
 pub struct PeriodOpened {
@@ -45,6 +47,8 @@ pub struct RewardSettled {
     pub period: i64,
     #[serde(with = "amount")]
     pub reward: TokenAmount,
+    /// The tranches the reward adds to the commitment's vesting schedule.
+    pub vesting: Vec<Tranche>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]

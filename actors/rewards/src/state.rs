@@ -217,8 +217,8 @@ impl State {
         now: i64,
         fx: &mut Effects,
     ) -> ActorResult<()> {
-        if let Some((period, reward)) = cc.settle(now, &self.config, |p| self.owed(store, p))? {
-            fx.emit(&RewardSettled { commitment: id, period, reward })?;
+        if let Some((period, reward, vesting)) = cc.settle(now, &self.config, |p| self.owed(store, p))? {
+            fx.emit(&RewardSettled { commitment: id, period, reward, vesting })?;
         }
         Ok(())
     }

@@ -94,7 +94,7 @@ impl CommitmentRewards {
         now: i64,
         config: &Config,
         owed: impl FnOnce(i64) -> ActorResult<Owed>,
-    ) -> ActorResult<Option<(i64, TokenAmount)>> {
+    ) -> ActorResult<Option<(i64, TokenAmount, Vec<Tranche>)>> {
         let mut settled = None;
         if self.pending_count > 0 && self.pending_period < now {
             let period = self.pending_period;
@@ -106,10 +106,10 @@ impl CommitmentRewards {
                 ));
             }
             let reward = share(&o, self.pending_count);
-            self.schedule(period, &reward, config);
+            let tranches = self.schedule(period, &reward, config);
             self.earned += &reward;
             self.pending_count = 0;
-            settled = Some((period, reward));
+            settled = Some((period, reward, tranches));
         }
         let due = self.vesting.iter().take_while(|t| t.period <= now).count();
         for t in self.vesting.drain(..due) {
@@ -118,20 +118,24 @@ impl CommitmentRewards {
         Ok(settled)
     }
 
-    fn schedule(&mut self, period: i64, reward: &TokenAmount, config: &Config) {
+    /// Adds `reward`'s tranches to the schedule and returns them.
+    fn schedule(&mut self, period: i64, reward: &TokenAmount, config: &Config) -> Vec<Tranche> {
         if reward.is_zero() || config.vesting_period_count == 0 {
-            return;
+            return Vec::new();
         }
+        let mut added = Vec::new();
         let n = config.vesting_period_count;
         let part = TokenAmount::from_atto(reward.atto() / n);
         let last = reward - &part * (n - 1);
         for (i, at) in unlock_periods(period, config).enumerate() {
             let amount = if i as u64 + 1 == n { last.clone() } else { part.clone() };
+            added.push(Tranche { period: at, amount: amount.clone() });
             match self.vesting.binary_search_by_key(&at, |t| t.period) {
                 Ok(k) => self.vesting[k].amount += amount,
                 Err(k) => self.vesting.insert(k, Tranche { period: at, amount }),
             }
         }
+        added
     }
 
     pub fn unvested(&self) -> TokenAmount {

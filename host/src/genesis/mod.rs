@@ -290,6 +290,8 @@ pub struct Genesis {
     pub keys: KeyStore,
     /// Every configured account and singleton: (name, ID).
     pub actors: Vec<(String, ActorID)>,
+    /// What the constructors emitted, in order (an indexer starts from these).
+    pub events: Vec<fvm_shared::event::StampedEvent>,
 }
 
 impl GenesisConfig {
@@ -433,14 +435,16 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
     };
     let mut node = Node::new(store, root, meta, Some(bundle.root))?;
 
-    construct(&mut node, 0, "system", None, TokenAmount::default())?;
+    let mut events = Vec::new();
+    construct(&mut node, &mut events, 0, "system", None, TokenAmount::default())?;
     let init_params =
         cloudless_actor_init::ConstructorParams { network_name: n.name.clone(), first_actor_id: n.first_actor_id };
-    construct(&mut node, 1, "init", Some(RawBytes::serialize(init_params)?), TokenAmount::default())?;
-    install(&mut node, 2, code("reward")?, "reward", None, TokenAmount::default())?;
-    install(&mut node, 10, code("eam")?, "eam", None, TokenAmount::default())?;
+    let init_params = Some(RawBytes::serialize(init_params)?);
+    construct(&mut node, &mut events, 1, "init", init_params, TokenAmount::default())?;
+    install(&mut node, &mut events, 2, code("reward")?, "reward", None, TokenAmount::default())?;
+    install(&mut node, &mut events, 10, code("eam")?, "eam", None, TokenAmount::default())?;
     let burnt_funds = RawBytes::serialize(Address::new_id(99))?;
-    install(&mut node, 99, code("account")?, "burnt funds", Some(burnt_funds), TokenAmount::default())?;
+    install(&mut node, &mut events, 99, code("account")?, "burnt funds", Some(burnt_funds), TokenAmount::default())?;
 
     let mut keys = KeyStore::default();
     let mut actors = Vec::new();
@@ -460,7 +464,7 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
     for section in config.singletons() {
         let (key, id) = (section.key(), section.id());
         let params = section.constructor_params(&Refs { config, node: Some(&node) })?;
-        install(&mut node, id, code(key)?, &format!("actors.{key}"), Some(params), section.balance())?;
+        install(&mut node, &mut events, id, code(key)?, &format!("actors.{key}"), Some(params), section.balance())?;
         actors.push((key.to_string(), id));
     }
 
@@ -468,7 +472,7 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
     for (name, id) in &actors {
         keys.actors.insert(name.clone(), Address::new_id(*id).to_string());
     }
-    Ok(Genesis { node, keys, actors })
+    Ok(Genesis { node, keys, actors, events })
 }
 
 fn system_message(to: Address, method_num: u64, params: Option<RawBytes>, value: TokenAmount) -> Message {
@@ -489,6 +493,7 @@ fn system_message(to: Address, method_num: u64, params: Option<RawBytes>, value:
 /// Runs `id`'s constructor as the system actor; a failure names the actor and its message.
 fn construct(
     node: &mut Node,
+    events: &mut Vec<fvm_shared::event::StampedEvent>,
     id: ActorID,
     what: &str,
     params: Option<RawBytes>,
@@ -499,11 +504,13 @@ fn construct(
         let why = ret.failure_info.map(|f| f.to_string()).unwrap_or_default();
         bail!("{what}: constructor of f0{id} failed with exit code {}: {why}", ret.msg_receipt.exit_code.value());
     }
+    events.extend(ret.events);
     Ok(())
 }
 
 fn install(
     node: &mut Node,
+    events: &mut Vec<fvm_shared::event::StampedEvent>,
     id: ActorID,
     code: cid::Cid,
     what: &str,
@@ -511,5 +518,5 @@ fn install(
     value: TokenAmount,
 ) -> anyhow::Result<()> {
     node.install_actor(id, code).with_context(|| what.to_string())?;
-    construct(node, id, what, params, value)
+    construct(node, events, id, what, params, value)
 }

@@ -19,6 +19,7 @@ use crate::genesis::{self, GenesisConfig};
 use crate::keys::KeyStore;
 use crate::node::{Node, BLOCK_GAS_LIMIT};
 
+pub mod indexer;
 pub mod parent;
 pub mod soak;
 
@@ -32,6 +33,9 @@ pub struct Harness {
     /// When set (the default), every signed message is followed by [`check_invariants`]
     /// against this total.
     pub checked_total: Option<TokenAmount>,
+    /// When set (the default), every message's events are indexed and the records rebuilt
+    /// from them are compared with the real state after it ([`indexer`]).
+    pub indexer: Option<indexer::Indexer>,
 }
 
 impl Harness {
@@ -46,12 +50,16 @@ impl Harness {
     /// A built genesis, checked after every message.
     pub fn from_genesis(g: genesis::Genesis) -> anyhow::Result<Self> {
         let total = Snapshot::take(&g.node)?.total_balance();
-        Ok(Self { node: g.node, keys: g.keys, checked_total: Some(total) })
+        let mut indexer = indexer::Indexer::default();
+        indexer.observe(&g.node, &g.events)?;
+        indexer.check(&g.node)?;
+        Ok(Self { node: g.node, keys: g.keys, checked_total: Some(total), indexer: Some(indexer) })
     }
 
-    /// Opts out of the check after every message (benchmarks, whose worlds are large).
+    /// Opts out of the checks after every message (benchmarks, whose worlds are large).
     pub fn unchecked(mut self) -> Self {
         self.checked_total = None;
+        self.indexer = None;
         self
     }
 
@@ -75,11 +83,24 @@ impl Harness {
     ) -> ApplyRet {
         let msg = Message { value, ..self.message(from, to, method, params) };
         self.node.set_epoch(self.node.epoch() + 1).unwrap();
-        let ret = self.node.apply_signed(&self.keys.key(from).unwrap().sign_message(msg)).unwrap();
+        let signed = self.keys.key(from).unwrap().sign_message(msg);
+        self.apply_signed(from, &signed)
+    }
+
+    /// Applies a signed message at the current epoch, then runs the checks the harness runs
+    /// after every message (declared events, invariants, the indexer).
+    pub fn apply_signed(&mut self, from: &str, signed: &crate::keys::SignedMessage) -> ApplyRet {
+        let ret = self.node.apply_signed(signed).unwrap();
         let undeclared = crate::abi::event_violations(&self.node, &ret.events);
         assert!(undeclared.is_empty(), "after a message from {from}: {undeclared:?}");
         if let Some(total) = &self.checked_total {
             check_invariants(&self.node, total).unwrap_or_else(|e| panic!("after a message from {from}: {e}"));
+        }
+        if let Some(indexer) = &mut self.indexer {
+            indexer
+                .observe(&self.node, &ret.events)
+                .and_then(|()| indexer.check(&self.node))
+                .unwrap_or_else(|e| panic!("after a message from {from}: {e:#}"));
         }
         ret
     }
