@@ -2,15 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Context};
+use anyhow::Context;
 use clap::Args;
-use cloudless_host::abi;
-use cloudless_host::prove::{expected_hashes, parse_hex32, prove, Progress, ProveRequest};
+use cloudless_host::prove::{expected_hashes, parse_hex32, period_terms, prove, Progress, ProveRequest};
 use cloudless_host::Node;
 use cloudless_runtime::bytes::Bytes32;
-use fvm_shared::address::Address;
-use fvm_shared::econ::TokenAmount;
-use fvm_shared::message::Message;
 use serde_json::json;
 
 use crate::RandomxArgs;
@@ -60,32 +56,9 @@ fn period_of_state(state: &Path, epoch: Option<i64>) -> anyhow::Result<(i64, Byt
     if let Some(epoch) = epoch {
         node.set_epoch(epoch)?;
     }
-    let mut capacity = None;
-    for (id, actor) in node.actors()? {
-        if node.code_name(&actor.code)?.as_deref() == Some("capacity") {
-            capacity = Some(id);
-            break;
-        }
-    }
-    let capacity = capacity.ok_or_else(|| anyhow!("{} has no capacity actor", state.display()))?;
-    let method = abi::find_method("capacity", "GetPeriodInfo")?;
-    let ret = node.call(Message {
-        version: 0,
-        // The burnt-funds account: a caller with no privileges anywhere.
-        from: Address::new_id(99),
-        to: Address::new_id(capacity),
-        sequence: 0,
-        value: TokenAmount::default(),
-        method_num: method.number,
-        params: Default::default(),
-        gas_limit: cloudless_host::node::BLOCK_GAS_LIMIT,
-        gas_fee_cap: TokenAmount::default(),
-        gas_premium: TokenAmount::default(),
-    })?;
-    anyhow::ensure!(ret.msg_receipt.exit_code.is_success(), "GetPeriodInfo failed: {}", ret.msg_receipt.exit_code);
-    let info: cloudless_actor_capacity::PeriodInfo =
-        fvm_ipld_encoding::from_slice(ret.msg_receipt.return_data.bytes())?;
-    Ok((info.period, info.nonce, info.difficulty))
+    let (period, nonce, difficulty) =
+        period_terms(&node).with_context(|| format!("reading the period of {}", state.display()))?;
+    Ok((period, Bytes32(nonce), Bytes32(difficulty)))
 }
 
 /// `42 s`, `7 min`, `3.1 h` (progress reports).

@@ -19,6 +19,40 @@ pub fn randomx_key(global_nonce: &Bytes32, unit_id: &Bytes32) -> Bytes32 {
     Code::Keccak256.digest(&input).digest().try_into().expect("keccak256 is 32 bytes")
 }
 
+/// The period, global nonce and difficulty that the capacity actor of `node` applies to proofs
+/// at the node's epoch (its `GetPeriodInfo`, which advances the period in memory).
+pub fn period_terms(node: &crate::Node) -> anyhow::Result<(i64, Bytes32, Bytes32)> {
+    use fvm_shared::address::Address;
+    let mut capacity = None;
+    for (id, actor) in node.actors()? {
+        if node.code_name(&actor.code)?.as_deref() == Some("capacity") {
+            capacity = Some(id);
+            break;
+        }
+    }
+    let capacity = capacity.ok_or_else(|| anyhow!("the state has no capacity actor"))?;
+    let method = crate::abi::find_method("capacity", "GetPeriodInfo")?;
+    let ret = node.call(fvm_shared::message::Message {
+        version: 0,
+        // The burnt-funds account: a caller with no privileges anywhere.
+        from: Address::new_id(99),
+        to: Address::new_id(capacity),
+        sequence: 0,
+        value: Default::default(),
+        method_num: method.number,
+        params: Default::default(),
+        gas_limit: crate::node::BLOCK_GAS_LIMIT,
+        gas_fee_cap: Default::default(),
+        gas_premium: Default::default(),
+    })?;
+    if !ret.msg_receipt.exit_code.is_success() {
+        bail!("GetPeriodInfo failed: {}", ret.msg_receipt.exit_code);
+    }
+    let info: cloudless_actor_capacity::PeriodInfo =
+        fvm_ipld_encoding::from_slice(ret.msg_receipt.return_data.bytes())?;
+    Ok((info.period, info.nonce.0, info.difficulty.0))
+}
+
 /// `hash <= difficulty`, both read as 32-byte big-endian numbers.
 pub fn meets_difficulty(hash: &Bytes32, difficulty: &Bytes32) -> bool {
     hash <= difficulty

@@ -59,8 +59,10 @@ fn message(node: &cloudless_host::Node, keys: &cloudless_host::keys::KeyStore, s
 }
 
 /// Resolves placeholders in params: `"@code:NAME"` → the code CID of a bundle actor,
-/// `"@sign:NAME:HEX"` → NAME's signature of the bytes HEX (hex), `"@null"` → null (an absent
-/// option; TOML has no null), `"@NAME"` → NAME's address.
+/// `"@sign:NAME:HEX"` → NAME's signature of the bytes HEX (hex), `"@proofs:UNIT:COUNT"` →
+/// COUNT capacity proofs of unit UNIT (hex) for the period the message lands in, mined in light
+/// mode from local nonce 0 (deterministic), `"@groth16-vk|proof|inputs:PATH"` → a Groth16 file
+/// as hex, `"@null"` → null (an absent option; TOML has no null), `"@NAME"` → NAME's address.
 fn resolve(
     value: serde_json::Value,
     node: &cloudless_host::Node,
@@ -73,6 +75,8 @@ fn resolve(
             let (name, data) = s[6..].split_once(':').ok_or_else(|| anyhow!("{s:?}: expected @sign:NAME:HEX"))?;
             Value::String(hex::encode(keys.key(name)?.sign(&hex::decode(data)?).bytes))
         }
+        Value::String(s) if s.starts_with("@proofs:") => mined(&s, node)?,
+        Value::String(s) if s.starts_with("@groth16-") => Value::String(groth16_file(&s)?),
         Value::String(s) if s == "@null" => Value::Null,
         Value::String(s) if s.starts_with('@') => Value::String(keys.address_of(&s[1..])?.to_string()),
         Value::Array(items) => {
@@ -80,6 +84,48 @@ fn resolve(
         }
         other => other,
     })
+}
+
+/// `"@groth16-vk:PATH"`, `"@groth16-proof:PATH"`, `"@groth16-inputs:PATH"`: a verifying key,
+/// proof or public inputs file (snarkjs or gnark, as `cloudless` reads them; PATH from the
+/// repository root) as the hex bytes the syscall takes (inputs concatenated).
+fn groth16_file(placeholder: &str) -> anyhow::Result<String> {
+    use cloudless_host::groth16;
+    let (kind, path) = placeholder[9..]
+        .split_once(':')
+        .ok_or_else(|| anyhow!("{placeholder:?}: expected @groth16-vk|proof|inputs:PATH"))?;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = match kind {
+        "vk" => groth16::read_verifying_key(&text)?,
+        "proof" => groth16::read_proof(&text)?,
+        "inputs" => groth16::read_public_inputs(&text)?.concat(),
+        other => bail!("{placeholder:?}: unknown kind {other:?}"),
+    };
+    Ok(hex::encode(bytes))
+}
+
+/// `"@proofs:UNIT:COUNT"` as `[[unit, local nonce, result hash]…]`.
+fn mined(placeholder: &str, node: &cloudless_host::Node) -> anyhow::Result<serde_json::Value> {
+    use cloudless_host::prove::{capacity_proofs, parse_hex32, period_terms, Mode, ProveRequest};
+    let (unit, count) =
+        placeholder[8..].split_once(':').ok_or_else(|| anyhow!("{placeholder:?}: expected @proofs:UNIT:COUNT"))?;
+    let (_, global_nonce, difficulty) = period_terms(node)?;
+    let req = ProveRequest {
+        unit_id: parse_hex32(unit, "the unit")?,
+        global_nonce,
+        difficulty,
+        count: count.parse().with_context(|| format!("{placeholder:?}: COUNT is not a number"))?,
+        start: [0; 32],
+        mode: Mode::Light,
+    };
+    let proofs = capacity_proofs(&req)?;
+    Ok(serde_json::Value::Array(
+        proofs
+            .iter()
+            .map(|p| serde_json::json!([p.unit_id.to_hex(), p.local_nonce.to_hex(), p.result_hash.to_hex()]))
+            .collect(),
+    ))
 }
 
 /// Generates every vector of a scenario file.
@@ -96,8 +142,9 @@ pub fn generate(file: &ScenarioFile, bundle_car: &[u8]) -> anyhow::Result<Vec<Ve
         let (mut messages, mut receipts) = (Vec::new(), Vec::new());
         for (i, step) in scenario.steps.iter().enumerate() {
             let context = || format!("{} step {i}", scenario.id);
-            let msg = message(&node, &keys, step).with_context(context)?;
+            // The epoch first: params such as mined proofs depend on the period the message lands in.
             node.set_epoch(node.epoch() + step.advance).with_context(context)?;
+            let msg = message(&node, &keys, step).with_context(context)?;
             let ret = node.apply_unsigned(msg.clone()).with_context(context)?;
             let expected = crate::scenario::exit_code(&step.expect).with_context(context)?;
             if ret.msg_receipt.exit_code != expected {

@@ -20,7 +20,7 @@ fn main() {
         }
         Some("run") => {
             let dir = args.get(1).map(PathBuf::from).unwrap_or_else(|| root().join("corpus"));
-            match runner::run_dir(&dir, cloudless_bundle::BUNDLE_CAR) {
+            match runner::run_dir(&dir) {
                 Ok((_, 0)) => Ok(()),
                 Ok((_, failed)) => Err(anyhow::anyhow!("{failed} vector(s) failed")),
                 Err(e) => Err(e),
@@ -47,7 +47,7 @@ fn generate_all(scenarios: &Path, out: &Path) -> anyhow::Result<()> {
     let mut count = 0;
     for file in files {
         let scenario = ScenarioFile::load(&file)?;
-        for vector in generate::generate(&scenario, cloudless_bundle::BUNDLE_CAR)? {
+        for vector in generate::generate(&scenario, scenario.bundle_car()?)? {
             std::fs::write(out.join(generate::file_name(&vector.meta.id)), vector.to_text()?)?;
             count += 1;
         }

@@ -24,6 +24,17 @@ impl Outcome {
     }
 }
 
+/// The bundle a vector was generated against, of the two this build has (the product bundle
+/// and the test bundle); the product bundle when it names neither (the runner then reports
+/// the mismatch).
+pub fn bundle_for(vector: &Vector) -> &'static [u8] {
+    let test = cloudless_bundle::inspect(cloudless_bundle::TEST_BUNDLE_CAR).map(|b| b.root.to_string());
+    match test {
+        Ok(root) if root == vector.bundle.manifest => cloudless_bundle::TEST_BUNDLE_CAR,
+        _ => cloudless_bundle::BUNDLE_CAR,
+    }
+}
+
 /// Runs one vector; problems with the vector itself are reported as differences too.
 pub fn run_vector(vector: &Vector, bundle_car: &[u8]) -> Outcome {
     let id = vector.meta.id.clone();
@@ -102,13 +113,13 @@ pub fn vector_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     cloudless_host::testing::json_files(dir)
 }
 
-/// Runs a directory of vectors, printing `OK`/`FAIL` per vector with its differences and the
-/// summary line; returns (passed, failed).
-pub fn run_dir(dir: &Path, bundle_car: &[u8]) -> anyhow::Result<(usize, usize)> {
+/// Runs a directory of vectors, each against the bundle it names ([`bundle_for`]), printing
+/// `OK`/`FAIL` per vector with its differences and the summary line; returns (passed, failed).
+pub fn run_dir(dir: &Path) -> anyhow::Result<(usize, usize)> {
     let (mut passed, mut failed) = (0, 0);
     for path in vector_files(dir)? {
         let outcome = match Vector::load(&path) {
-            Ok(v) => run_vector(&v, bundle_car),
+            Ok(v) => run_vector(&v, bundle_for(&v)),
             Err(e) => Outcome { id: path.display().to_string(), differences: vec![format!("{e:#}")] },
         };
         if outcome.passed() {

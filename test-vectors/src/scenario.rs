@@ -21,6 +21,10 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
+    /// `"test"` runs the scenario on the test bundle (the product actors plus the test actors,
+    /// e.g. `test-syscall` for the syscalls' own vectors); the product bundle otherwise.
+    #[serde(default)]
+    pub bundle: Option<String>,
     pub genesis: GenesisConfig,
     #[serde(rename = "vector")]
     pub vectors: Vec<VectorScenario>,
@@ -78,6 +82,7 @@ pub fn exit_code(name: &str) -> anyhow::Result<fvm_shared::error::ExitCode> {
         "USR_ILLEGAL_STATE" => ExitCode::USR_ILLEGAL_STATE,
         "USR_SERIALIZATION" => ExitCode::USR_SERIALIZATION,
         "USR_UNHANDLED_MESSAGE" => ExitCode::USR_UNHANDLED_MESSAGE,
+        "SYS_OUT_OF_GAS" => ExitCode::SYS_OUT_OF_GAS,
         _ => anyhow::bail!("unknown exit code name {name:?}"),
     })
 }
@@ -91,6 +96,15 @@ fn one() -> i64 {
 }
 
 impl ScenarioFile {
+    /// The bundle CAR the scenario names.
+    pub fn bundle_car(&self) -> anyhow::Result<&'static [u8]> {
+        match self.bundle.as_deref() {
+            None | Some("product") => Ok(cloudless_bundle::BUNDLE_CAR),
+            Some("test") => Ok(cloudless_bundle::TEST_BUNDLE_CAR),
+            Some(other) => anyhow::bail!("bundle = {other:?}: expected \"product\" or \"test\""),
+        }
+    }
+
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))

@@ -21,8 +21,9 @@ fn generating_twice_gives_identical_files_and_the_committed_corpus() {
     let mut generated = 0;
     for entry in std::fs::read_dir(root().join("scenarios")).unwrap() {
         let scenario = ScenarioFile::load(&entry.unwrap().path()).unwrap();
-        let a = generate(&scenario, cloudless_bundle::BUNDLE_CAR).unwrap();
-        let b = generate(&scenario, cloudless_bundle::BUNDLE_CAR).unwrap();
+        let bundle = scenario.bundle_car().unwrap();
+        let a = generate(&scenario, bundle).unwrap();
+        let b = generate(&scenario, bundle).unwrap();
         for (x, y) in a.iter().zip(&b) {
             let text = x.to_text().unwrap();
             assert_eq!(text, y.to_text().unwrap(), "{} differs between two runs", x.meta.id);
@@ -99,4 +100,16 @@ fn a_vector_from_another_bundle_says_so_and_how_to_regenerate() {
     let out = run_vector(&v, cloudless_bundle::BUNDLE_CAR);
     assert_eq!(out.differences.len(), 1);
     assert!(out.differences[0].contains("make vectors"), "{:?}", out.differences);
+}
+
+#[test]
+fn syscall_vectors_run_on_the_test_bundle_they_name() {
+    use cloudless_test_vectors::runner::bundle_for;
+    let v = corpus_vector("syscalls/randomx-hashes");
+    assert!(bundle_for(&v) == cloudless_bundle::TEST_BUNDLE_CAR);
+    assert!(run_vector(&v, bundle_for(&v)).passed());
+    let wrong = run_vector(&v, cloudless_bundle::BUNDLE_CAR);
+    assert!(wrong.differences[0].contains("generated against bundle"), "{:?}", wrong.differences);
+    let capacity = corpus_vector("capacity/commitment-life-with-proofs");
+    assert!(bundle_for(&capacity) == cloudless_bundle::BUNDLE_CAR);
 }

@@ -436,6 +436,49 @@ fn init_methods() -> Vec<MethodAbi> {
     vec![send(), method("Exec", cloudless_actor_init::METHOD_EXEC, exec_params, exec_return)]
 }
 
+/// The test bundle's syscall actor (the syscalls' conformance vectors call it): byte strings
+/// in hex, as everywhere in JSON.
+fn test_syscall_methods() -> Vec<MethodAbi> {
+    use cloudless_actor_test_syscall::*;
+    fn hex_arg(v: &Value, what: &str) -> anyhow::Result<Vec<u8>> {
+        let text = v.as_str().ok_or_else(|| anyhow!("{what} must be a hex string"))?;
+        hex::decode(text.trim_start_matches("0x")).with_context(|| format!("{what} is not hex"))
+    }
+    fn randomx_params(v: Value) -> anyhow::Result<Option<RawBytes>> {
+        let (pairs,): (Value,) = serde_json::from_value(v)?;
+        Ok(Some(RawBytes::serialize(RandomxHashesParams { pairs: hex_arg(&pairs, "pairs")? })?))
+    }
+    fn groth16_params(v: Value) -> anyhow::Result<Option<RawBytes>> {
+        let (vk, proof, inputs): (Value, Value, Value) = serde_json::from_value(v)?;
+        let p = Groth16VerifyParams {
+            vk: hex_arg(&vk, "vk")?,
+            proof: hex_arg(&proof, "proof")?,
+            inputs: hex_arg(&inputs, "inputs")?,
+        };
+        Ok(Some(RawBytes::serialize(p)?))
+    }
+    fn raw_params(v: Value) -> anyhow::Result<Option<RawBytes>> {
+        let (syscall, memory, args): (u8, Value, Vec<(bool, u32)>) = serde_json::from_value(v)?;
+        Ok(Some(RawBytes::serialize(RawSyscallParams { syscall, memory: hex_arg(&memory, "memory")?, args })?))
+    }
+    fn bytes_return(bytes: &[u8]) -> anyhow::Result<Value> {
+        let fvm_ipld_encoding::BytesDe(b) = fvm_ipld_encoding::from_slice(bytes)?;
+        Ok(json!(hex::encode(b)))
+    }
+    fn raw_return(bytes: &[u8]) -> anyhow::Result<Value> {
+        let r: RawSyscallReturn = fvm_ipld_encoding::from_slice(bytes)?;
+        Ok(json!({ "errno": r.errno, "value": r.value }))
+    }
+    vec![
+        send(),
+        method("AbiVersion", METHOD_ABI_VERSION, no_params, ret::<u64>),
+        method("RandomxHashes", METHOD_RANDOMX_HASHES, randomx_params, bytes_return),
+        method("Groth16Verify", METHOD_GROTH16_VERIFY, groth16_params, ret::<bool>),
+        method("Groth16VerifyWasm", METHOD_GROTH16_VERIFY_WASM, groth16_params, ret::<bool>),
+        method("RawSyscall", METHOD_RAW_SYSCALL, raw_params, raw_return),
+    ]
+}
+
 /// An address decoded from CBOR, shown as text.
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
@@ -449,6 +492,7 @@ pub fn methods(code_name: &str) -> Vec<MethodAbi> {
     match code_name {
         "account" => account_methods(),
         "init" => init_methods(),
+        "test-syscall" => test_syscall_methods(),
         _ => vec![send()],
     }
 }
