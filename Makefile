@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BUNDLE := target/bundle/cloudless.car
 
-.PHONY: setup bundle install test readme check bench calibrate conformance vectors reproducible soak clean
+.PHONY: setup bundle install test readme check bench calibrate conformance vectors reproducible soak devnet clean
 
 # Installs what the build needs when it is missing: the wasm32 target and cmake (RandomX).
 setup:
@@ -35,6 +35,11 @@ SOAK_SEED ?= 1
 soak: setup
 	$(CARGO) run --locked --release -p cloudless-host --bin cloudless-soak -- \
 		--messages $(SOAK_MESSAGES) --seed $(SOAK_SEED) --corpus test-vectors/corpus
+
+# The one-command demo: rehearses the default scenario (examples/devnet-scenario.toml on
+# examples/devnet.toml) with real proofs and writes devnet/rehearsal/report.html (docs/devnet.md).
+devnet: setup
+	$(CARGO) run --locked --release -p cloudless-cli -- devnet -o devnet/rehearsal
 
 # Runs every README and docs recipe verbatim through the release binary.
 readme: setup

@@ -1,5 +1,6 @@
 //! `cloudless`: inspect bundles, build a genesis, send messages to a state CAR, read state.
 
+mod devnet;
 mod output;
 mod prove;
 mod send;
@@ -16,7 +17,7 @@ use cloudless_host::Node;
 #[command(
     name = "cloudless",
     version,
-    about = "Cloudless subnet tools: bundles, genesis, messages and read-only calls on a state CAR, state, keys, capacity proofs, Groth16 files",
+    about = "Cloudless subnet tools: bundles, genesis, messages and read-only calls on a state CAR, state, keys, capacity proofs, Groth16 files, devnet rehearsals",
     after_help = "Exit codes: 0 success; 1 nothing was applied (bad arguments or input, a message the chain would refuse); 2 a message was applied and failed (its receipt says why; `call`: the call failed)."
 )]
 struct Cli {
@@ -85,6 +86,9 @@ enum Command {
     },
     /// Mine capacity proofs (RandomX) for a unit: writes `SubmitProofs` params.
     Prove(prove::ProveArgs),
+    /// Rehearse a subnet economy from a scenario and its genesis config (default: the embedded
+    /// example): real actors and proofs; writes the state, messages and report.html.
+    Devnet(devnet::DevnetArgs),
     /// Groth16 files of circuit tools (snarkjs) in the encoding deals and results take.
     Groth16 {
         #[command(subcommand)]
@@ -219,6 +223,10 @@ fn restore_sigpipe() {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Devnet(args) => match devnet::devnet(args)? {
+            0 => Ok(()),
+            code => std::process::exit(code),
+        },
         Command::Bundle { command: BundleCommand::Inspect { car } } => {
             let bytes = match &car {
                 Some(path) => std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,

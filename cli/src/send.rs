@@ -8,13 +8,11 @@ use clap::Args;
 use cloudless_host::abi::{self, MethodAbi};
 use cloudless_host::keys::{Key, KeyStore};
 use cloudless_host::node::BLOCK_GAS_LIMIT;
-use cloudless_host::receipt::{self, Fee};
+use cloudless_host::receipt::{applied, estimate_gas_limit, Fee};
 use cloudless_host::Node;
 use cloudless_runtime::amount::parse_decimal;
-use fvm::executor::ApplyRet;
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
-use fvm_shared::error::ExitCode;
 use fvm_shared::message::Message;
 use serde_json::Value;
 
@@ -154,38 +152,6 @@ fn signing_key(keys: &KeyStore, node: &Node, from: &str) -> anyhow::Result<Key> 
 
 /// Refuses a message the FVM would not apply (bad nonce, a balance below the gas it may burn,
 /// inclusion gas over the limit): nothing is written and the CLI exits 1.
-fn applied(ret: ApplyRet) -> anyhow::Result<ApplyRet> {
-    match receipt::not_applied(&ret) {
-        Some(why) => Err(anyhow!("not applied ({}): {why}", receipt::exit_code_text(ret.msg_receipt.exit_code))),
-        None => Ok(ret),
-    }
-}
-
-/// Gas limit from a run on a copy of the state: the gas it used plus 10% (at 1.1× the FVM
-/// burns nothing for over-estimation), at most what the sender can pay for.
-fn estimate_gas_limit(node: &Node, key: &Key, message: &Message) -> anyhow::Result<u64> {
-    let id = node.resolve(&message.from)?.ok_or_else(|| anyhow!("sender {} does not exist", message.from))?;
-    let spendable = node.balance(id)? - &message.value;
-    let affordable = if message.gas_fee_cap.is_zero() {
-        BLOCK_GAS_LIMIT
-    } else if spendable.is_negative() {
-        0
-    } else {
-        u64::try_from(spendable.atto() / message.gas_fee_cap.atto()).unwrap_or(BLOCK_GAS_LIMIT)
-    }
-    .min(BLOCK_GAS_LIMIT);
-    let trial = Message { gas_limit: affordable, ..message.clone() };
-    let ret = applied(node.estimate(&key.sign_message(trial))?)?;
-    let used = ret.msg_receipt.gas_used;
-    if ret.msg_receipt.exit_code == ExitCode::SYS_OUT_OF_GAS {
-        anyhow::bail!(
-            "not applied: the message needs more gas than the {affordable} the sender can pay for at a fee cap of {} FLT",
-            cloudless_runtime::amount::format_decimal(&message.gas_fee_cap)
-        );
-    }
-    Ok(used.saturating_add(used.div_ceil(10)).min(affordable))
-}
-
 pub fn send(args: SendArgs) -> anyhow::Result<()> {
     let mut cx = Loaded::load(&args.message)?;
     let (to, method, params) = cx.prepare(&args.message)?;

@@ -11,6 +11,7 @@
 
 pub mod abi;
 pub mod car;
+pub mod devnet;
 pub mod externs;
 pub mod genesis;
 pub mod groth16;

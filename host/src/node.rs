@@ -143,6 +143,40 @@ impl Node {
         self.dry_run(message, ApplyKind::Implicit, len)
     }
 
+    /// A typed read-only call from the burnt-funds account (a caller with no privileges
+    /// anywhere): `params` encoded as CBOR, the return decoded as `R`; a failed call is an error
+    /// naming its exit code.
+    pub fn query<P: serde::Serialize, R: DeserializeOwned>(
+        &self,
+        to: Address,
+        method: fvm_shared::MethodNum,
+        params: &P,
+    ) -> anyhow::Result<R> {
+        // `()` is no params at all, as a method without params expects.
+        let encoded = fvm_ipld_encoding::to_vec(params)?;
+        let params = if encoded == [0xf6] { Default::default() } else { fvm_ipld_encoding::RawBytes::new(encoded) };
+        let ret = self.call(Message {
+            version: 0,
+            from: Address::new_id(99),
+            to,
+            sequence: 0,
+            value: Default::default(),
+            method_num: method,
+            params,
+            gas_limit: BLOCK_GAS_LIMIT,
+            gas_fee_cap: Default::default(),
+            gas_premium: Default::default(),
+        })?;
+        if !ret.msg_receipt.exit_code.is_success() {
+            let why = ret.failure_info.map(|f| f.to_string()).unwrap_or_default();
+            bail!("read-only call of method {method} on {to} failed with {}: {why}", ret.msg_receipt.exit_code);
+        }
+        let data = ret.msg_receipt.return_data;
+        // A method that returns nothing decodes as `()` (CBOR null).
+        let bytes: &[u8] = if data.is_empty() { &[0xf6] } else { data.bytes() };
+        Ok(fvm_ipld_encoding::from_slice(bytes)?)
+    }
+
     /// Gas estimation: applies a signed message exactly as on chain (nonce, balance, inclusion
     /// gas), discarding its effects. The signature is not checked.
     pub fn estimate(&self, signed: &SignedMessage) -> anyhow::Result<ApplyRet> {

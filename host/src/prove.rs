@@ -32,24 +32,8 @@ pub fn period_terms(node: &crate::Node) -> anyhow::Result<(i64, Bytes32, Bytes32
     }
     let capacity = capacity.ok_or_else(|| anyhow!("the state has no capacity actor"))?;
     let method = crate::abi::find_method("capacity", "GetPeriodInfo")?;
-    let ret = node.call(fvm_shared::message::Message {
-        version: 0,
-        // The burnt-funds account: a caller with no privileges anywhere.
-        from: Address::new_id(99),
-        to: Address::new_id(capacity),
-        sequence: 0,
-        value: Default::default(),
-        method_num: method.number,
-        params: Default::default(),
-        gas_limit: crate::node::BLOCK_GAS_LIMIT,
-        gas_fee_cap: Default::default(),
-        gas_premium: Default::default(),
-    })?;
-    if !ret.msg_receipt.exit_code.is_success() {
-        bail!("GetPeriodInfo failed: {}", ret.msg_receipt.exit_code);
-    }
     let info: cloudless_actor_capacity::PeriodInfo =
-        fvm_ipld_encoding::from_slice(ret.msg_receipt.return_data.bytes())?;
+        node.query(Address::new_id(capacity), method.number, &()).context("GetPeriodInfo")?;
     Ok((info.period, info.nonce.0, info.difficulty.0))
 }
 

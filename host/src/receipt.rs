@@ -105,6 +105,43 @@ pub fn failure(ret: &ApplyRet) -> Option<(Vec<FailedCall>, Option<String>)> {
     }
 }
 
+/// `ret`, unless the message was refused before application (then why, as an error).
+pub fn applied(ret: ApplyRet) -> anyhow::Result<ApplyRet> {
+    match not_applied(&ret) {
+        Some(why) => Err(anyhow::anyhow!("not applied ({}): {why}", exit_code_text(ret.msg_receipt.exit_code))),
+        None => Ok(ret),
+    }
+}
+
+/// Gas limit from a run on a copy of the state: the gas it used plus 10% (at 1.1× the FVM
+/// burns nothing for over-estimation), at most what the sender can pay for.
+pub fn estimate_gas_limit(
+    node: &crate::Node,
+    key: &crate::keys::Key,
+    message: &fvm_shared::message::Message,
+) -> anyhow::Result<u64> {
+    let id = node.resolve(&message.from)?.ok_or_else(|| anyhow::anyhow!("sender {} does not exist", message.from))?;
+    let spendable = node.balance(id)? - &message.value;
+    let affordable = if message.gas_fee_cap.is_zero() {
+        crate::node::BLOCK_GAS_LIMIT
+    } else if spendable.is_negative() {
+        0
+    } else {
+        u64::try_from(spendable.atto() / message.gas_fee_cap.atto()).unwrap_or(crate::node::BLOCK_GAS_LIMIT)
+    }
+    .min(crate::node::BLOCK_GAS_LIMIT);
+    let trial = fvm_shared::message::Message { gas_limit: affordable, ..message.clone() };
+    let ret = applied(node.estimate(&key.sign_message(trial))?)?;
+    let used = ret.msg_receipt.gas_used;
+    if ret.msg_receipt.exit_code == ExitCode::SYS_OUT_OF_GAS {
+        anyhow::bail!(
+            "not applied: the message needs more gas than the {affordable} the sender can pay for at a fee cap of {} FLT",
+            cloudless_runtime::amount::format_decimal(&message.gas_fee_cap)
+        );
+    }
+    Ok(used.saturating_add(used.div_ceil(10)).min(affordable))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,8 @@
 //! - `car`: gzip + base64 of the precondition state CAR (roots `[state root, chain meta]`),
 //!   without actor code: a runner loads the code from the bundle.
 //! - `apply_messages[i].bytes`: base64 of the DAG-CBOR unsigned message; `epoch_offset` is
-//!   relative to the precondition epoch.
+//!   relative to the precondition epoch; `signature`, when present, is the message's signature
+//!   and the runner applies it signed (`cloudless devnet` writes such vectors).
 //! - `postconditions.receipts[i]`: exit code, base64 return bytes, gas used, and the root of
 //!   the message's events (the AMT the FVM builds from them; `null` when it emitted none).
 
@@ -77,6 +78,11 @@ pub struct CidJson {
 pub struct ApplyMessage {
     pub bytes: String,
     pub epoch_offset: i64,
+    /// base64 of the DAG-CBOR signature when the message was applied signed (as a block
+    /// carries it: inclusion gas counts the signed message's length); absent for messages
+    /// applied as authenticated elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,5 +131,58 @@ impl Vector {
     /// The file text: pretty JSON with a trailing newline (byte-identical for equal vectors).
     pub fn to_text(&self) -> anyhow::Result<String> {
         Ok(serde_json::to_string_pretty(self)? + "\n")
+    }
+}
+
+/// A vector of messages applied signed through a harness journal (e.g. a `cloudless devnet`
+/// run): `genesis_car` (state without actor code) is the precondition and `final_root` the
+/// expected state root.
+pub fn from_journal(
+    id: &str,
+    description: &str,
+    bundle_car: &[u8],
+    genesis_car: &[u8],
+    journal: &[cloudless_host::testing::Journaled],
+    final_root: &cid::Cid,
+) -> anyhow::Result<Vector> {
+    let genesis = cloudless_host::Node::from_car_with_bundle(genesis_car, bundle_car)?;
+    let pre_epoch = genesis.epoch();
+    let mut apply_messages = Vec::new();
+    let mut receipts = Vec::new();
+    for j in journal {
+        apply_messages.push(ApplyMessage {
+            bytes: b64(&fvm_ipld_encoding::to_vec(&j.signed.message)?),
+            epoch_offset: j.epoch - pre_epoch,
+            signature: Some(b64(&fvm_ipld_encoding::to_vec(&j.signed.signature)?)),
+        });
+        receipts.push(Receipt {
+            exit_code: j.exit_code.value(),
+            return_data: b64(&j.return_data),
+            gas_used: j.gas_used,
+            events_root: j.events_root.map(|c| CidJson { cid: c.to_string() }),
+        });
+    }
+    Ok(Vector {
+        class: "message".into(),
+        meta: Meta { id: id.into(), description: description.into(), gen: vec![crate::generate::generator()] },
+        bundle: BundleRef { manifest: cloudless_bundle::inspect(bundle_car)?.root.to_string() },
+        car: gzip_b64(genesis_car)?,
+        preconditions: Preconditions::of(&genesis, &genesis.state_root()),
+        apply_messages,
+        postconditions: Postconditions {
+            state_tree: StateTree { root_cid: CidJson { cid: final_root.to_string() } },
+            receipts,
+        },
+    })
+}
+
+impl Preconditions {
+    /// The preconditions of messages applied from `node`'s epoch and base fee on `root`.
+    pub fn of(node: &cloudless_host::Node, root: &cid::Cid) -> Self {
+        Preconditions {
+            variants: vec![Variant { id: "cloudless".into(), epoch: node.epoch(), nv: node.meta().network_version }],
+            basefee: node.meta().base_fee.atto().to_string(),
+            state_tree: StateTree { root_cid: CidJson { cid: root.to_string() } },
+        }
     }
 }

@@ -138,6 +138,7 @@ pub fn generate(file: &ScenarioFile, bundle_car: &[u8]) -> anyhow::Result<Vec<Ve
         let total = Snapshot::take(&node)?.total_balance();
         let pre_epoch = node.epoch();
         let pre_root = node.state_root();
+        let pre_variants = Preconditions::of(&node, &pre_root).variants;
         let car = gzip_b64(&node.state_car_without_code()?)?;
         let (mut messages, mut receipts) = (Vec::new(), Vec::new());
         for (i, step) in scenario.steps.iter().enumerate() {
@@ -159,6 +160,7 @@ pub fn generate(file: &ScenarioFile, bundle_car: &[u8]) -> anyhow::Result<Vec<Ve
             messages.push(ApplyMessage {
                 bytes: b64(&fvm_ipld_encoding::to_vec(&msg)?),
                 epoch_offset: node.epoch() - pre_epoch,
+                signature: None,
             });
             let r = &ret.msg_receipt;
             receipts.push(Receipt {
@@ -176,11 +178,7 @@ pub fn generate(file: &ScenarioFile, bundle_car: &[u8]) -> anyhow::Result<Vec<Ve
             meta: Meta { id: scenario.id.clone(), description: scenario.description.clone(), gen: vec![generator()] },
             bundle: BundleRef { manifest: bundle.clone() },
             car,
-            preconditions: Preconditions {
-                variants: vec![Variant { id: "cloudless".into(), epoch: pre_epoch, nv: node.meta().network_version }],
-                basefee: node.meta().base_fee.atto().to_string(),
-                state_tree: StateTree { root_cid: CidJson { cid: pre_root.to_string() } },
-            },
+            preconditions: Preconditions { variants: pre_variants, ..Preconditions::of(&node, &pre_root) },
             apply_messages: messages,
             postconditions: Postconditions {
                 state_tree: StateTree { root_cid: CidJson { cid: node.state_root().to_string() } },

@@ -71,7 +71,14 @@ fn replay(vector: &Vector, bundle_car: &[u8]) -> anyhow::Result<Vec<String>> {
     for (i, (m, expected)) in vector.apply_messages.iter().zip(&vector.postconditions.receipts).enumerate() {
         let msg: Message = fvm_ipld_encoding::from_slice(&unb64(&m.bytes)?).with_context(|| format!("message {i}"))?;
         node.set_epoch(pre_epoch + m.epoch_offset)?;
-        let ret = node.apply_unsigned(msg)?;
+        let ret = match &m.signature {
+            None => node.apply_unsigned(msg)?,
+            Some(sig) => {
+                let signature =
+                    fvm_ipld_encoding::from_slice(&unb64(sig)?).with_context(|| format!("message {i}: signature"))?;
+                node.apply_signed(&cloudless_host::keys::SignedMessage { message: msg, signature })?
+            }
+        };
         let r = &ret.msg_receipt;
         if r.exit_code.value() != expected.exit_code {
             let why = ret.failure_info.as_ref().map(|f| format!(" ({})", f.to_string().trim())).unwrap_or_default();

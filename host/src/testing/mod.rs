@@ -36,6 +36,23 @@ pub struct Harness {
     /// When set (the default), every message's events are indexed and the records rebuilt
     /// from them are compared with the real state after it ([`indexer`]).
     pub indexer: Option<indexer::Indexer>,
+    /// When set, every message applied through the harness is recorded here (off by default;
+    /// the devnet turns it on to write its messages and receipts).
+    pub journal: Option<Vec<Journaled>>,
+}
+
+/// One message applied through a [`Harness`], as recorded in its journal.
+#[derive(Debug, Clone)]
+pub struct Journaled {
+    pub epoch: fvm_shared::clock::ChainEpoch,
+    /// The key-store name of the sender.
+    pub from: String,
+    pub signed: crate::keys::SignedMessage,
+    pub exit_code: ExitCode,
+    pub return_data: Vec<u8>,
+    pub gas_used: u64,
+    pub events_root: Option<Cid>,
+    pub fee: TokenAmount,
 }
 
 impl Harness {
@@ -53,7 +70,7 @@ impl Harness {
         let mut indexer = indexer::Indexer::default();
         indexer.observe(&g.node, &g.events)?;
         indexer.check(&g.node)?;
-        Ok(Self { node: g.node, keys: g.keys, checked_total: Some(total), indexer: Some(indexer) })
+        Ok(Self { node: g.node, keys: g.keys, checked_total: Some(total), indexer: Some(indexer), journal: None })
     }
 
     /// Opts out of the checks after every message (benchmarks, whose worlds are large).
@@ -88,21 +105,59 @@ impl Harness {
     }
 
     /// Applies a signed message at the current epoch, then runs the checks the harness runs
-    /// after every message (declared events, invariants, the indexer).
+    /// after every message (declared events, invariants, the indexer); panics on a violation.
     pub fn apply_signed(&mut self, from: &str, signed: &crate::keys::SignedMessage) -> ApplyRet {
-        let ret = self.node.apply_signed(signed).unwrap();
+        self.try_apply_signed(from, signed).unwrap_or_else(|e| panic!("{e:#}"))
+    }
+
+    /// [`Harness::apply_signed`], with a violated check as an error (the message stays applied).
+    pub fn try_apply_signed(&mut self, from: &str, signed: &crate::keys::SignedMessage) -> anyhow::Result<ApplyRet> {
+        let ret = self.node.apply_signed(signed)?;
+        if let Some(journal) = &mut self.journal {
+            journal.push(Journaled {
+                epoch: self.node.epoch(),
+                from: from.to_string(),
+                signed: signed.clone(),
+                exit_code: ret.msg_receipt.exit_code,
+                return_data: ret.msg_receipt.return_data.to_vec(),
+                gas_used: ret.msg_receipt.gas_used,
+                events_root: ret.msg_receipt.events_root,
+                fee: Self::fee(&ret),
+            });
+        }
         let undeclared = crate::abi::event_violations(&self.node, &ret.events);
-        assert!(undeclared.is_empty(), "after a message from {from}: {undeclared:?}");
+        if !undeclared.is_empty() {
+            bail!("after a message from {from}: {undeclared:?}");
+        }
         if let Some(total) = &self.checked_total {
-            check_invariants(&self.node, total).unwrap_or_else(|e| panic!("after a message from {from}: {e}"));
+            check_invariants(&self.node, total).map_err(|e| anyhow!("after a message from {from}: {e}"))?;
         }
         if let Some(indexer) = &mut self.indexer {
             indexer
                 .observe(&self.node, &ret.events)
                 .and_then(|()| indexer.check(&self.node))
-                .unwrap_or_else(|e| panic!("after a message from {from}: {e:#}"));
+                .map_err(|e| anyhow!("after a message from {from}: {e:#}"))?;
         }
-        ret
+        Ok(ret)
+    }
+
+    /// Signs with `from`'s key and applies at the current epoch with the gas limit estimated as
+    /// `cloudless send` does (no over-estimation burn), running every check; a message refused
+    /// before application or a violated check is an error.
+    pub fn try_send_estimated(
+        &mut self,
+        from: &str,
+        to: Address,
+        method: MethodNum,
+        params: RawBytes,
+        value: TokenAmount,
+    ) -> anyhow::Result<ApplyRet> {
+        let key = self.keys.key(from)?;
+        let msg = Message { value, ..self.message(from, to, method, params) };
+        let gas_limit = crate::receipt::estimate_gas_limit(&self.node, &key, &msg)?;
+        let signed = key.sign_message(Message { gas_limit, ..msg });
+        let ret = self.try_apply_signed(from, &signed)?;
+        crate::receipt::applied(ret)
     }
 
     /// `from` creates an actor of the bundle's `code_name` through init's `Exec` (no constructor
