@@ -22,6 +22,8 @@ pub struct DevnetArgs {
     /// No progress bars (the per-period summary still prints).
     #[arg(long)]
     quiet: bool,
+    #[command(flatten)]
+    randomx: crate::RandomxArgs,
 }
 
 /// Progress bars for periods and mining, a summary line per period, and Ctrl-C.
@@ -60,6 +62,7 @@ impl Observer for Terminal {
 }
 
 pub fn devnet(args: DevnetArgs) -> anyhow::Result<i32> {
+    args.randomx.configure();
     let loaded = match &args.scenario {
         Some(path) => Loaded::load(path)?,
         None => Loaded::default_scenario()?,

@@ -29,9 +29,13 @@ struct Cli {
 #[derive(clap::Args)]
 pub struct RandomxArgs {
     /// RandomX caches (256 MiB each) kept between messages, 0..=16; the syscall holds at most
-    /// max(this, 1) caches plus one 4 MiB VM at once, whatever the messages.
+    /// max(this, 4) caches plus one 4 MiB VM per thread at once, whatever the messages.
     #[arg(long, default_value_t = 2, help_heading = "RandomX", value_parser = clap::value_parser!(u64).range(0..=16))]
     randomx_cache_keys: u64,
+    /// Threads for RandomX verification, 1..=64 (default: the machine's cores, at most 8): new
+    /// keys initialise on threads of their own, one key's hashes run on several VMs.
+    #[arg(long, help_heading = "RandomX", value_parser = clap::value_parser!(u64).range(1..=64))]
+    randomx_threads: Option<u64>,
     /// Run RandomX in the interpreter instead of the JIT (slower, same results).
     #[arg(long, help_heading = "RandomX")]
     randomx_interpreter: bool,
@@ -42,8 +46,9 @@ impl RandomxArgs {
         cloudless_kernel::randomx::configure(cloudless_kernel::randomx::RandomxConfig {
             cached_keys: self.randomx_cache_keys as usize,
             jit: !self.randomx_interpreter,
+            threads: self.randomx_threads.map_or_else(cloudless_kernel::randomx::default_threads, |t| t as usize),
         })
-        .expect("clap bounds --randomx-cache-keys");
+        .expect("clap bounds --randomx-cache-keys and --randomx-threads");
     }
 }
 

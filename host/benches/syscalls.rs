@@ -20,7 +20,7 @@ fn pairs(keys: u8, hashes_per_key: u8) -> Vec<u8> {
 
 fn main() {
     // Same work on both paths: no node-local cache.
-    randomx::configure(RandomxConfig { cached_keys: 0, jit: true }).unwrap();
+    randomx::configure(RandomxConfig { cached_keys: 0, jit: true, threads: 1 }).unwrap();
     let mut h = Harness::new(CONFIG, cloudless_bundle::TEST_BUNDLE_CAR).unwrap().unchecked();
     let actor = h.exec("alice", "test-syscall");
     let key = h.keys.key("alice").unwrap();

@@ -38,7 +38,7 @@ fn batch(keys: u8, hashes_per_key: u8) -> Vec<u8> {
 }
 
 fn randomx_rows(jit: bool) {
-    randomx::configure(RandomxConfig { cached_keys: 0, jit }).unwrap();
+    randomx::configure(RandomxConfig { cached_keys: 0, jit, threads: 1 }).unwrap();
     let one = parse_batch(&batch(1, 1)).unwrap();
     let sixteen = parse_batch(&batch(1, 16)).unwrap();
     let t1 = median((0..3).map(|_| time(|| hash_batch(&one).unwrap())).collect());
@@ -50,10 +50,29 @@ fn randomx_rows(jit: bool) {
     row(&format!("randomx per hash ({mode})"), per_hash, gas::RANDOMX_PER_HASH);
 }
 
+/// One unit-period's verification (30 hashes of one new key) serial and on this machine's
+/// cores: the speedup parallel verification gives (results are the same; tests check it).
+fn parallel_rows() {
+    let unit_period = parse_batch(&batch(1, 30)).unwrap();
+    let threads = randomx::default_threads();
+    let mut timed = Vec::new();
+    for t in [1, threads] {
+        randomx::configure(RandomxConfig { cached_keys: 0, jit: true, threads: t }).unwrap();
+        timed.push(median((0..3).map(|_| time(|| hash_batch(&unit_period).unwrap())).collect()));
+    }
+    println!(
+        "one unit-period (1 key, 30 hashes): serial {:.3?}, {threads} threads {:.3?}, ratio {:.2}",
+        timed[0],
+        timed[1],
+        timed[1].as_secs_f64() / timed[0].as_secs_f64()
+    );
+}
+
 fn main() {
     println!("{:<34} {:>12} {:>16} {:>16}", "component", "time", "implied gas", "table gas");
     randomx_rows(true);
     randomx_rows(false);
+    parallel_rows();
     randomx::configure(RandomxConfig::default()).unwrap();
 
     let f = fixture();

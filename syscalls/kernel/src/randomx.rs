@@ -40,15 +40,19 @@ pub const CACHE_BYTES: u64 = 256 << 20;
 pub const VM_BYTES: u64 = 4 << 20;
 /// The most caches a node may keep between calls (`--randomx-cache-keys`).
 pub const MAX_CACHED_KEYS: usize = 16;
+/// The most threads one call may use (`--randomx-threads`).
+pub const MAX_THREADS: usize = 64;
 
 /// The most memory `randomx_hashes` holds at once under `config`, whatever its input: a call
-/// initialises its keys one after another (never two new caches together), evicting from the
-/// node cache before it allocates, so at most `max(cached_keys, 1)` caches and one VM are alive.
-/// A call can therefore not reach an allocation failure that a node sized for this bound would
-/// not also hit on its first key; such a failure is the node's fault (fatal, as in ref-fvm),
-/// never a result: another node with the memory gets the same receipt.
+/// initialises its new keys together (one thread each, at most [`MAX_RANDOMX_KEYS`]), evicting
+/// from the node cache before it allocates, so at most `max(cached_keys, MAX_RANDOMX_KEYS)`
+/// caches are alive, plus one VM per thread. A call can therefore not reach an allocation
+/// failure that a node sized for this bound would not also hit on its first call; such a
+/// failure is the node's fault (fatal, as in ref-fvm), never a result: another node with the
+/// memory gets the same receipt.
 pub fn memory_bound(config: &RandomxConfig) -> u64 {
-    config.cached_keys.clamp(1, MAX_CACHED_KEYS) as u64 * CACHE_BYTES + VM_BYTES
+    let caches = config.cached_keys.clamp(MAX_RANDOMX_KEYS, MAX_CACHED_KEYS.max(MAX_RANDOMX_KEYS)) as u64;
+    caches * CACHE_BYTES + config.threads.clamp(1, MAX_THREADS) as u64 * VM_BYTES
 }
 
 /// Node-local settings. Each cached key holds a 256 MiB RandomX cache.
@@ -58,12 +62,21 @@ pub struct RandomxConfig {
     pub cached_keys: usize,
     /// Use RandomX's JIT compiler where the CPU supports it (false: interpreter).
     pub jit: bool,
+    /// Threads one call uses: new keys' caches are initialised on threads of their own and the
+    /// hashes of one key run on several light VMs sharing its cache (1: serial). Results and gas
+    /// never depend on it.
+    pub threads: usize,
 }
 
 impl Default for RandomxConfig {
     fn default() -> Self {
-        Self { cached_keys: 2, jit: true }
+        Self { cached_keys: 2, jit: true, threads: default_threads() }
     }
+}
+
+/// The machine's cores, at most 8.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
 }
 
 /// A validated batch: pairs in input order and how many distinct keys they use.
@@ -122,6 +135,9 @@ pub fn configure(config: RandomxConfig) -> anyhow::Result<()> {
     if config.cached_keys > MAX_CACHED_KEYS {
         anyhow::bail!("at most {MAX_CACHED_KEYS} cached RandomX keys (256 MiB each), not {}", config.cached_keys);
     }
+    if !(1..=MAX_THREADS).contains(&config.threads) {
+        anyhow::bail!("RandomX threads must be 1..={MAX_THREADS}, not {}", config.threads);
+    }
     let mut c = caches().lock().unwrap_or_else(|p| p.into_inner());
     c.config = config;
     c.entries.clear();
@@ -138,42 +154,102 @@ pub fn cache_inits() -> u64 {
 }
 
 impl Caches {
-    fn get(&mut self, key: &Key, flags: RandomXFlags) -> anyhow::Result<CacheHandle> {
-        if let Some(pos) = self.entries.iter().position(|(k, _)| k == key) {
-            let entry = self.entries.remove(pos);
-            let cache = entry.1.clone();
-            self.entries.push(entry);
-            return Ok(cache);
+    /// The caches of `keys` (distinct, at most [`MAX_RANDOMX_KEYS`]), in order: cached ones are
+    /// taken from the node cache, new ones initialised together on `threads` threads.
+    fn get_all(&mut self, keys: &[Key], flags: RandomXFlags, threads: usize) -> anyhow::Result<Vec<CacheHandle>> {
+        let mut found: Vec<Option<CacheHandle>> = Vec::with_capacity(keys.len());
+        for key in keys {
+            found.push(self.entries.iter().position(|(k, _)| k == key).map(|pos| {
+                // Most recently used last.
+                let entry = self.entries.remove(pos);
+                let cache = entry.1.clone();
+                self.entries.push(entry);
+                cache
+            }));
         }
-        // Evict first, so the new cache never coexists with a full node cache.
-        if self.config.cached_keys > 0 && self.entries.len() >= self.config.cached_keys {
+        let missing: Vec<usize> = (0..keys.len()).filter(|i| found[*i].is_none()).collect();
+        // Evict first, so the new caches never coexist with a full node cache.
+        let keep = self.config.cached_keys.saturating_sub(missing.len());
+        while self.entries.len() > keep {
             self.entries.remove(0);
         }
-        let cache =
-            Cache::new(key, flags).map_err(|e| anyhow::anyhow!("RandomX cache allocation failed: {e}"))?.handle();
-        self.inits += 1;
-        if self.config.cached_keys > 0 {
-            self.entries.push((*key, cache.clone()));
+        let mut made: Vec<(usize, anyhow::Result<CacheHandle>)> = Vec::with_capacity(missing.len());
+        for group in missing.chunks(threads.max(1)) {
+            std::thread::scope(|scope| {
+                let jobs: Vec<_> = group
+                    .iter()
+                    .map(|&i| {
+                        let key = keys[i];
+                        (i, scope.spawn(move || Cache::new(&key, flags).map(|c| c.handle())))
+                    })
+                    .collect();
+                for (i, job) in jobs {
+                    let result = match job.join() {
+                        Ok(r) => r.map_err(|e| anyhow::anyhow!("RandomX cache allocation failed: {e}")),
+                        Err(_) => Err(anyhow::anyhow!("RandomX cache initialisation panicked")),
+                    };
+                    made.push((i, result));
+                }
+            });
         }
-        Ok(cache)
+        for (i, cache) in made {
+            let cache = cache?;
+            self.inits += 1;
+            if self.config.cached_keys > 0 {
+                if self.entries.len() >= self.config.cached_keys {
+                    self.entries.remove(0);
+                }
+                self.entries.push((keys[i], cache.clone()));
+            }
+            found[i] = Some(cache);
+        }
+        Ok(found.into_iter().map(|c| c.expect("every key found or made")).collect())
     }
 }
 
+/// Hashes `inputs` with one key's cache on up to `threads` light VMs, each taking a contiguous
+/// share; the output is in input order, so it never depends on the thread count.
+fn hash_with(cache: &CacheHandle, flags: RandomXFlags, inputs: &[&Input], threads: usize) -> anyhow::Result<Vec<Hash>> {
+    let workers = threads.clamp(1, inputs.len().max(1));
+    let share = inputs.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let jobs: Vec<_> = inputs
+            .chunks(share.max(1))
+            .map(|chunk| {
+                let cache = cache.clone();
+                scope.spawn(move || -> anyhow::Result<Vec<Hash>> {
+                    let vm = RandomXVM::light(cache, flags)
+                        .map_err(|e| anyhow::anyhow!("RandomX VM creation failed: {e}"))?;
+                    Ok(chunk.iter().map(|h| vm.hash(*h).into_slice()).collect())
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(inputs.len());
+        for job in jobs {
+            out.extend(job.join().map_err(|_| anyhow::anyhow!("a RandomX thread panicked"))??);
+        }
+        Ok(out)
+    })
+}
+
 /// Computes every hash of the batch, grouping pairs by key so each key's cache is initialised
-/// (or taken from the node cache) once. Errors are node failures (memory), never input errors.
+/// (or taken from the node cache) once; new keys are initialised in parallel and each key's
+/// hashes run on the configured threads. Errors are node failures (memory), never input errors.
 pub fn hash_batch(batch: &Batch) -> anyhow::Result<Vec<Hash>> {
     let mut caches = caches().lock().unwrap_or_else(|p| p.into_inner());
     let flags = light_flags(caches.config.jit);
+    let threads = caches.config.threads.clamp(1, MAX_THREADS);
     let mut by_key: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for (i, (k, _)) in batch.pairs.iter().enumerate() {
         by_key.entry(*k).or_default().push(i);
     }
+    let keys: Vec<Key> = by_key.keys().copied().collect();
+    let handles = caches.get_all(&keys, flags, threads)?;
     let mut out = vec![[0u8; 32]; batch.pairs.len()];
-    for (key, indices) in by_key {
-        let cache = caches.get(&key, flags)?;
-        let vm = RandomXVM::light(cache, flags).map_err(|e| anyhow::anyhow!("RandomX VM creation failed: {e}"))?;
-        for i in indices {
-            out[i] = vm.hash(&batch.pairs[i].1).into_slice();
+    for ((_, indices), cache) in by_key.iter().zip(&handles) {
+        let inputs: Vec<&Input> = indices.iter().map(|i| &batch.pairs[*i].1).collect();
+        for (i, hash) in indices.iter().zip(hash_with(cache, flags, &inputs, threads)?) {
+            out[*i] = hash;
         }
     }
     Ok(out)

@@ -3,6 +3,14 @@
 
 use cloudless_kernel::randomx::{self, hash_batch, hash_one, parse_batch, RandomxConfig, TEST_VECTORS};
 
+/// The RandomX settings and the cache-init counter are process-wide: tests that configure or
+/// count run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn h32(text: &str) -> [u8; 32] {
     hex::decode(text).unwrap().try_into().unwrap()
 }
@@ -24,6 +32,7 @@ fn fluence_parameters_not_stock_randomx() {
 
 #[test]
 fn batched_hashes_match_vectors_in_both_modes_and_with_or_without_cache() {
+    let _serial = serial();
     let pairs: Vec<_> = TEST_VECTORS.iter().map(|(k, h, _)| (h32(k), h32(h))).collect();
     let expected: Vec<_> = TEST_VECTORS.iter().map(|(_, _, r)| h32(r)).collect();
     // A repeated key in the batch uses one cache.
@@ -33,9 +42,11 @@ fn batched_hashes_match_vectors_in_both_modes_and_with_or_without_cache() {
     assert_eq!(batch.distinct_keys, 3);
 
     for config in [
-        RandomxConfig { cached_keys: 0, jit: true },
-        RandomxConfig { cached_keys: 0, jit: false },
-        RandomxConfig { cached_keys: 2, jit: true },
+        RandomxConfig { cached_keys: 0, jit: true, threads: 1 },
+        RandomxConfig { cached_keys: 0, jit: false, threads: 1 },
+        RandomxConfig { cached_keys: 0, jit: true, threads: 3 },
+        RandomxConfig { cached_keys: 0, jit: false, threads: 2 },
+        RandomxConfig { cached_keys: 2, jit: true, threads: 8 },
     ] {
         randomx::configure(config).unwrap();
         let before = randomx::cache_inits();
@@ -80,8 +91,56 @@ fn results_do_not_depend_on_cpu_features() {
 /// The node setting is bounded, and so is the memory a call can hold, whatever its input.
 #[test]
 fn the_memory_a_call_holds_is_bounded_by_the_node_setting() {
-    let too_many = RandomxConfig { cached_keys: randomx::MAX_CACHED_KEYS + 1, jit: true };
+    let _serial = serial();
+    let too_many = RandomxConfig { cached_keys: randomx::MAX_CACHED_KEYS + 1, jit: true, threads: 1 };
     assert!(randomx::configure(too_many).is_err());
-    let mib = |c: usize| randomx::memory_bound(&RandomxConfig { cached_keys: c, jit: true }) >> 20;
-    assert_eq!((mib(0), mib(1), mib(2), mib(16)), (260, 260, 516, 4100));
+    for threads in [0, randomx::MAX_THREADS + 1] {
+        assert!(randomx::configure(RandomxConfig { cached_keys: 2, jit: true, threads }).is_err());
+    }
+    let mib =
+        |c: usize, threads: usize| randomx::memory_bound(&RandomxConfig { cached_keys: c, jit: true, threads }) >> 20;
+    // A call's new keys (at most 4) are initialised together: 4 caches at least.
+    assert_eq!((mib(0, 1), mib(2, 1), mib(4, 2), mib(16, 8)), (1028, 1028, 1032, 4128));
+}
+
+/// Parallel verification gives serial verification's results for every batch shape: one key
+/// with many hashes (split across VMs), several keys (initialised together), repeated keys in
+/// any order, on the JIT and the interpreter, with and without the node cache.
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let _serial = serial();
+    let k = |i: u8| [i.wrapping_mul(37); 32];
+    let h = |i: u8| [i; 32];
+    let shapes: Vec<Vec<([u8; 32], [u8; 32])>> = vec![
+        (0..7).map(|i| (k(1), h(i))).collect(),
+        (0..8).map(|i| (k(i % 4), h(i))).collect(),
+        vec![(k(2), h(9)), (k(3), h(9)), (k(2), h(1)), (k(2), h(9))],
+    ];
+    for jit in [true, false] {
+        let mut reference = Vec::new();
+        for shape in &shapes {
+            randomx::configure(RandomxConfig { cached_keys: 0, jit, threads: 1 }).unwrap();
+            let batch = parse_batch(&batch_bytes(shape)).unwrap();
+            let serial = hash_batch(&batch).unwrap();
+            for (i, (key, input)) in shape.iter().enumerate().take(2) {
+                assert_eq!(serial[i], hash_one(key, input, jit).unwrap(), "serial batch against single hashes");
+            }
+            reference.push((batch, serial));
+        }
+        // The interpreter is ~5x slower: one parallel setting is enough to compare.
+        let settings: &[(usize, usize)] = if jit { &[(2, 0), (3, 2), (16, 0)] } else { &[(3, 0)] };
+        for &(threads, cached_keys) in settings {
+            {
+                randomx::configure(RandomxConfig { cached_keys, jit, threads }).unwrap();
+                for (batch, serial) in &reference {
+                    assert_eq!(
+                        &hash_batch(batch).unwrap(),
+                        serial,
+                        "jit {jit}, {threads} threads, {cached_keys} cached"
+                    );
+                }
+            }
+        }
+    }
+    randomx::configure(RandomxConfig::default()).unwrap();
 }
