@@ -29,7 +29,7 @@ struct Cli {
 #[derive(clap::Args)]
 pub struct RandomxArgs {
     /// RandomX caches (256 MiB each) kept between messages, 0..=16; the syscall holds at most
-    /// max(this, 4) caches plus one 4 MiB VM per thread at once, whatever the messages.
+    /// max(this, 8) caches plus one 4 MiB VM per thread at once, whatever the messages.
     #[arg(long, default_value_t = 2, help_heading = "RandomX", value_parser = clap::value_parser!(u64).range(0..=16))]
     randomx_cache_keys: u64,
     /// Threads for RandomX verification, 1..=64 (default: the machine's cores, at most 8): new

@@ -32,7 +32,7 @@ pub struct ProveArgs {
     #[arg(long, default_value_t = 1)]
     count: usize,
     /// Proofs per file: with -o p.json and more proofs than this, writes p-1.json, p-2.json, …
-    /// (a message verifies at most 11 hashes of one unit within the block gas limit).
+    /// (one message takes up to 160 proofs over 8 units within the block gas limit).
     #[arg(long)]
     batch: Option<usize>,
     /// auto (fast when memory allows and the work repays the dataset), light or fast.

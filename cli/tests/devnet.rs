@@ -98,8 +98,9 @@ fn the_quick_scenario_reports_what_its_parameters_imply() {
     assert_eq!(amount(&usdc["market_held"]), E18);
 
     // RandomX: every SubmitProofs carries 2 proofs of one unit, priced by the published table
-    // (1 M base + 10 per byte + 4 G per key + 0.5 G per hash); 10 gas per ns.
-    let price = 1_000_000 + 10 * 128 + 4_000_000_000 + 2 * 500_000_000u64;
+    // for the 16-core reference validator (1 M base + 10 per byte + 4 G per wave of 16 keys +
+    // 0.5 G per wave of 16 hashes: one of each); 10 gas per ns.
+    let price = 1_000_000 + 10 * 128 + 4_000_000_000 + 500_000_000u64;
     let randomx = r["randomx"].as_array().unwrap();
     assert_eq!(randomx.len(), 3);
     for m in randomx {

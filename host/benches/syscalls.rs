@@ -8,6 +8,7 @@ use cloudless_actor_test_syscall::{
     Groth16VerifyParams, RandomxHashesParams, METHOD_GROTH16_VERIFY, METHOD_GROTH16_VERIFY_WASM, METHOD_RANDOMX_HASHES,
 };
 use cloudless_host::testing::{assert_ok, Harness};
+use cloudless_kernel::abi::{MAX_RANDOMX_HASHES, MAX_RANDOMX_KEYS, RANDOMX_PAIR_LEN};
 use cloudless_kernel::randomx::{self, hash_batch, parse_batch, RandomxConfig};
 use fvm_ipld_encoding::RawBytes;
 use fvm_shared::message::Message;
@@ -63,17 +64,18 @@ fn main() {
 
     println!("gas per proof as the batch grows");
     println!("  {:>5} {:>7} {:>16} {:>14} {:>10}", "keys", "hashes", "gas", "gas/proof", "wall");
-    for (keys, per_key) in [(1u8, 1u8), (1, 8), (1, 32), (1, 64), (2, 1), (2, 8)] {
+    for (keys, per_key) in [(1u8, 1u8), (1, 8), (1, 32), (1, 64), (2, 1), (2, 8), (8, 20)] {
         let (gas, wall) = run(&mut h, pairs(keys, per_key));
         let proofs = keys as u64 * per_key as u64;
         println!("  {keys:>5} {proofs:>7} {gas:>16} {:>14} {wall:>10.2?}", gas / proofs);
     }
-    let fit = (cloudless_host::node::BLOCK_GAS_LIMIT
-        - cloudless_kernel::gas::RANDOMX_BASE
-        - cloudless_kernel::gas::RANDOMX_PER_KEY)
-        / cloudless_kernel::gas::RANDOMX_PER_HASH;
+    let largest = cloudless_syscalls::price::randomx_hashes(
+        MAX_RANDOMX_HASHES * RANDOMX_PAIR_LEN,
+        MAX_RANDOMX_KEYS,
+        MAX_RANDOMX_HASHES,
+    );
     println!(
-        "  (block gas limit {}: one key fits at most {fit} hashes in one message)",
+        "  (the largest call, {MAX_RANDOMX_HASHES} hashes over {MAX_RANDOMX_KEYS} keys, is priced {largest}; block gas limit {})",
         cloudless_host::node::BLOCK_GAS_LIMIT
     );
 

@@ -439,22 +439,21 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
         &submit(vec![good[0].clone(); MAX_PROOFS_PER_MESSAGE + 1]),
         E::USR_ILLEGAL_ARGUMENT,
     );
-    let five: Vec<Proof> = (0..5).map(|i| Proof { unit_id: unit(i), ..good[0].clone() }).collect();
-    w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(five), E::USR_ILLEGAL_ARGUMENT);
+    let too_many_units: Vec<Proof> =
+        (0..=MAX_UNITS_PER_MESSAGE as u8).map(|i| Proof { unit_id: unit(i), ..good[0].clone() }).collect();
+    w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(too_many_units), E::USR_ILLEGAL_ARGUMENT);
     w.fail(
         "owner",
         METHOD_SUBMIT_PROOFS,
         &submit(vec![Proof { unit_id: unit(42), ..good[0].clone() }]),
         E::USR_NOT_FOUND,
     );
-    // Twelve proofs of one unit exceed the per-message gas budget (max_proofs is 3, so lift it
-    // by reading the budget directly: 4.0 G + 12 × 0.5 G > 9.6 G).
-    assert!(cloudless_kernel::gas::randomx_hashes(12 * 64, 1, 12).round_up() > MAX_PROOF_GAS);
-    assert!(cloudless_kernel::gas::randomx_hashes(11 * 64, 1, 11).round_up() <= MAX_PROOF_GAS);
+    // The largest legal batch (160 proofs over 8 units) fits the proof gas budget, one more
+    // wave of hashes would not.
+    let largest = cloudless_kernel::gas::randomx_hashes(MAX_PROOFS_PER_MESSAGE * 64, MAX_UNITS_PER_MESSAGE, 160);
+    assert!(largest.round_up() <= MAX_PROOF_GAS);
+    assert!(cloudless_kernel::gas::randomx_hashes(176 * 64, MAX_UNITS_PER_MESSAGE, 176).round_up() > MAX_PROOF_GAS);
     let unit1 = mine(&n.nonce, unit(1), 1);
-    let over = [&good[..3], &unit1[..]].concat(); // 2 keys + 4 hashes = 10 G
-    let msg = w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(over), E::USR_ILLEGAL_ARGUMENT);
-    assert!(msg.contains("split the batch"), "{msg}");
     let high = above_difficulty(&n.nonce, unit(0));
     let msg = w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(vec![good[0].clone(), high]), E::USR_ILLEGAL_ARGUMENT);
     assert!(msg.contains("proof 1") && msg.contains("above the difficulty"), "{msg}");

@@ -4,6 +4,7 @@
 
 use cloudless_actor_test_syscall::*;
 use cloudless_host::testing::{assert_ok, Harness};
+use cloudless_kernel::abi::{MAX_RANDOMX_HASHES, MAX_RANDOMX_KEYS};
 use cloudless_kernel::groth16::testing::fixture;
 use cloudless_kernel::{gas, randomx};
 use fvm::executor::ApplyRet;
@@ -47,7 +48,7 @@ fn pairs_of(vectors: &[(&str, &str, &str)]) -> Vec<u8> {
 fn randomx_through_wasm_matches_fluence_vectors_and_charges_the_table() {
     let _turn = serial();
     let (mut h, actor) = harness();
-    // Two keys (a third would not fit the 10B block gas limit), one of them used twice.
+    // Two keys, one of them used twice.
     let v = &randomx::TEST_VECTORS;
     let batch = [v[0], v[1], v[0]];
     let pairs = pairs_of(&batch);
@@ -62,22 +63,46 @@ fn randomx_through_wasm_matches_fluence_vectors_and_charges_the_table() {
     assert!(ret.msg_receipt.gas_used > price);
 }
 
+/// The same message with the kernel's RandomX on 1, 2 and 5 threads, with and without the node
+/// cache: identical receipts (return, gas) and state roots.
+#[test]
+fn receipts_and_gas_do_not_depend_on_randomx_threads() {
+    let _turn = serial();
+    let v = &randomx::TEST_VECTORS;
+    let batch = [v[0], v[1], v[2], v[1], v[0], v[2], v[2]];
+    let params = RawBytes::serialize(RandomxHashesParams { pairs: pairs_of(&batch) }).unwrap();
+    let mut seen = Vec::new();
+    for (threads, cached_keys) in [(1, 0), (2, 0), (5, 2)] {
+        randomx::configure(randomx::RandomxConfig { cached_keys, jit: true, threads }).unwrap();
+        let (mut h, actor) = harness();
+        let ret = h.send_raw("alice", actor, METHOD_RANDOMX_HASHES, params.clone(), TokenAmount::default());
+        assert_ok(&ret);
+        seen.push((ret.msg_receipt.gas_used, ret.msg_receipt.return_data.clone(), h.node.state_root()));
+    }
+    randomx::configure(randomx::RandomxConfig::default()).unwrap();
+    assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
+    // Three keys and seven hashes: one wave of each on the reference validator.
+    let price = gas::randomx_hashes(batch.len() * 64, 3, batch.len()).round_up();
+    assert_eq!(price, gas::RANDOMX_BASE + 10 * 7 * 64 + gas::RANDOMX_PER_KEY + gas::RANDOMX_PER_HASH);
+}
+
 #[test]
 fn oversized_or_unaffordable_batches_fail_before_any_randomx_work() {
     let _turn = serial();
     let (mut h, actor) = harness();
     let before = randomx::cache_inits();
-    // 65 pairs: over the published limit, refused before memory is read.
-    let params = RawBytes::serialize(RandomxHashesParams { pairs: vec![7; 65 * 64] }).unwrap();
+    // One pair over the published limit, refused before memory is read.
+    let over_limit = (MAX_RANDOMX_HASHES + 1) * 64;
+    let params = RawBytes::serialize(RandomxHashesParams { pairs: vec![7; over_limit] }).unwrap();
     let failure = h.expect_failure("alice", actor, METHOD_RANDOMX_HASHES, params, ExitCode::USR_ILLEGAL_ARGUMENT);
     assert!(failure.contains("exceeds the limit"), "{failure}");
-    let over = RawBytes::serialize(RandomxHashesParams { pairs: vec![7; 65 * 64] }).unwrap();
+    let over = RawBytes::serialize(RandomxHashesParams { pairs: vec![7; over_limit] }).unwrap();
     let ret = h.node.apply_unsigned(h.message("alice", actor, METHOD_RANDOMX_HASHES, over)).unwrap();
     assert_eq!(ret.msg_receipt.exit_code, ExitCode::USR_ILLEGAL_ARGUMENT);
     assert!(ret.msg_receipt.gas_used < gas::RANDOMX_PER_HASH / 10, "refused cheaply: {} gas", ret.msg_receipt.gas_used);
-    // Five distinct keys: over the key limit.
-    let five: Vec<u8> = (0..5u8).flat_map(|i| [[i; 32], [0; 32]].concat()).collect();
-    let params = RawBytes::serialize(RandomxHashesParams { pairs: five }).unwrap();
+    // One distinct key over the key limit.
+    let keys: Vec<u8> = (0..=MAX_RANDOMX_KEYS as u8).flat_map(|i| [[i; 32], [0; 32]].concat()).collect();
+    let params = RawBytes::serialize(RandomxHashesParams { pairs: keys }).unwrap();
     h.expect_failure("alice", actor, METHOD_RANDOMX_HASHES, params, ExitCode::USR_ILLEGAL_ARGUMENT);
     assert_eq!(randomx::cache_inits(), before, "no RandomX cache was initialised");
 
@@ -223,7 +248,7 @@ fn raw_pointers_and_lengths_through_the_host_are_an_error_number_never_a_crash()
     for case in 0..160 {
         let syscall = (case % 2) as u8;
         let mut memory: Vec<u8> = if syscall == RAW_RANDOMX_HASHES {
-            let n = [0, 1, 2, 64, 65][rng.gen_range(0..5)];
+            let n = [0, 1, 2, 17, MAX_RANDOMX_HASHES + 1][rng.gen_range(0..5)];
             pair.repeat(n)
         } else {
             [f.vk.clone(), f.proof.clone(), f.inputs.clone()].concat()
@@ -241,7 +266,7 @@ fn raw_pointers_and_lengths_through_the_host_are_an_error_number_never_a_crash()
                 16 => (false, rng.gen()),
                 17 => (false, [0, 1, u32::MAX, u32::MAX - 63, 1 << 31][rng.gen_range(0..5)]),
                 18 => (true, u32::MAX - rng.gen_range(0..64)),
-                _ => (false, [63, 64, 65, 64 * 64, 64 * 65, 4096, 1 << 20][rng.gen_range(0..7)]),
+                _ => (false, [63, 64, 65, 64 * 160, 64 * 161, 4096, 1 << 20][rng.gen_range(0..7)]),
             }
         };
         let args: Vec<(bool, u32)> = if syscall == RAW_RANDOMX_HASHES {

@@ -52,7 +52,7 @@ fn message(node: &cloudless_host::Node, keys: &cloudless_host::keys::KeyStore, s
         value,
         method_num,
         params,
-        gas_limit: BLOCK_GAS_LIMIT,
+        gas_limit: step.gas_limit.unwrap_or(BLOCK_GAS_LIMIT),
         gas_fee_cap: node.meta().base_fee.clone(),
         gas_premium: Default::default(),
     })

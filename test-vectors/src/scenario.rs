@@ -60,6 +60,9 @@ pub struct Step {
     /// Epochs after the previous message (default 1).
     #[serde(default = "one")]
     pub advance: i64,
+    /// The message's gas limit (default the block gas limit), for out-of-gas paths.
+    #[serde(default)]
+    pub gas_limit: Option<u64>,
     /// The exit code the step must end with (default `OK`); the generator refuses to record a
     /// vector whose behaviour differs from what its scenario says.
     #[serde(default = "ok")]

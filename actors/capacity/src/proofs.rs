@@ -6,9 +6,10 @@
 //!    proving this period;
 //! 3. skip, silently, proofs beyond `max_proofs` for the unit this period and duplicates of an
 //!    accepted local nonce (this period, or earlier in the same batch);
-//! 4. the rest: result hash at or below the difficulty, then the batch's syscall price within
-//!    [`MAX_PROOF_GAS`], then one `randomx_hashes` call; any mismatch fails the whole message
-//!    naming the proof's index in the params.
+//! 4. the rest: result hash at or below the difficulty, then one `randomx_hashes` call; any
+//!    mismatch fails the whole message naming the proof's index in the params. The limits of 1.
+//!    keep every batch's syscall price within [`MAX_PROOF_GAS`] (checked when the actor is
+//!    compiled), so a message always fits a block.
 
 use crate::events::ProofsAccepted;
 use cloudless_runtime::bytes::Bytes32;
@@ -119,19 +120,6 @@ pub fn submit_proofs<BS: Blockstore>(
     let skipped = (proofs.len() - verify.len()) as u32;
 
     if !verify.is_empty() {
-        let keys = work.iter().filter(|w| w.accepted > 0).count();
-        let price = cloudless_syscalls::price::randomx_hashes(
-            verify.len() * cloudless_syscalls::abi::RANDOMX_PAIR_LEN,
-            keys,
-            verify.len(),
-        );
-        if price > MAX_PROOF_GAS {
-            return Err(actor_error!(
-                illegal_argument;
-                "{} proofs over {keys} units cost {price} gas to verify; the per-message budget is {MAX_PROOF_GAS} \
-                 (at most 11 proofs of one unit): split the batch", verify.len()
-            ));
-        }
         let pairs: Vec<([u8; 32], [u8; 32])> =
             verify.iter().map(|(i, w)| (work[*w].key.0, proofs[*i].local_nonce.0)).collect();
         let hashes = hasher(&pairs)?;

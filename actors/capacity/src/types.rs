@@ -15,14 +15,26 @@ pub const MAX_PEER_ID_LEN: usize = 64;
 pub const MAX_UNITS_PER_PEER: usize = 64;
 /// Longest provider name, in bytes.
 pub const MAX_NAME_LEN: usize = 128;
-/// Most proofs one `SubmitProofs` may carry (before skipping).
-pub const MAX_PROOFS_PER_MESSAGE: usize = 64;
+/// Most proofs one `SubmitProofs` may carry (before skipping): the syscall's hash limit, so one
+/// message carries five units' whole periods at the default `min_proofs` of 30.
+pub const MAX_PROOFS_PER_MESSAGE: usize = cloudless_syscalls::abi::MAX_RANDOMX_HASHES;
 /// Most distinct units one `SubmitProofs` may touch (each is a RandomX key).
 pub const MAX_UNITS_PER_MESSAGE: usize = cloudless_syscalls::abi::MAX_RANDOMX_KEYS;
-/// The largest syscall price a `SubmitProofs` batch may have after skipping: with the published
-/// prices (4.0 G per key, 0.5 G per hash) that is 11 proofs of one unit or 3 proofs of two, so
-/// a message stays under the 10 G block gas limit with room for the actor's own work.
-pub const MAX_PROOF_GAS: u64 = 9_600_000_000;
+/// The largest syscall price a `SubmitProofs` batch may have after skipping. With the published
+/// prices (a 4.0 G wave of up to 16 keys, a 0.5 G wave of up to 16 hashes) every batch within the
+/// limits above fits (160 proofs over 8 units: 9.0 G), leaving the actor's own work (~2.3 M gas
+/// per proof, measured by the capacity bench) under the 10 G block gas limit. Checked before the
+/// syscall so a change of the price table can never make a message exceed a block.
+pub const MAX_PROOF_GAS: u64 = 9_100_000_000;
+
+const _: () = assert!(
+    cloudless_syscalls::price::randomx_hashes(
+        MAX_PROOFS_PER_MESSAGE * cloudless_syscalls::abi::RANDOMX_PAIR_LEN,
+        MAX_UNITS_PER_MESSAGE,
+        MAX_PROOFS_PER_MESSAGE
+    ) <= MAX_PROOF_GAS,
+    "the largest legal SubmitProofs batch must fit the proof gas budget"
+);
 /// Most periods one message settles for one commitment. A touch that would need more fails with
 /// USR_ILLEGAL_STATE and asks for `SettleCommitment`, which persists its progress.
 pub const MAX_SETTLE_PERIODS: u64 = 128;

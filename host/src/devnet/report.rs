@@ -11,7 +11,7 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 use serde::{Deserialize, Serialize};
 
-use super::run::{proofs_per_message, Devnet, End};
+use super::run::{Devnet, End};
 use super::svg;
 use crate::node::BLOCK_GAS_LIMIT;
 
@@ -199,7 +199,8 @@ pub struct Ceiling {
     /// Unit-periods proved in full during the run.
     pub unit_periods: u64,
     pub proofs_per_unit: u32,
-    pub messages_per_unit_period: u64,
+    /// SubmitProofs messages that carried them (packed per owner, see docs/devnet.md).
+    pub proof_messages: u64,
     /// Σ gas of every SubmitProofs / unit-periods (0 when nothing was proved).
     pub gas_per_unit_period: u64,
     pub block_gas_limit: u64,
@@ -433,11 +434,7 @@ pub(super) fn build(net: &Devnet, end: &End) -> anyhow::Result<Report> {
     let proof_gas: u64 = randomx.iter().map(|r| r.gas_used).sum();
     let gas_per_unit_period = proof_gas.checked_div(net.unit_periods).unwrap_or(0);
     let blocks_per_period = net.period_length;
-    let units_per_subnet = if gas_per_unit_period == 0 {
-        0
-    } else {
-        (u128::from(BLOCK_GAS_LIMIT) * blocks_per_period as u128 / u128::from(gas_per_unit_period)) as u64
-    };
+    let units_per_subnet = units_per_subnet(BLOCK_GAS_LIMIT, blocks_per_period, gas_per_unit_period);
     let rewards_addr = net.h.address("rewards");
     let reward_periods = (0..net.figures.len() as i64)
         .filter_map(|p| {
@@ -485,13 +482,22 @@ pub(super) fn build(net: &Devnet, end: &End) -> anyhow::Result<Report> {
         ceiling: Ceiling {
             unit_periods: net.unit_periods,
             proofs_per_unit: net.proofs_per_unit,
-            messages_per_unit_period: (net.proofs_per_unit as u64).div_ceil(proofs_per_message() as u64),
+            proof_messages: net.proof_messages.len() as u64,
             gas_per_unit_period,
             block_gas_limit: BLOCK_GAS_LIMIT,
             blocks_per_period,
             units_per_subnet,
         },
     })
+}
+
+/// The unit ceiling (docs/capacity.md): units whose proofs alone would fill every block,
+/// `block_gas_limit × blocks_per_period ÷ gas_per_unit_period` (0 when nothing was proved).
+pub fn units_per_subnet(block_gas_limit: u64, blocks_per_period: i64, gas_per_unit_period: u64) -> u64 {
+    if gas_per_unit_period == 0 || blocks_per_period <= 0 {
+        return 0;
+    }
+    (u128::from(block_gas_limit) * blocks_per_period as u128 / u128::from(gas_per_unit_period)) as u64
 }
 
 /// A decimal amount as a number for plotting (display only).
@@ -507,7 +513,8 @@ fn giga(gas: u64) -> String {
     format!("{:.3} G", gas as f64 / 1e9)
 }
 
-fn grouped(n: u64) -> String {
+/// `n` with thousands separated by commas (reports and benches).
+pub fn grouped(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -670,7 +677,7 @@ Period length {period_length} epochs, block gas limit {limit}, base fee {base_fe
 <h2>Unit ceiling of this subnet</h2>
 <p class="big">{units} units</p>
 <p>= block gas limit {limit} × {blocks} blocks per period ÷ {gpu} gas per unit-period
-(measured: {unit_periods} unit-periods proved in {rx} SubmitProofs messages of at most {per} proofs, {mpu} messages per unit-period).
+(measured: {unit_periods} unit-periods proved in {rx} SubmitProofs messages, each owner's proofs packed up to {per} proofs over {units_per} units a message).
 Blocks carrying nothing but proofs; every other message lowers it. See docs/devnet.md.</p>
 "#,
         name = esc(&report.scenario),
@@ -690,8 +697,8 @@ Blocks carrying nothing but proofs; every other message lowers it. See docs/devn
         gpu = grouped(c.gas_per_unit_period),
         unit_periods = c.unit_periods,
         rx = report.randomx.len(),
-        per = proofs_per_message(),
-        mpu = c.messages_per_unit_period,
+        per = cloudless_actor_capacity::MAX_PROOFS_PER_MESSAGE,
+        units_per = cloudless_actor_capacity::MAX_UNITS_PER_MESSAGE,
     ));
     page.push_str(&section("Rewards, pool and price", &charts[0..5]));
     page.push_str(&section("Deals", &charts[5..8]));

@@ -542,61 +542,106 @@ impl Devnet<'_> {
         Ok(unit.deal.is_none() && unit.exempt_until <= i64::from(p))
     }
 
+    /// Every proving unit mines `proofs_per_unit` proofs; each owner's proofs are then packed
+    /// into as few SubmitProofs as the actor's limits allow (up to MAX_PROOFS_PER_MESSAGE proofs
+    /// over MAX_UNITS_PER_MESSAGE units, a unit's proofs split across messages when full), as a
+    /// provider with several units would, so a wave of keys is paid once per message.
     fn prove(&mut self, p: u32, observer: &mut dyn Observer) -> anyhow::Result<()> {
         let count = self.proofs_per_unit as usize;
-        let per_message = proofs_per_message();
-        let cap = self.addr("capacity");
-        for u in self.units.clone() {
+        let mut owners: Vec<String> = Vec::new();
+        for u in &self.units {
+            if !owners.contains(&u.owner) {
+                owners.push(u.owner.clone());
+            }
+        }
+        for owner in owners {
+            let mut mined: Vec<(Bytes32, Vec<capacity::Proof>)> = Vec::new();
+            for u in self.units.clone().into_iter().filter(|u| u.owner == owner) {
+                if observer.stop_requested() {
+                    break;
+                }
+                if !self.proves(&u, p)? {
+                    continue;
+                }
+                // The period's terms as the actor will apply them (the node is inside the period).
+                let (_, nonce, difficulty) = crate::prove::period_terms(&self.h.node)?;
+                observer.mining(&u.label, 0, count);
+                let started = Instant::now();
+                let req = ProveRequest {
+                    unit_id: u.id.0,
+                    global_nonce: nonce,
+                    difficulty,
+                    count,
+                    start: [0; 32],
+                    mode: Mode::Light,
+                };
+                let proofs = capacity_proofs(&req).with_context(|| format!("mining proofs for unit {}", u.label))?;
+                debug_assert_eq!(difficulty, self.difficulty);
+                self.timings.mining.push(report::MiningTiming {
+                    period: p,
+                    unit: u.label.clone(),
+                    proofs: count as u32,
+                    ms: started.elapsed().as_millis() as u64,
+                });
+                observer.mining(&u.label, count, count);
+                mined.push((u.id, proofs));
+            }
+            self.submit_packed(&owner, &mined)?;
             if observer.stop_requested() {
                 return Ok(());
             }
-            if !self.proves(&u, p)? {
-                continue;
-            }
-            // The period's terms as the actor will apply them (the node is inside the period).
-            let (_, nonce, difficulty) = crate::prove::period_terms(&self.h.node)?;
-            observer.mining(&u.label, 0, count);
-            let mined = Instant::now();
-            let req = ProveRequest {
-                unit_id: u.id.0,
-                global_nonce: nonce,
-                difficulty,
-                count,
-                start: [0; 32],
-                mode: Mode::Light,
-            };
-            let proofs = capacity_proofs(&req).with_context(|| format!("mining proofs for unit {}", u.label))?;
-            debug_assert_eq!(difficulty, self.difficulty);
-            self.timings.mining.push(report::MiningTiming {
-                period: p,
-                unit: u.label.clone(),
-                proofs: count as u32,
-                ms: mined.elapsed().as_millis() as u64,
-            });
-            let mut accepted = 0;
-            for (b, batch) in proofs.chunks(per_message).enumerate() {
-                observer.mining(&u.label, (b * per_message + batch.len()).min(count), count);
-                let params = capacity::SubmitProofsParams { proofs: batch.to_vec() };
-                let applied = Instant::now();
-                let r: capacity::SubmitProofsReturn = self.must(
-                    &format!("SubmitProofs for unit {}", u.label),
-                    &u.owner,
-                    cap,
-                    capacity::METHOD_SUBMIT_PROOFS,
-                    &params,
-                    TokenAmount::default(),
-                )?;
-                let index = self.h.journal.as_ref().map_or(0, Vec::len) - 1;
-                self.timings
-                    .submit_proofs
-                    .push(report::MessageTiming { message: index, ms: applied.elapsed().as_millis() as u64 });
-                self.proof_messages.push((index, batch.len(), 1));
-                accepted += r.accepted;
-            }
-            if accepted as usize == count {
-                self.unit_periods += 1;
+        }
+        Ok(())
+    }
+
+    /// Sends `mined` (each unit's proofs) in packed SubmitProofs from `owner`; counts the units
+    /// whose every proof was accepted.
+    fn submit_packed(&mut self, owner: &str, mined: &[(Bytes32, Vec<capacity::Proof>)]) -> anyhow::Result<()> {
+        let cap = self.addr("capacity");
+        // Each batch: its proofs and (unit, proofs of it in the batch).
+        type Batch = (Vec<capacity::Proof>, Vec<(Bytes32, usize)>);
+        let mut batches: Vec<Batch> = Vec::new();
+        for (unit, proofs) in mined {
+            let mut rest = &proofs[..];
+            while !rest.is_empty() {
+                let full = batches.last().is_none_or(|(b, units)| {
+                    b.len() == capacity::MAX_PROOFS_PER_MESSAGE || units.len() == capacity::MAX_UNITS_PER_MESSAGE
+                });
+                if full {
+                    batches.push((Vec::new(), Vec::new()));
+                }
+                let (batch, units) = batches.last_mut().expect("pushed above");
+                let take = rest.len().min(capacity::MAX_PROOFS_PER_MESSAGE - batch.len());
+                batch.extend_from_slice(&rest[..take]);
+                units.push((*unit, take));
+                rest = &rest[take..];
             }
         }
+        let mut accepted: BTreeMap<Bytes32, usize> = BTreeMap::new();
+        for (batch, units) in batches {
+            let params = capacity::SubmitProofsParams { proofs: batch };
+            let applied = Instant::now();
+            let r: capacity::SubmitProofsReturn = self.must(
+                &format!("SubmitProofs of {} proofs over {} units", params.proofs.len(), units.len()),
+                owner,
+                cap,
+                capacity::METHOD_SUBMIT_PROOFS,
+                &params,
+                TokenAmount::default(),
+            )?;
+            let index = self.h.journal.as_ref().map_or(0, Vec::len) - 1;
+            self.timings
+                .submit_proofs
+                .push(report::MessageTiming { message: index, ms: applied.elapsed().as_millis() as u64 });
+            self.proof_messages.push((index, params.proofs.len(), units.len()));
+            if r.accepted as usize == params.proofs.len() {
+                for (unit, n) in units {
+                    *accepted.entry(unit).or_default() += n;
+                }
+            }
+        }
+        let count = self.proofs_per_unit as usize;
+        self.unit_periods += accepted.values().filter(|n| **n == count).count() as u64;
         Ok(())
     }
 
@@ -717,14 +762,3 @@ impl Devnet<'_> {
 
 /// `max_units` of the devnet's `MatchDealAuto` calls: 32 peers considered.
 pub const MATCH_UNITS: u32 = 16;
-
-/// The most proofs of one unit one `SubmitProofs` carries under the actor's budget.
-pub fn proofs_per_message() -> usize {
-    use cloudless_syscalls::abi::RANDOMX_PAIR_LEN;
-    (1..=cloudless_syscalls::abi::MAX_RANDOMX_HASHES)
-        .take_while(|n| {
-            cloudless_syscalls::price::randomx_hashes(n * RANDOMX_PAIR_LEN, 1, *n) <= capacity::MAX_PROOF_GAS
-        })
-        .last()
-        .unwrap_or(1)
-}

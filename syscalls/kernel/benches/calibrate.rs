@@ -1,5 +1,7 @@
 //! Calibration of the `cloudless` syscall price table: times each priced component on this
-//! machine and prints the gas it implies at 10 gas/ns next to the constant in `gas.rs`.
+//! machine and prints the gas it implies at 10 gas/ns next to the constant in `gas.rs`, measures
+//! how this machine's cores share RandomX keys and hashes (the waves the reference validator is
+//! priced by) and the speedup of parallel verification for one and five unit-periods.
 //! `make calibrate` (or `cargo bench -p cloudless-kernel --bench calibrate`).
 
 use std::time::{Duration, Instant};
@@ -50,28 +52,55 @@ fn randomx_rows(jit: bool) {
     row(&format!("randomx per hash ({mode})"), per_hash, gas::RANDOMX_PER_HASH);
 }
 
+/// The reference validator's waves (`price::randomx_hashes`): on this machine's cores, how long a
+/// wave of keys initialised together and a wave of hashes run together take. Their price is what
+/// the reference validator is assumed to achieve on its 16 cores with the same sharing; a wave
+/// slower than one key or hash alone shows memory-bandwidth contention.
+fn wave_rows() {
+    let threads = randomx::default_threads();
+    randomx::configure(RandomxConfig { cached_keys: 0, jit: true, threads }).unwrap();
+    let t = |keys: u8, hashes: u8| {
+        let b = parse_batch(&batch(keys, hashes)).unwrap();
+        median((0..3).map(|_| time(|| hash_batch(&b).unwrap())).collect())
+    };
+    let per = threads as u8;
+    // One key; its hashes in 1 and 17 waves: the difference is 16 waves.
+    let hash_wave = (t(1, per * 17) - t(1, per)) / 16;
+    // `threads` keys with one hash each: one key wave and one hash wave.
+    let key_wave = t(per, 1).saturating_sub(hash_wave);
+    row(&format!("randomx key wave ({threads} keys, {threads} thr)"), key_wave, gas::RANDOMX_PER_KEY);
+    row(&format!("randomx hash wave ({threads} thr)"), hash_wave, gas::RANDOMX_PER_HASH);
+    println!(
+        "reference validator ({} cores): a call of k keys and h hashes takes key wave x ceil(k/{0}) + hash wave x ceil(h/{0})",
+        gas::REFERENCE_CORES
+    );
+}
+
 /// One unit-period's verification (30 hashes of one new key) serial and on this machine's
 /// cores: the speedup parallel verification gives (results are the same; tests check it).
 fn parallel_rows() {
-    let unit_period = parse_batch(&batch(1, 30)).unwrap();
     let threads = randomx::default_threads();
-    let mut timed = Vec::new();
-    for t in [1, threads] {
-        randomx::configure(RandomxConfig { cached_keys: 0, jit: true, threads: t }).unwrap();
-        timed.push(median((0..3).map(|_| time(|| hash_batch(&unit_period).unwrap())).collect()));
+    for (keys, name) in [(1u8, "one unit-period (1 key, 30 hashes)"), (5, "five unit-periods (5 keys, 150 hashes)")] {
+        let batch = parse_batch(&batch(keys, 30)).unwrap();
+        let mut timed = Vec::new();
+        for t in [1, threads] {
+            randomx::configure(RandomxConfig { cached_keys: 0, jit: true, threads: t }).unwrap();
+            timed.push(median((0..3).map(|_| time(|| hash_batch(&batch).unwrap())).collect()));
+        }
+        println!(
+            "{name}: serial {:.3?}, {threads} threads {:.3?}, ratio {:.2}",
+            timed[0],
+            timed[1],
+            timed[1].as_secs_f64() / timed[0].as_secs_f64()
+        );
     }
-    println!(
-        "one unit-period (1 key, 30 hashes): serial {:.3?}, {threads} threads {:.3?}, ratio {:.2}",
-        timed[0],
-        timed[1],
-        timed[1].as_secs_f64() / timed[0].as_secs_f64()
-    );
 }
 
 fn main() {
     println!("{:<34} {:>12} {:>16} {:>16}", "component", "time", "implied gas", "table gas");
     randomx_rows(true);
     randomx_rows(false);
+    wave_rows();
     parallel_rows();
     randomx::configure(RandomxConfig::default()).unwrap();
 

@@ -5,6 +5,7 @@ use fvm::gas::Gas;
 
 pub use cloudless_syscalls::price::{
     GROTH16_BASE, GROTH16_PER_INPUT, RANDOMX_BASE, RANDOMX_PER_BYTE, RANDOMX_PER_HASH, RANDOMX_PER_KEY,
+    REFERENCE_CORES, REFERENCE_MEMORY_GIB,
 };
 
 /// Gas per nanosecond of reference-machine time.

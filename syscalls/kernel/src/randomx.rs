@@ -207,25 +207,36 @@ impl Caches {
     }
 }
 
-/// Hashes `inputs` with one key's cache on up to `threads` light VMs, each taking a contiguous
-/// share; the output is in input order, so it never depends on the thread count.
-fn hash_with(cache: &CacheHandle, flags: RandomXFlags, inputs: &[&Input], threads: usize) -> anyhow::Result<Vec<Hash>> {
-    let workers = threads.clamp(1, inputs.len().max(1));
-    let share = inputs.len().div_ceil(workers);
+/// Runs `jobs` (each a key's cache and an input; jobs of one key adjacent) on up to `threads`
+/// workers, each taking a contiguous share and creating a light VM whenever its key changes, as
+/// the reference validator schedules them (`price::randomx_hashes`). The output is in job order,
+/// so it never depends on the thread count.
+fn hash_jobs(jobs: &[(&CacheHandle, &Input)], flags: RandomXFlags, threads: usize) -> anyhow::Result<Vec<Hash>> {
+    let workers = threads.clamp(1, jobs.len().max(1));
+    let share = jobs.len().div_ceil(workers).max(1);
     std::thread::scope(|scope| {
-        let jobs: Vec<_> = inputs
-            .chunks(share.max(1))
+        let running: Vec<_> = jobs
+            .chunks(share)
             .map(|chunk| {
-                let cache = cache.clone();
                 scope.spawn(move || -> anyhow::Result<Vec<Hash>> {
-                    let vm = RandomXVM::light(cache, flags)
-                        .map_err(|e| anyhow::anyhow!("RandomX VM creation failed: {e}"))?;
-                    Ok(chunk.iter().map(|h| vm.hash(*h).into_slice()).collect())
+                    let mut out = Vec::with_capacity(chunk.len());
+                    let mut vm: Option<(&CacheHandle, RandomXVM<CacheHandle>)> = None;
+                    for &(cache, input) in chunk {
+                        if vm.as_ref().is_none_or(|(c, _)| !std::ptr::eq(*c, cache)) {
+                            drop(vm.take()); // one VM per worker at a time (the memory bound)
+                            let made = RandomXVM::light(cache.clone(), flags)
+                                .map_err(|e| anyhow::anyhow!("RandomX VM creation failed: {e}"))?;
+                            vm = Some((cache, made));
+                        }
+                        let (_, v) = vm.as_ref().expect("set above");
+                        out.push(v.hash(input).into_slice());
+                    }
+                    Ok(out)
                 })
             })
             .collect();
-        let mut out = Vec::with_capacity(inputs.len());
-        for job in jobs {
+        let mut out = Vec::with_capacity(jobs.len());
+        for job in running {
             out.extend(job.join().map_err(|_| anyhow::anyhow!("a RandomX thread panicked"))??);
         }
         Ok(out)
@@ -233,8 +244,8 @@ fn hash_with(cache: &CacheHandle, flags: RandomXFlags, inputs: &[&Input], thread
 }
 
 /// Computes every hash of the batch, grouping pairs by key so each key's cache is initialised
-/// (or taken from the node cache) once; new keys are initialised in parallel and each key's
-/// hashes run on the configured threads. Errors are node failures (memory), never input errors.
+/// (or taken from the node cache) once; new keys are initialised in parallel, then all hashes
+/// are spread over the configured threads. Errors are node failures (memory), never input errors.
 pub fn hash_batch(batch: &Batch) -> anyhow::Result<Vec<Hash>> {
     let mut caches = caches().lock().unwrap_or_else(|p| p.into_inner());
     let flags = light_flags(caches.config.jit);
@@ -245,12 +256,12 @@ pub fn hash_batch(batch: &Batch) -> anyhow::Result<Vec<Hash>> {
     }
     let keys: Vec<Key> = by_key.keys().copied().collect();
     let handles = caches.get_all(&keys, flags, threads)?;
+    let order: Vec<(usize, &CacheHandle)> =
+        by_key.values().zip(&handles).flat_map(|(indices, cache)| indices.iter().map(move |i| (*i, cache))).collect();
+    let jobs: Vec<(&CacheHandle, &Input)> = order.iter().map(|(i, cache)| (*cache, &batch.pairs[*i].1)).collect();
     let mut out = vec![[0u8; 32]; batch.pairs.len()];
-    for ((_, indices), cache) in by_key.iter().zip(&handles) {
-        let inputs: Vec<&Input> = indices.iter().map(|i| &batch.pairs[*i].1).collect();
-        for (i, hash) in indices.iter().zip(hash_with(cache, flags, &inputs, threads)?) {
-            out[*i] = hash;
-        }
+    for ((i, _), hash) in order.iter().zip(hash_jobs(&jobs, flags, threads)?) {
+        out[*i] = hash;
     }
     Ok(out)
 }

@@ -1,6 +1,7 @@
 //! RandomX with Fluence's parameters: fixed vectors, JIT vs interpreter, batching, limits and
 //! the node-local cache.
 
+use cloudless_kernel::abi::{MAX_RANDOMX_HASHES, MAX_RANDOMX_KEYS};
 use cloudless_kernel::randomx::{self, hash_batch, hash_one, parse_batch, RandomxConfig, TEST_VECTORS};
 
 /// The RandomX settings and the cache-init counter are process-wide: tests that configure or
@@ -68,12 +69,13 @@ fn limits_and_shapes_are_checked_before_any_work() {
     let k = |i: u8| [i; 32];
     assert!(parse_batch(&[]).unwrap_err().contains("non-empty"));
     assert!(parse_batch(&[0; 63]).is_err());
-    let too_many: Vec<_> = (0..65).map(|_| (k(0), k(1))).collect();
-    assert!(parse_batch(&batch_bytes(&too_many)).unwrap_err().contains("64"));
-    let too_many_keys: Vec<_> = (0..5).map(|i| (k(i), k(0))).collect();
+    let (max_hashes, max_keys) = (MAX_RANDOMX_HASHES as u8, MAX_RANDOMX_KEYS as u8);
+    let too_many: Vec<_> = (0..=max_hashes).map(|_| (k(0), k(1))).collect();
+    assert!(parse_batch(&batch_bytes(&too_many)).unwrap_err().contains(&format!("limit of {max_hashes}")));
+    let too_many_keys: Vec<_> = (0..=max_keys).map(|i| (k(i), k(0))).collect();
     assert!(parse_batch(&batch_bytes(&too_many_keys)).unwrap_err().contains("distinct keys"));
-    let max: Vec<_> = (0..64).map(|i| (k(i % 4), k(i))).collect();
-    assert_eq!(parse_batch(&batch_bytes(&max)).unwrap().distinct_keys, 4);
+    let max: Vec<_> = (0..max_hashes).map(|i| (k(i % max_keys), k(i))).collect();
+    assert_eq!(parse_batch(&batch_bytes(&max)).unwrap().distinct_keys, MAX_RANDOMX_KEYS);
 }
 
 #[test]
@@ -99,8 +101,8 @@ fn the_memory_a_call_holds_is_bounded_by_the_node_setting() {
     }
     let mib =
         |c: usize, threads: usize| randomx::memory_bound(&RandomxConfig { cached_keys: c, jit: true, threads }) >> 20;
-    // A call's new keys (at most 4) are initialised together: 4 caches at least.
-    assert_eq!((mib(0, 1), mib(2, 1), mib(4, 2), mib(16, 8)), (1028, 1028, 1032, 4128));
+    // A call's new keys (at most 8) are initialised together: 8 caches at least.
+    assert_eq!((mib(0, 1), mib(2, 1), mib(8, 2), mib(16, 8)), (2052, 2052, 2056, 4128));
 }
 
 /// Parallel verification gives serial verification's results for every batch shape: one key

@@ -11,10 +11,11 @@ pub const RANDOMX_INPUT_LEN: usize = 32;
 pub const RANDOMX_PAIR_LEN: usize = RANDOMX_KEY_LEN + RANDOMX_INPUT_LEN;
 /// One RandomX result hash.
 pub const RANDOMX_HASH_LEN: usize = 32;
-/// Most hashes one `randomx_hashes` call computes.
-pub const MAX_RANDOMX_HASHES: usize = 64;
-/// Most distinct keys (RandomX cache initialisations) in one call.
-pub const MAX_RANDOMX_KEYS: usize = 4;
+/// Most hashes one `randomx_hashes` call computes: ten waves on the reference validator's 16 cores,
+/// so a call costs at most 9.0 G gas (`price::randomx_hashes`) and fits one 10 G block.
+pub const MAX_RANDOMX_HASHES: usize = 160;
+/// Most distinct keys (RandomX cache initialisations, 256 MiB each) in one call: one wave.
+pub const MAX_RANDOMX_KEYS: usize = 8;
 
 /// A BN254 G1 point: x, y as 32-byte big-endian field elements.
 pub const G1_LEN: usize = 64;
