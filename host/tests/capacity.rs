@@ -114,7 +114,11 @@ struct World {
 
 impl World {
     fn new() -> Self {
-        Self { h: Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap() }
+        Self::with(&config())
+    }
+
+    fn with(config: &str) -> Self {
+        Self { h: Harness::new(config, cloudless_bundle::BUNDLE_CAR).unwrap() }
     }
 
     /// The same check, for messages applied to the node directly.
@@ -499,4 +503,52 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
     let slash = TokenAmount::from_atto(cpu.atto() / 10u64);
     assert_eq!((fin.returned, fin.slashed), (&cpu * 2u64 - &slash * 2u64, &slash * 2u64));
     w.fail("provider", METHOD_FINISH_COMMITMENT, &CommitmentQuery { id }, E::USR_ILLEGAL_STATE);
+}
+
+/// The largest legal SubmitProofs, 160 proofs over 8 units, verifies in one message within the
+/// 10 G block gas limit, its syscall charged the published price (which the kernel charges before
+/// any RandomX work: tests/syscalls.rs); one proof more, or a ninth unit, is refused at decoding.
+#[test]
+fn the_largest_submit_proofs_fits_one_block() {
+    let mut w = World::with(&config().replace("max_proofs = 3", "max_proofs = 20"));
+    let units = MAX_UNITS_PER_MESSAGE as u8;
+    w.committed(units + 1);
+    w.goto_period(1);
+    let n = w.nonce();
+    let per_unit = MAX_PROOFS_PER_MESSAGE / MAX_UNITS_PER_MESSAGE;
+    let proofs: Vec<Proof> = (0..units).flat_map(|i| mine(&n.nonce, unit(i), per_unit)).collect();
+    let extra = mine(&n.nonce, unit(units), 1);
+    let over = [&proofs[..], &extra[..]].concat();
+    let msg =
+        w.fail("owner", METHOD_SUBMIT_PROOFS, &SubmitProofsParams { proofs: over }, ExitCode::USR_ILLEGAL_ARGUMENT);
+    assert!(msg.contains(&format!("1 to {MAX_PROOFS_PER_MESSAGE} proofs")), "{msg}");
+    let nine_units = [&proofs[1..], &extra[..]].concat();
+    let msg = w.fail(
+        "owner",
+        METHOD_SUBMIT_PROOFS,
+        &SubmitProofsParams { proofs: nine_units },
+        ExitCode::USR_ILLEGAL_ARGUMENT,
+    );
+    assert!(msg.contains(&format!("at most {MAX_UNITS_PER_MESSAGE}")), "{msg}");
+
+    w.h.node.set_tracing(true);
+    let ret = w.ok("owner", METHOD_SUBMIT_PROOFS, &SubmitProofsParams { proofs });
+    let r: SubmitProofsReturn = ret.msg_receipt.return_data.deserialize().unwrap();
+    assert_eq!(r.accepted as usize, MAX_PROOFS_PER_MESSAGE);
+    let price = cloudless_syscalls::price::randomx_hashes(
+        MAX_PROOFS_PER_MESSAGE * cloudless_syscalls::abi::RANDOMX_PAIR_LEN,
+        MAX_UNITS_PER_MESSAGE,
+        MAX_PROOFS_PER_MESSAGE,
+    );
+    let charged: Vec<u64> = ret
+        .exec_trace
+        .iter()
+        .filter_map(|e| match e {
+            ExecutionEvent::GasCharge(c) if c.name == "cloudless_randomx_hashes" => Some(c.compute_gas.round_up()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(charged, vec![price]);
+    assert!(ret.msg_receipt.gas_used < cloudless_host::node::BLOCK_GAS_LIMIT, "{} gas", ret.msg_receipt.gas_used);
+    assert!(price <= MAX_PROOF_GAS);
 }
