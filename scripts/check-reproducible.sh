@@ -8,7 +8,7 @@ trap 'rm -rf "$work"' EXIT
 
 build() { # $1: source dir, $2: fresh wasm target dir, $3: output table
   (cd "$1" && CLOUDLESS_WASM_TARGET_DIR="$2" CARGO_TARGET_DIR="$2/host" \
-    cargo run --quiet --locked -p cloudless-bundle -- "$2/cloudless.car" | grep -v '^bundle written' > "$3")
+    cargo run --quiet --locked -p cloudless-bundle -- "$2/cloudless.car" | grep -v 'written to' > "$3")
 }
 
 echo "build 1: $root (clean target)"

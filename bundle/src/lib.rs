@@ -5,6 +5,7 @@
 //! one) into its manifest.
 
 mod actors;
+pub mod fendermint;
 
 pub use actors::{ActorSpec, ACTORS, TEST_ACTORS};
 

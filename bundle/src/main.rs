@@ -1,5 +1,7 @@
 //! `cloudless-bundle [OUT]`: writes the production bundle to OUT (default
-//! `target/bundle/cloudless.car`) and prints each actor's name, code CID and Wasm size.
+//! `target/bundle/cloudless.car`) and prints each actor's name, code CID and Wasm size; writes
+//! the Cloudless actors alone as a fendermint custom-actors CAR next to it
+//! (`cloudless-custom.car`, docs/ipc.md) and prints its table too.
 
 use std::path::PathBuf;
 
@@ -12,5 +14,16 @@ fn main() -> anyhow::Result<()> {
     let info = cloudless_bundle::inspect(cloudless_bundle::BUNDLE_CAR)?;
     print!("{}", cloudless_bundle::format_table(&info));
     println!("bundle written to {} ({} bytes)", out.display(), cloudless_bundle::BUNDLE_CAR.len());
+
+    let custom = cloudless_bundle::fendermint::custom_car()?;
+    let custom_out = out.with_file_name("cloudless-custom.car");
+    std::fs::write(&custom_out, &custom)?;
+    println!();
+    print!("{}", cloudless_bundle::format_table(&cloudless_bundle::inspect(&custom)?));
+    println!(
+        "fendermint custom-actors CAR (Cloudless actors only) written to {} ({} bytes)",
+        custom_out.display(),
+        custom.len()
+    );
     Ok(())
 }

@@ -127,6 +127,16 @@ enum BundleCommand {
         #[arg(short, long)]
         out: PathBuf,
     },
+    /// Write the Cloudless actors as a fendermint custom-actors CAR (docs/ipc.md); with
+    /// --merge, appended to fendermint's own custom-actors CAR, the one CAR fendermint loads.
+    Custom {
+        /// fendermint's custom-actors CAR (`fendermint/actors/output/custom_actors_bundle.car`).
+        #[arg(long)]
+        merge: Option<PathBuf>,
+        /// Where to write the CAR.
+        #[arg(short, long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -245,6 +255,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let composed = cloudless_bundle::compose(&core, cloudless_bundle::BUNDLE_CAR)?;
             std::fs::write(&out, &composed).with_context(|| format!("writing {}", out.display()))?;
             print!("{}", cloudless_bundle::format_table(&cloudless_bundle::inspect(&composed)?));
+            Ok(())
+        }
+        Command::Bundle { command: BundleCommand::Custom { merge, out } } => {
+            let mut car = cloudless_bundle::fendermint::custom_car()?;
+            if let Some(path) = merge {
+                let theirs = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+                car = cloudless_bundle::fendermint::merge_custom(&theirs, &car)?;
+            }
+            std::fs::write(&out, &car).with_context(|| format!("writing {}", out.display()))?;
+            print!("{}", cloudless_bundle::format_table(&cloudless_bundle::inspect(&car)?));
             Ok(())
         }
         Command::Genesis { config, out, keys, bundle } => {

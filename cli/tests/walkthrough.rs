@@ -289,3 +289,24 @@ fn groth16_tools_refuse_invalid_proofs_and_malformed_files() {
     assert_eq!(cloudless(&["groth16", "encode"]).status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn bundle_custom_writes_the_cloudless_actors_and_refuses_a_bad_merge() {
+    let dir = std::env::temp_dir().join(format!("cloudless-custom-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let car = dir.join("custom.car");
+    let out = ok(&["bundle", "custom", "-o", car.to_str().unwrap()]);
+    assert!(out.contains("market") && !out.contains("system"), "{out}");
+    assert_eq!(std::fs::read(&car).unwrap(), cloudless_bundle::fendermint::custom_car().unwrap());
+    // Our CAR is not fendermint's: it lacks fendermint's required actors. Exit 1, nothing written.
+    let merged = dir.join("merged.car");
+    let out = cloudless(&["bundle", "custom", "--merge", car.to_str().unwrap(), "-o", merged.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("manifest missing required actor chainmetadata"), "{stderr}");
+    assert!(!merged.exists());
+    let out = cloudless(&["bundle", "custom", "--merge", "/nonexistent.car", "-o", merged.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reading /nonexistent.car"));
+}
