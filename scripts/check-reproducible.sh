@@ -20,7 +20,8 @@ build "$work/src" "$work/t2" "$work/two.txt"
 
 if diff -u "$work/one.txt" "$work/two.txt"; then
   cat "$work/one.txt"
-  echo "reproducible: both builds give $(grep 'manifest (CAR root)' "$work/one.txt" | awk '{print $NF}')"
+  roots=($(grep 'manifest (CAR root)' "$work/one.txt" | awk '{print $NF}'))
+  echo "reproducible: both builds give bundle ${roots[0]} and custom-actors CAR ${roots[1]}"
 else
   echo "NOT reproducible: the builds above differ" >&2
   exit 1
