@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use cloudless_actor_capacity::*;
 use cloudless_host::prove::{capacity_proofs, Mode, ProveRequest};
-use cloudless_host::testing::{assert_ok, check_invariants, Harness, Snapshot};
+use cloudless_host::testing::{assert_ok, charged, check_invariants, Harness, Snapshot};
 use cloudless_runtime::amount::parse_decimal;
 use cloudless_runtime::bytes::Bytes32;
 use fvm::executor::ApplyRet;
@@ -540,15 +540,7 @@ fn the_largest_submit_proofs_fits_one_block() {
         MAX_UNITS_PER_MESSAGE,
         MAX_PROOFS_PER_MESSAGE,
     );
-    let charged: Vec<u64> = ret
-        .exec_trace
-        .iter()
-        .filter_map(|e| match e {
-            ExecutionEvent::GasCharge(c) if c.name == "cloudless_randomx_hashes" => Some(c.compute_gas.round_up()),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(charged, vec![price]);
+    assert_eq!(charged(&ret, "cloudless_randomx_hashes"), vec![price]);
     assert!(ret.msg_receipt.gas_used < cloudless_host::node::BLOCK_GAS_LIMIT, "{} gas", ret.msg_receipt.gas_used);
     assert!(price <= MAX_PROOF_GAS);
 }

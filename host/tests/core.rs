@@ -2,8 +2,7 @@
 
 use cloudless_actor_account::{AuthenticateMessageParams, METHOD_AUTHENTICATE_MESSAGE, METHOD_PUBKEY_ADDRESS};
 use cloudless_actor_init::{ExecParams, ExecReturn, METHOD_EXEC};
-use cloudless_host::testing::{assert_ok, check_invariants, Harness, Snapshot};
-use fvm::trace::ExecutionEvent;
+use cloudless_host::testing::{assert_ok, charged, check_invariants, Harness, Snapshot};
 use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
@@ -47,15 +46,7 @@ fn kernel_syscall_runs_from_a_wasm_actor_and_is_metered() {
     assert_eq!(version, cloudless_kernel::ABI_VERSION);
 
     // The kernel charged the syscall's published price.
-    let charges: Vec<_> = ret
-        .exec_trace
-        .iter()
-        .filter_map(|e| match e {
-            ExecutionEvent::GasCharge(c) if c.name == "cloudless_abi_version" => Some(c.compute_gas),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(charges, vec![cloudless_kernel::gas::ABI_VERSION_GAS]);
+    assert_eq!(charged(&ret, "cloudless_abi_version"), vec![cloudless_kernel::gas::ABI_VERSION_GAS.round_up()]);
     check_invariants(&h.node, &Snapshot::take(&h.node).unwrap().total_balance()).unwrap();
 }
 

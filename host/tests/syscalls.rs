@@ -3,12 +3,10 @@
 //! error that does no RandomX work.
 
 use cloudless_actor_test_syscall::*;
-use cloudless_host::testing::{assert_ok, Harness};
+use cloudless_host::testing::{assert_ok, charged, Harness};
 use cloudless_kernel::abi::{MAX_RANDOMX_HASHES, MAX_RANDOMX_KEYS};
 use cloudless_kernel::groth16::testing::fixture;
 use cloudless_kernel::{gas, randomx};
-use fvm::executor::ApplyRet;
-use fvm::trace::ExecutionEvent;
 use fvm_ipld_encoding::{BytesDe, RawBytes};
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
@@ -28,16 +26,6 @@ fn harness() -> (Harness, Address) {
     let actor = h.exec("alice", "test-syscall");
     h.node.set_tracing(true);
     (h, actor)
-}
-
-fn charged(ret: &ApplyRet, name: &str) -> Vec<u64> {
-    ret.exec_trace
-        .iter()
-        .filter_map(|e| match e {
-            ExecutionEvent::GasCharge(c) if c.name == name => Some(c.compute_gas.round_up()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn pairs_of(vectors: &[(&str, &str, &str)]) -> Vec<u8> {

@@ -288,6 +288,18 @@ pub fn cid_of(data: &[u8]) -> Cid {
     Cid::new_v1(0x55, Code::Sha2_256.digest(data))
 }
 
+/// The compute gas of every charge named `name` in a traced message (tracing on), rounded up:
+/// what a syscall charged, e.g. `cloudless_randomx_hashes`.
+pub fn charged(ret: &ApplyRet, name: &str) -> Vec<u64> {
+    ret.exec_trace
+        .iter()
+        .filter_map(|e| match e {
+            fvm::trace::ExecutionEvent::GasCharge(c) if c.name == name => Some(c.compute_gas.round_up()),
+            _ => None,
+        })
+        .collect()
+}
+
 pub fn assert_ok(ret: &ApplyRet) {
     assert!(
         ret.msg_receipt.exit_code.is_success(),
