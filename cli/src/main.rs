@@ -33,7 +33,7 @@ pub struct RandomxArgs {
     #[arg(long, default_value_t = 2, help_heading = "RandomX", value_parser = clap::value_parser!(u64).range(0..=16))]
     randomx_cache_keys: u64,
     /// Threads for RandomX verification, 1..=64 (default: the machine's cores, at most 8): new
-    /// keys initialise on threads of their own, one key's hashes run on several VMs.
+    /// keys initialise on threads of their own, then the hashes are shared out over the threads.
     #[arg(long, help_heading = "RandomX", value_parser = clap::value_parser!(u64).range(1..=64))]
     randomx_threads: Option<u64>,
     /// Run RandomX in the interpreter instead of the JIT (slower, same results).

@@ -62,9 +62,9 @@ pub struct RandomxConfig {
     pub cached_keys: usize,
     /// Use RandomX's JIT compiler where the CPU supports it (false: interpreter).
     pub jit: bool,
-    /// Threads one call uses: new keys' caches are initialised on threads of their own and the
-    /// hashes of one key run on several light VMs sharing its cache (1: serial). Results and gas
-    /// never depend on it.
+    /// Threads one call uses: new keys' caches are initialised on threads of their own, then the
+    /// call's hashes are shared out over the threads, each running a light VM per key it meets
+    /// (1: serial). Results and gas never depend on it.
     pub threads: usize,
 }
 
