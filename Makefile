@@ -5,7 +5,8 @@ BUNDLE := target/bundle/cloudless.car
 
 .PHONY: setup bundle install test readme check bench calibrate conformance vectors reproducible soak devnet clean
 
-# Installs what the build needs when it is missing: the wasm32 target and cmake (RandomX).
+# Installs what the build needs when it is missing: the wasm32 target, cmake (RandomX) and
+# Node.js with npm (the bundle's pinned wasm-opt, docs/bundle.md).
 setup:
 	@rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$$' \
 		|| rustup target add wasm32-unknown-unknown
@@ -13,6 +14,10 @@ setup:
 		echo "installing cmake"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq cmake >/dev/null; }
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "installing Node.js and npm (the bundle build runs binaryen's wasm-opt, docs/bundle.md)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
 
 # Compiles every actor to Wasm, packs the CAR and prints each actor's code CID and size.
 bundle: setup

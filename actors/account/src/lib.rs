@@ -33,7 +33,10 @@ pub fn validate_account_address(addr: &Address, own_id: ActorID) -> Result<(), S
     match addr.protocol() {
         Protocol::Secp256k1 | Protocol::BLS => Ok(()),
         Protocol::ID if addr.id() == Ok(own_id) => Ok(()),
-        _ => Err(format!("account address must be a secp256k1 or BLS key address, or f0{own_id} itself, not {addr}")),
+        _ => Err(format!(
+            "account address must be a secp256k1 or BLS key address, or f0{own_id} itself, not {}",
+            cloudless_runtime::text::address(addr)
+        )),
     }
 }
 
@@ -92,13 +95,19 @@ mod actor {
         let sig_type = match st.address.protocol() {
             Protocol::Secp256k1 => SignatureType::Secp256k1,
             Protocol::BLS => SignatureType::BLS,
-            _ => return Err(actor_error!(forbidden; "keyless account {} cannot authenticate", st.address)),
+            _ => {
+                return Err(
+                    actor_error!(forbidden; "keyless account {} cannot authenticate", cloudless_runtime::text::address(&st.address)),
+                )
+            }
         };
         let sig = Signature { sig_type, bytes: params.signature };
         let valid = fvm_sdk::crypto::verify_signature(&sig, &st.address, &params.message)
             .map_err(|e| actor_error!(illegal_argument; "malformed signature: {e}"))?;
         if !valid {
-            return Err(actor_error!(illegal_argument; "signature does not verify for {}", st.address));
+            return Err(
+                actor_error!(illegal_argument; "signature does not verify for {}", cloudless_runtime::text::address(&st.address)),
+            );
         }
         ret(&true)
     }

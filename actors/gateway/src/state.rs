@@ -582,7 +582,8 @@ pub fn validate_parent_address(addr: &Address) -> ActorResult<()> {
         Protocol::Secp256k1 | Protocol::BLS | Protocol::Delegated => Ok(()),
         _ => Err(actor_error!(
             illegal_argument;
-            "parent recipient {addr} is not portable across chains; give a key (f1/f3) or delegated (f4) address"
+            "parent recipient {} is not portable across chains; give a key (f1/f3) or delegated (f4) address",
+            cloudless_runtime::text::address(addr)
         )),
     }
 }

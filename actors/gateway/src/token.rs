@@ -342,7 +342,8 @@ fn hook_error(e: ReceiverHookError) -> ActorError {
     match e {
         ReceiverHookError::Receiver { address, exit_code, .. } => actor_error!(
             forbidden;
-            "recipient {address} refused the tokens (its receiver hook exited with {})",
+            "recipient {} refused the tokens (its receiver hook exited with {})",
+            cloudless_runtime::text::address(&address),
             exit_code.value()
         ),
         e => ActorError::new(ExitCode::from(&e), format!("calling the receiver hook: {e}")),

@@ -35,7 +35,11 @@ fn constructor(rt: &SdkRuntime, params: ConstructorParams) -> ActorResult<Option
 fn exec(rt: &SdkRuntime, params: ExecParams) -> ActorResult<Option<IpldBlock>> {
     match fvm_sdk::actor::get_builtin_actor_type(&params.code_cid) {
         Some(t) if t > 0 => {}
-        _ => return Err(actor_error!(forbidden; "code {} is not an actor of the bundle", params.code_cid)),
+        _ => {
+            return Err(
+                actor_error!(forbidden; "code {} is not an actor of the bundle", cloudless_runtime::text::cid(&params.code_cid)),
+            )
+        }
     }
     let robust_address = fvm_sdk::actor::next_actor_address();
     let mut st: State = rt.state()?;

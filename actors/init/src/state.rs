@@ -30,7 +30,9 @@ impl State {
         let id = self.next_id;
         let previous = map.set_if_absent(BytesKey(addr.to_bytes()), id).or_illegal_state("updating address map")?;
         if !previous {
-            return Err(actor_error!(illegal_argument; "address {addr} is already mapped"));
+            return Err(
+                actor_error!(illegal_argument; "address {} is already mapped", cloudless_runtime::text::address(addr)),
+            );
         }
         self.next_id = id.checked_add(1).ok_or_else(|| actor_error!(illegal_state; "actor IDs exhausted"))?;
         self.address_map = map.flush().or_illegal_state("flushing address map")?;

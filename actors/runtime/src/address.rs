@@ -9,7 +9,7 @@ use fvm_shared::address::Address;
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 pub fn serialize<S: Serializer>(addr: &Address, s: S) -> Result<S::Ok, S::Error> {
-    if s.is_human_readable() {
+    if crate::TEXT_FORMS && s.is_human_readable() {
         s.serialize_str(&addr.to_string())
     } else {
         addr.serialize(s)
@@ -17,7 +17,7 @@ pub fn serialize<S: Serializer>(addr: &Address, s: S) -> Result<S::Ok, S::Error>
 }
 
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Address, D::Error> {
-    if d.is_human_readable() {
+    if crate::TEXT_FORMS && d.is_human_readable() {
         let text = String::deserialize(d)?;
         Address::from_str(&text).map_err(|e| de::Error::custom(format!("{text:?} is not an address: {e}")))
     } else {

@@ -14,7 +14,7 @@ use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 pub const DECIMALS: usize = 18;
 
 pub fn serialize<S: Serializer>(amount: &TokenAmount, s: S) -> Result<S::Ok, S::Error> {
-    if s.is_human_readable() {
+    if crate::TEXT_FORMS && s.is_human_readable() {
         s.serialize_str(&format_decimal(amount))
     } else {
         amount.serialize(s)
@@ -22,7 +22,7 @@ pub fn serialize<S: Serializer>(amount: &TokenAmount, s: S) -> Result<S::Ok, S::
 }
 
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<TokenAmount, D::Error> {
-    if d.is_human_readable() {
+    if crate::TEXT_FORMS && d.is_human_readable() {
         let text = String::deserialize(d)?;
         parse_decimal(&text).map_err(de::Error::custom)
     } else {

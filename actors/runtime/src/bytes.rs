@@ -81,7 +81,7 @@ pub mod hex {
     use super::*;
 
     pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
+        if crate::TEXT_FORMS && s.is_human_readable() {
             s.serialize_str(&to_hex(bytes))
         } else {
             s.serialize_bytes(bytes)
@@ -89,7 +89,7 @@ pub mod hex {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        if d.is_human_readable() {
+        if crate::TEXT_FORMS && d.is_human_readable() {
             let text = String::deserialize(d)?;
             ::hex::decode(text.trim_start_matches("0x"))
                 .map_err(|e| de::Error::custom(format!("{text:?} is not hex: {e}")))
@@ -148,7 +148,7 @@ pub mod cid_bytes {
     use super::*;
 
     pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
+        if crate::TEXT_FORMS && s.is_human_readable() {
             match cid::Cid::try_from(bytes) {
                 Ok(c) => s.serialize_str(&c.to_string()),
                 Err(_) => s.serialize_str(&to_hex(bytes)),
@@ -159,7 +159,7 @@ pub mod cid_bytes {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        if d.is_human_readable() {
+        if crate::TEXT_FORMS && d.is_human_readable() {
             let text = String::deserialize(d)?;
             match text.parse::<cid::Cid>() {
                 Ok(c) => Ok(c.to_bytes()),

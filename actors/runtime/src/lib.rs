@@ -12,7 +12,7 @@
 //! - [`map`] (HAMT) and [`tree`] (fixed-depth, constant-cost): keyed records.
 //! - [`oracle`]: the oracle's price query, for the actors that consume prices.
 //! - [`amount`], [`address`], [`bytes`]: serde for amounts, addresses and byte strings (binary on
-//!   chain, text in JSON).
+//!   chain, text in JSON); [`text`]: addresses and CIDs in error messages.
 
 // `#[derive(Fields)]` names `::cloudless_runtime`, also inside this crate.
 extern crate self as cloudless_runtime;
@@ -32,6 +32,7 @@ pub mod oracle;
 mod runtime;
 #[cfg(feature = "fil-actor")]
 pub mod sdk;
+pub mod text;
 pub mod transaction;
 pub mod tree;
 
@@ -45,6 +46,11 @@ pub use fvm_ipld_encoding::ipld_block::IpldBlock;
 pub use fvm_shared::MethodNum;
 pub use runtime::Runtime;
 pub use transaction::{commit, current, transact, ActorState, Ctx, Effects};
+
+/// Whether serde may take the JSON (human-readable) forms of amounts, addresses and byte strings.
+/// Never in Wasm: the FVM only speaks DAG-CBOR, and dropping the text paths (address parsing and
+/// printing, decimal amounts, hex) keeps them out of every actor's code (docs/bundle.md).
+pub(crate) const TEXT_FORMS: bool = cfg!(not(target_arch = "wasm32"));
 
 /// Rates are integers scaled by this factor (docs/protocol.md §0).
 pub const PRECISION: u64 = 10_000_000;

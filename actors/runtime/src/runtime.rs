@@ -146,11 +146,11 @@ pub trait Runtime {
     /// Resolves an address to the ID of an existing actor; anything else is USR_NOT_FOUND (an ID
     /// address resolves to itself whether or not the actor exists, so existence is checked).
     fn resolve(&self, addr: &Address) -> ActorResult<ActorID> {
-        let id = self
-            .resolve_address(addr)
-            .ok_or_else(|| actor_error!(not_found; "address {addr} does not resolve to an actor"))?;
+        let id = self.resolve_address(addr).ok_or_else(
+            || actor_error!(not_found; "address {} does not resolve to an actor", crate::text::address(addr)),
+        )?;
         if !self.actor_exists(id) {
-            return Err(actor_error!(not_found; "no actor exists at {addr}"));
+            return Err(actor_error!(not_found; "no actor exists at {}", crate::text::address(addr)));
         }
         Ok(id)
     }

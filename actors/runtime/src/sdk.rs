@@ -26,13 +26,13 @@ pub struct SdkStore;
 
 impl Blockstore for SdkStore {
     fn get(&self, k: &Cid) -> anyhow::Result<Option<Vec<u8>>> {
-        fvm_sdk::ipld::get(k).map(Some).map_err(|e| anyhow::anyhow!("get {k}: {e}"))
+        fvm_sdk::ipld::get(k).map(Some).map_err(|e| anyhow::anyhow!("get {}: {e}", crate::text::cid(k)))
     }
 
     fn put_keyed(&self, k: &Cid, block: &[u8]) -> anyhow::Result<()> {
         let put = fvm_sdk::ipld::put(k.hash().code(), k.hash().size() as u32, k.codec(), block)
-            .map_err(|e| anyhow::anyhow!("put {k}: {e}"))?;
-        anyhow::ensure!(put == *k, "put {k} stored as {put}");
+            .map_err(|e| anyhow::anyhow!("put {}: {e}", crate::text::cid(k)))?;
+        anyhow::ensure!(put == *k, "put {} stored as {}", crate::text::cid(k), crate::text::cid(&put));
         Ok(())
     }
 

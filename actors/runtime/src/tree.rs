@@ -168,7 +168,7 @@ fn get<BS: Blockstore, T: DeserializeOwned>(store: &BS, cid: &Cid, name: &str) -
     store
         .get_cbor(cid)
         .or_illegal_state(format_args!("reading the {name} tree"))?
-        .ok_or_else(|| actor_error!(illegal_state; "the {name} tree is missing block {cid}"))
+        .ok_or_else(|| actor_error!(illegal_state; "the {name} tree is missing block {}", crate::text::cid(cid)))
 }
 
 fn hash<T: Serialize>(value: &T, name: &str) -> ActorResult<multihash_codetable::Multihash> {

@@ -28,7 +28,7 @@ pub fn validate_manifest(entries: &[(String, Cid)]) -> Result<(), String> {
     }
     for (i, (name, code)) in entries.iter().enumerate() {
         if entries[..i].iter().any(|(n, c)| n == name || c == code) {
-            return Err(format!("manifest lists {name:?} ({code}) twice"));
+            return Err(format!("manifest lists {name:?} ({}) twice", cloudless_runtime::text::cid(code)));
         }
     }
     Ok(())
