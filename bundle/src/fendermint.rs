@@ -22,6 +22,15 @@ use fvm_ipld_encoding::CborStore;
 
 use crate::{load, pack, BUNDLE_CAR};
 
+/// Actor IDs fendermint's genesis gives its own actors (`fendermint/vm/actor_interface`: system 0,
+/// init 1, reward 2, cron 3, EAM 10, chain metadata 48, IPC gateway 64, subnet registry 65, gas
+/// market 98, burnt funds and activity tracker 99, F3 light client 1000). Cloudless singletons must
+/// take other IDs.
+pub const RESERVED_IDS: [u64; 11] = [0, 1, 2, 3, 10, 48, 64, 65, 98, 99, 1000];
+/// fendermint's init hands out IDs from here (`FIRST_NON_SINGLETON_ADDR`): accounts and the IPC
+/// contracts take them, so singletons stay below.
+pub const FIRST_NON_SINGLETON_ID: u64 = 100;
+
 /// The actors fendermint's custom manifest must hold (`actors-custom-car/src/manifest.rs`,
 /// `REQUIRED_ACTORS`).
 pub const REQUIRED_ACTORS: [&str; 3] = ["chainmetadata", "eam", "gas_market_eip1559"];

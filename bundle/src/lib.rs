@@ -109,6 +109,26 @@ pub fn compose(core_car: &[u8], ours_car: &[u8]) -> anyhow::Result<Vec<u8>> {
     pack(entries.iter().map(|(n, w)| (*n, w.as_slice())))
 }
 
+/// The official builtin-actors v17 bundle (mainnet build of its v17.0.0 sources, the core set
+/// fendermint uses), for tests: `bundle/fixtures/builtin-actors-v17.car.gz`, checked against the
+/// SHA-256 of the original CAR (bundle/fixtures/README.md).
+#[doc(hidden)]
+pub fn official_v17() -> anyhow::Result<Vec<u8>> {
+    use multihash_codetable::{Code, MultihashDigest};
+    use std::io::Read;
+    const SHA256: &str = "af3c6dc9849cc37db70edd5037f013cf3c4b1d7c8eea66cb0969616c6c78a2e6";
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/builtin-actors-v17.car.gz");
+    let gz = std::fs::read(path).with_context(|| format!("reading {path}"))?;
+    let mut car = Vec::new();
+    flate2::read::GzDecoder::new(gz.as_slice()).read_to_end(&mut car).with_context(|| format!("unpacking {path}"))?;
+    let digest = Code::Sha2_256.digest(&car);
+    let hex: String = digest.digest().iter().map(|b| format!("{b:02x}")).collect();
+    if hex != SHA256 {
+        return Err(anyhow!("{path} unpacks to SHA-256 {hex}, not the official build's {SHA256}"));
+    }
+    Ok(car)
+}
+
 /// A stand-in for an official core bundle, for tests: our core actors in builtin-actors' order
 /// (system, init, cron, account, ..., placeholder, eam, ethaccount), including an actor (`cron`)
 /// the Cloudless bundle does not ship.

@@ -72,6 +72,10 @@ enum Command {
         /// Use this bundle CAR instead of the embedded one.
         #[arg(long)]
         bundle: Option<PathBuf>,
+        /// Run on this core set (an official builtin-actors CAR): its actors, then the Cloudless
+        /// ones appended; genesis writes the core states as fendermint does.
+        #[arg(long)]
+        core: Option<PathBuf>,
     },
     /// Sign a message with a key from the key store and apply it to a state CAR.
     Send(send::SendArgs),
@@ -267,12 +271,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", cloudless_bundle::format_table(&cloudless_bundle::inspect(&car)?));
             Ok(())
         }
-        Command::Genesis { config, out, keys, bundle } => {
+        Command::Genesis { config, out, keys, bundle, core } => {
             let cfg = GenesisConfig::load(&config)?;
-            let bundle = match &bundle {
+            let mut bundle = match &bundle {
                 Some(path) => std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
                 None => cloudless_bundle::BUNDLE_CAR.to_vec(),
             };
+            if let Some(path) = &core {
+                let core = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+                bundle = cloudless_bundle::compose(&core, &bundle)
+                    .with_context(|| format!("composing the core set of {}", path.display()))?;
+            }
             let g = genesis::build(&cfg, &bundle)?;
             if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)?;
@@ -280,6 +289,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output::write_state(&g.node, &out)?;
             let keys_path = keys_path(keys.as_deref(), &out);
             g.keys.save(&keys_path)?;
+            let core_set = genesis::CoreSet::of(&cloudless_bundle::inspect(&bundle)?)?;
+            println!(
+                "core set    {}",
+                if core_set == genesis::CoreSet::Official { "official (states written)" } else { "Cloudless" }
+            );
             println!("state root  {}", g.node.state_root());
             for (name, id) in &g.actors {
                 println!("  f0{id:<6} {name}");

@@ -52,7 +52,7 @@ fn run_block(file: &str, start: usize, lines: &[String], bin: &Path) {
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    for input in ["examples", "host"] {
+    for input in ["examples", "host", "bundle"] {
         std::os::unix::fs::symlink(repo().join(input), dir.join(input)).unwrap();
     }
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());

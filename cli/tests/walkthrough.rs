@@ -310,3 +310,28 @@ fn bundle_custom_writes_the_cloudless_actors_and_refuses_a_bad_merge() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("reading /nonexistent.car"));
 }
+
+#[test]
+fn genesis_core_refuses_a_car_that_is_not_a_core_set() {
+    let dir = std::env::temp_dir().join(format!("cloudless-core-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/devnet.toml");
+    let state = dir.join("state.car");
+    // The Cloudless custom-actors CAR has no system, init or account actor.
+    let custom = dir.join("custom.car");
+    std::fs::write(&custom, cloudless_bundle::fendermint::custom_car().unwrap()).unwrap();
+    let out = cloudless(&["genesis", config, "--core", custom.to_str().unwrap(), "-o", state.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("composing the core set") && stderr.contains("core bundle has no \"system\" actor"),
+        "{stderr}"
+    );
+    // Not a CAR at all.
+    std::fs::write(&custom, b"not a car").unwrap();
+    let out = cloudless(&["genesis", config, "--core", custom.to_str().unwrap(), "-o", state.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("core bundle"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!state.exists(), "nothing written");
+}

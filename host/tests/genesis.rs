@@ -142,18 +142,7 @@ fn host_runs_a_bundle_whose_core_set_comes_from_another_car() {
     let g = build(&config, &bundle).unwrap();
     let names: Vec<_> = g.node.manifest().unwrap().into_iter().map(|(n, _)| n).collect();
     assert_eq!(names[2], "cron");
-    let mut h = cloudless_host::testing::Harness::from_genesis(g).unwrap();
-    for (r, p) in [("reporter1", "0.5"), ("reporter2", "0.6")] {
-        let params = cloudless_actor_oracle::ReportParams {
-            asset: "FLT/USD".into(),
-            price: cloudless_runtime::amount::parse_decimal(p).unwrap(),
-        };
-        cloudless_host::testing::assert_ok(&h.send(r, "oracle", cloudless_actor_oracle::METHOD_REPORT, &params));
-    }
-    let q = cloudless_actor_oracle::AssetQuery { asset: "FLT/USD".into() };
-    let price: cloudless_actor_oracle::PriceInfo =
-        h.call("alice", "oracle", cloudless_actor_oracle::METHOD_GET_PRICE, &q);
-    assert_eq!(price.median, cloudless_runtime::amount::parse_decimal("0.55").unwrap());
+    two_reports_give_the_median(g);
 }
 
 #[test]
@@ -188,4 +177,57 @@ fn singletons_are_wired_to_each_other_by_default() {
     let g = build(&GenesisConfig::parse(&config(none)).unwrap(), cloudless_bundle::BUNDLE_CAR).unwrap();
     let cap: cloudless_actor_capacity::State = g.node.actor_state(80).unwrap();
     assert_eq!((cap.config.oracle, cap.config.rewards, cap.config.market), (None, None, None));
+}
+
+/// builtin-actors v17 as the core set: the core states written as fendermint writes them, then
+/// the accounts and singletons by messages; the result runs product messages with every
+/// invariant checked.
+#[test]
+fn genesis_on_the_official_core_set() {
+    use cloudless_host::genesis::CoreSet;
+    let core = cloudless_bundle::official_v17().unwrap();
+    let bundle = cloudless_bundle::compose(&core, cloudless_bundle::BUNDLE_CAR).unwrap();
+    let info = cloudless_bundle::inspect(&bundle).unwrap();
+    assert_eq!(CoreSet::of(&info).unwrap(), CoreSet::Official);
+    let stand_in =
+        cloudless_bundle::compose(&cloudless_bundle::stand_in_official_core().unwrap(), cloudless_bundle::BUNDLE_CAR);
+    assert_eq!(CoreSet::of(&cloudless_bundle::inspect(&stand_in.unwrap()).unwrap()).unwrap(), CoreSet::Cloudless);
+    let config = GenesisConfig::parse(EXAMPLE).unwrap();
+    let g = build(&config, &bundle).unwrap();
+    assert_eq!(g.node.state_root(), build(&config, &bundle).unwrap().node.state_root(), "deterministic");
+    // The core actors run builtin-actors' code; f02 and f099 are keyless accounts, cron is empty.
+    for (id, name) in [(0, "system"), (1, "init"), (2, "account"), (3, "cron"), (10, "eam"), (99, "account")] {
+        let actor = g.node.actor(id).unwrap().unwrap();
+        assert_eq!(actor.code, info.code_of(name).unwrap(), "f0{id}");
+        assert_eq!(Some(actor.code), cloudless_bundle::inspect(&core).unwrap().code_of(name), "f0{id} is official");
+    }
+    // Every singleton sits where fendermint's genesis leaves room (below its first account ID,
+    // off its own actors' IDs).
+    use cloudless_bundle::fendermint::{FIRST_NON_SINGLETON_ID, RESERVED_IDS};
+    let singletons: Vec<_> = g.actors.iter().filter(|(_, id)| *id < FIRST_NON_SINGLETON_ID).collect();
+    assert_eq!(singletons.len(), 5, "{singletons:?}");
+    for (name, id) in singletons {
+        assert!(!RESERVED_IDS.contains(id), "{name} at f0{id} collides with a fendermint actor");
+    }
+    let init: cloudless_actor_init::State = g.node.actor_state(1).unwrap();
+    assert_eq!(init.network_name, config.network.name);
+    let total = cloudless_host::testing::Snapshot::take(&g.node).unwrap().total_balance();
+    cloudless_host::testing::check_invariants(&g.node, &total).unwrap();
+    two_reports_give_the_median(g);
+}
+
+/// reporter1 and reporter2 report FLT/USD on the example genesis; the median is their mean.
+fn two_reports_give_the_median(g: cloudless_host::genesis::Genesis) {
+    let mut h = cloudless_host::testing::Harness::from_genesis(g).unwrap();
+    for (r, p) in [("reporter1", "0.5"), ("reporter2", "0.6")] {
+        let params = cloudless_actor_oracle::ReportParams {
+            asset: "FLT/USD".into(),
+            price: cloudless_runtime::amount::parse_decimal(p).unwrap(),
+        };
+        cloudless_host::testing::assert_ok(&h.send(r, "oracle", cloudless_actor_oracle::METHOD_REPORT, &params));
+    }
+    let q = cloudless_actor_oracle::AssetQuery { asset: "FLT/USD".into() };
+    let price: cloudless_actor_oracle::PriceInfo =
+        h.call("alice", "oracle", cloudless_actor_oracle::METHOD_GET_PRICE, &q);
+    assert_eq!(price.median, cloudless_runtime::amount::parse_decimal("0.55").unwrap());
 }

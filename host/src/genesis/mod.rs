@@ -1,4 +1,6 @@
-//! Genesis from a declarative TOML config: every actor is created by running its constructor.
+//! Genesis from a declarative TOML config: every actor is created by running its constructor
+//! (on another core set than ours, builtin-actors', the core states are written instead: see
+//! [`CoreSet`]).
 //!
 //! This module owns the network, the accounts and the order of construction; each Cloudless
 //! singleton owns its `[actors.<name>]` section in a module of its own (its schema, defaults,
@@ -413,17 +415,42 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
     let bundle = cloudless_bundle::load(&store, bundle_car).context("loading the actor bundle")?;
     let code = |name: &str| bundle.code_of(name).ok_or_else(|| anyhow!("the bundle has no {name:?} actor"));
 
+    let core = CoreSet::of(&bundle)?;
+    let n = &config.network;
     let mut tree = StateTree::new(&store, StateTreeVersion::V5)?;
-    // The one state written by hand: see the system actor's docs (FVM reachability rules).
-    let mut system = ActorState::new_empty(code("system")?, None);
-    system.state =
-        store.put_cbor(&cloudless_actor_system::State { builtin_actors: bundle.manifest_data }, Code::Blake2b256)?;
-    system.balance = config.total_balance();
-    tree.set_actor(0, system);
-    tree.set_actor(1, ActorState::new_empty(code("init")?, None));
+    // Written by hand in both core sets: see the system actor's docs (FVM reachability rules).
+    let system = cloudless_actor_system::State { builtin_actors: bundle.manifest_data };
+    let mut put = |id: ActorID, name: &str, state: cid::Cid, balance: TokenAmount| -> anyhow::Result<()> {
+        tree.set_actor(id, ActorState::new(code(name)?, state, balance, 0, None));
+        Ok(())
+    };
+    let system = store.put_cbor(&system, Code::Blake2b256)?;
+    match core {
+        CoreSet::Cloudless => {
+            put(0, "system", system, config.total_balance())?;
+            tree.set_actor(1, ActorState::new_empty(code("init")?, None));
+        }
+        // builtin-actors' constructors cannot run in an empty tree (the system actor builds its
+        // own state, init would need to exist to be called): write every core state the way
+        // fendermint's genesis does, with builtin-actors' layouts.
+        CoreSet::Official => {
+            put(0, "system", system, config.total_balance())?;
+            let init = cloudless_actor_init::State::new(&*store, n.name.clone(), n.first_actor_id)
+                .map_err(|e| anyhow!("init state: {e}"))?;
+            put(1, "init", store.put_cbor(&init, Code::Blake2b256)?, TokenAmount::default())?;
+            // fendermint puts an account at f02: the reward actor's own state is Filecoin's.
+            put(2, "account", store.put_cbor(&account_state(2), Code::Blake2b256)?, TokenAmount::default())?;
+            if bundle.code_of("cron").is_some() {
+                // cron: `{entries: []}` as a tuple.
+                put(3, "cron", store.put_cbor(&(Vec::<()>::new(),), Code::Blake2b256)?, TokenAmount::default())?;
+            }
+            // EAM: no state of its own, an empty array.
+            put(10, "eam", store.put_cbor(&Vec::<()>::new(), Code::Blake2b256)?, TokenAmount::default())?;
+            put(99, "account", store.put_cbor(&account_state(99), Code::Blake2b256)?, TokenAmount::default())?;
+        }
+    }
     let root = tree.flush()?;
 
-    let n = &config.network;
     let meta = ChainMeta {
         network_name: n.name.clone(),
         network_version: n.version,
@@ -436,15 +463,25 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
     let mut node = Node::new(store, root, meta, Some(bundle.root))?;
 
     let mut events = Vec::new();
-    construct(&mut node, &mut events, 0, "system", None, TokenAmount::default())?;
-    let init_params =
-        cloudless_actor_init::ConstructorParams { network_name: n.name.clone(), first_actor_id: n.first_actor_id };
-    let init_params = Some(RawBytes::serialize(init_params)?);
-    construct(&mut node, &mut events, 1, "init", init_params, TokenAmount::default())?;
-    install(&mut node, &mut events, 2, code("reward")?, "reward", None, TokenAmount::default())?;
-    install(&mut node, &mut events, 10, code("eam")?, "eam", None, TokenAmount::default())?;
-    let burnt_funds = RawBytes::serialize(Address::new_id(99))?;
-    install(&mut node, &mut events, 99, code("account")?, "burnt funds", Some(burnt_funds), TokenAmount::default())?;
+    if core == CoreSet::Cloudless {
+        construct(&mut node, &mut events, 0, "system", None, TokenAmount::default())?;
+        let init_params =
+            cloudless_actor_init::ConstructorParams { network_name: n.name.clone(), first_actor_id: n.first_actor_id };
+        let init_params = Some(RawBytes::serialize(init_params)?);
+        construct(&mut node, &mut events, 1, "init", init_params, TokenAmount::default())?;
+        install(&mut node, &mut events, 2, code("reward")?, "reward", None, TokenAmount::default())?;
+        install(&mut node, &mut events, 10, code("eam")?, "eam", None, TokenAmount::default())?;
+        let burnt_funds = RawBytes::serialize(Address::new_id(99))?;
+        install(
+            &mut node,
+            &mut events,
+            99,
+            code("account")?,
+            "burnt funds",
+            Some(burnt_funds),
+            TokenAmount::default(),
+        )?;
+    }
 
     let mut keys = KeyStore::default();
     let mut actors = Vec::new();
@@ -473,6 +510,29 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
         keys.actors.insert(name.clone(), Address::new_id(*id).to_string());
     }
     Ok(Genesis { node, keys, actors, events })
+}
+
+/// The core set of a bundle: the Cloudless core actors (genesis runs their constructors) or
+/// another set, builtin-actors (genesis writes their states, as fendermint and Lotus do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoreSet {
+    Cloudless,
+    Official,
+}
+
+impl CoreSet {
+    /// Ours when the bundle's system actor is the Cloudless one (the product and test bundles
+    /// share their core code), otherwise builtin-actors.
+    pub fn of(bundle: &cloudless_bundle::BundleInfo) -> anyhow::Result<Self> {
+        let ours = cloudless_bundle::inspect(cloudless_bundle::BUNDLE_CAR)?;
+        let system = bundle.code_of("system").ok_or_else(|| anyhow!("the bundle has no \"system\" actor"))?;
+        Ok(if ours.code_of("system") == Some(system) { CoreSet::Cloudless } else { CoreSet::Official })
+    }
+}
+
+/// A keyless account's state: its own ID address (burnt funds, fendermint's f02).
+fn account_state(id: ActorID) -> cloudless_actor_account::State {
+    cloudless_actor_account::State { address: Address::new_id(id) }
 }
 
 fn system_message(to: Address, method_num: u64, params: Option<RawBytes>, value: TokenAmount) -> Message {
