@@ -72,8 +72,8 @@ fn main() {
     let wasm_dir = target_dir.join("wasm32-unknown-unknown").join("wasm");
     let file_of = |spec: &ActorSpec| format!("{}.wasm", spec.package.replace('-', "_"));
     let files: Vec<String> = all.iter().map(|spec| file_of(spec)).collect();
-    optimise(&workspace, &wasm_dir, &target_dir.join("optimised"), &files);
     let opt_dir = target_dir.join("optimised");
+    optimise(&workspace, &wasm_dir, &opt_dir, &files);
     let wasm_of = |spec: &ActorSpec| opt_dir.join(file_of(spec));
     pack(&out_dir.join("bundle.car"), ACTORS.iter(), &wasm_of);
     pack(&out_dir.join("test-bundle.car"), all.into_iter(), &wasm_of);

@@ -289,10 +289,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output::write_state(&g.node, &out)?;
             let keys_path = keys_path(keys.as_deref(), &out);
             g.keys.save(&keys_path)?;
-            let core_set = genesis::CoreSet::of(&cloudless_bundle::inspect(&bundle)?)?;
             println!(
                 "core set    {}",
-                if core_set == genesis::CoreSet::Official { "official (states written)" } else { "Cloudless" }
+                if g.core == genesis::CoreSet::Official { "official (states written)" } else { "Cloudless" }
             );
             println!("state root  {}", g.node.state_root());
             for (name, id) in &g.actors {

@@ -294,6 +294,8 @@ pub struct Genesis {
     pub actors: Vec<(String, ActorID)>,
     /// What the constructors emitted, in order (an indexer starts from these).
     pub events: Vec<fvm_shared::event::StampedEvent>,
+    /// The core set the bundle carried.
+    pub core: CoreSet,
 }
 
 impl GenesisConfig {
@@ -424,17 +426,13 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
         tree.set_actor(id, ActorState::new(code(name)?, state, balance, 0, None));
         Ok(())
     };
-    let system = store.put_cbor(&system, Code::Blake2b256)?;
+    put(0, "system", store.put_cbor(&system, Code::Blake2b256)?, config.total_balance())?;
     match core {
-        CoreSet::Cloudless => {
-            put(0, "system", system, config.total_balance())?;
-            tree.set_actor(1, ActorState::new_empty(code("init")?, None));
-        }
+        CoreSet::Cloudless => tree.set_actor(1, ActorState::new_empty(code("init")?, None)),
         // builtin-actors' constructors cannot run in an empty tree (the system actor builds its
         // own state, init would need to exist to be called): write every core state the way
         // fendermint's genesis does, with builtin-actors' layouts.
         CoreSet::Official => {
-            put(0, "system", system, config.total_balance())?;
             let init = cloudless_actor_init::State::new(&*store, n.name.clone(), n.first_actor_id)
                 .map_err(|e| anyhow!("init state: {e}"))?;
             put(1, "init", store.put_cbor(&init, Code::Blake2b256)?, TokenAmount::default())?;
@@ -509,7 +507,7 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
     for (name, id) in &actors {
         keys.actors.insert(name.clone(), Address::new_id(*id).to_string());
     }
-    Ok(Genesis { node, keys, actors, events })
+    Ok(Genesis { node, keys, actors, events, core })
 }
 
 /// The core set of a bundle: the Cloudless core actors (genesis runs their constructors) or
