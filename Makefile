@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BUNDLE := target/bundle/cloudless.car
 
-.PHONY: setup bundle install test readme check bench calibrate conformance vectors reproducible soak devnet clean
+.PHONY: setup bundle install test readme check bench calibrate conformance vectors reproducible kernel-fvm47 test-official-core soak devnet clean
 
 # Installs what the build needs when it is missing: the wasm32 target, cmake (RandomX) and
 # Node.js with npm (the bundle's pinned wasm-opt, docs/bundle.md).
@@ -77,6 +77,16 @@ calibrate: setup
 
 reproducible: setup
 	./scripts/check-reproducible.sh
+
+# Every host integration test again on the official core set (builtin-actors v17 + ours), but
+# host/tests/core.rs, which tests our core actors themselves (~6 min; not in `make test`).
+test-official-core: setup
+	CLOUDLESS_CORE=official $(CARGO) test --locked -p cloudless-host \
+		$(foreach t,$(filter-out core,$(basename $(notdir $(wildcard host/tests/*.rs)))),--test $(t))
+
+# The kernel against fendermint's FVM (fvm 4.7.4, its lock in syscalls/fvm-4.7): docs/ipc.md.
+kernel-fvm47: setup
+	./scripts/check-kernel-fvm47.sh
 
 clean:
 	$(CARGO) clean

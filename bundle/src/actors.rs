@@ -29,5 +29,8 @@ pub const ACTORS: &[ActorSpec] = &[
 ];
 
 /// Added after [`ACTORS`] in the test bundle only.
-pub const TEST_ACTORS: &[ActorSpec] =
-    &[actor("test-syscall", "cloudless-actor-test-syscall"), actor("test-receiver", "cloudless-actor-test-receiver")];
+pub const TEST_ACTORS: &[ActorSpec] = &[
+    actor("test-syscall", "cloudless-actor-test-syscall"),
+    actor("test-receiver", "cloudless-actor-test-receiver"),
+    actor("test-ipc-gateway", "cloudless-actor-test-ipc-gateway"),
+];

@@ -76,6 +76,11 @@ enum Command {
         /// ones appended; genesis writes the core states as fendermint does.
         #[arg(long)]
         core: Option<PathBuf>,
+        /// Also write the fendermint genesis recipe into this directory: recipe.json (each
+        /// Cloudless actor's ID, code, state, balance, f410 address) and cloudless-states.car
+        /// (docs/ipc.md, "Genesis on fendermint").
+        #[arg(long)]
+        recipe: Option<PathBuf>,
     },
     /// Sign a message with a key from the key store and apply it to a state CAR.
     Send(send::SendArgs),
@@ -271,7 +276,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", cloudless_bundle::format_table(&cloudless_bundle::inspect(&car)?));
             Ok(())
         }
-        Command::Genesis { config, out, keys, bundle, core } => {
+        Command::Genesis { config, out, keys, bundle, core, recipe } => {
             let cfg = GenesisConfig::load(&config)?;
             let mut bundle = match &bundle {
                 Some(path) => std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
@@ -295,9 +300,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             println!("state root  {}", g.node.state_root());
             for (name, id) in &g.actors {
-                println!("  f0{id:<6} {name}");
+                match g.node.actor(*id)?.and_then(|a| a.delegated_address) {
+                    Some(f4) => println!(
+                        "  f0{id:<6} {name} ({f4}, 0x{})",
+                        hex::encode(cloudless_ipc::eth_address(&f4).unwrap_or_default())
+                    ),
+                    None => println!("  f0{id:<6} {name}"),
+                }
             }
             println!("state CAR   {}", out.display());
+            if let Some(dir) = &recipe {
+                let (r, states) = genesis::fendermint::recipe(&g, &cfg)?;
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                std::fs::write(dir.join("recipe.json"), serde_json::to_string_pretty(&r)? + "\n")?;
+                std::fs::write(dir.join("cloudless-states.car"), &states)?;
+                println!("recipe      {} ({} actors)", dir.join("recipe.json").display(), r.actors.len());
+            }
             println!("key store   {} (dev keys: never use on a public network)", keys_path.display());
             Ok(())
         }

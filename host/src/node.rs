@@ -9,9 +9,8 @@ use std::sync::OnceLock;
 use anyhow::{anyhow, bail, Context};
 use cid::Cid;
 use cloudless_runtime::amount;
-use fvm::call_manager::DefaultCallManager;
 use fvm::engine::{EnginePool, MultiEngine};
-use fvm::executor::{ApplyKind, ApplyRet, DefaultExecutor, Executor};
+use fvm::executor::{ApplyKind, ApplyRet, Executor};
 use fvm::machine::{DefaultMachine, NetworkConfig};
 use fvm::state_tree::StateTree;
 use fvm_ipld_blockstore::MemoryBlockstore;
@@ -28,16 +27,27 @@ use fvm_shared::ActorID;
 use multihash_codetable::Code;
 use serde::de::DeserializeOwned;
 
-use cloudless_kernel::CloudlessKernel;
-
 use crate::externs::HostExterns;
 use crate::keys::SignedMessage;
 
 /// The blockstore every node uses: in memory, shared with the machine while it runs.
 pub type Store = Rc<MemoryBlockstore>;
-type HostMachine = DefaultMachine<Store, HostExterns>;
-type HostKernel = CloudlessKernel<DefaultCallManager<HostMachine>>;
-type HostExecutor = DefaultExecutor<HostKernel>;
+type HostExecutor = cloudless_kernel::Executor<Store, HostExterns>;
+
+/// Changes the init actor's state in `tree` with `f` (genesis and test set-ups).
+fn update_init<T>(
+    store: &Store,
+    tree: &mut StateTree<&Store>,
+    f: impl FnOnce(&mut cloudless_actor_init::State) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let mut init = tree.get_actor(1)?.ok_or_else(|| anyhow!("no init actor"))?;
+    let mut st: cloudless_actor_init::State =
+        store.get_cbor(&init.state)?.ok_or_else(|| anyhow!("init state missing"))?;
+    let out = f(&mut st)?;
+    init.state = store.put_cbor(&st, Code::Blake2b256)?;
+    tree.set_actor(1, init);
+    Ok(out)
+}
 
 /// The block gas limit of a Cloudless subnet (as Filecoin's).
 pub const BLOCK_GAS_LIMIT: u64 = 10_000_000_000;
@@ -120,7 +130,7 @@ impl Node {
             mc.enable_tracing();
         }
         let machine = DefaultMachine::new(&mc, self.store.clone(), HostExterns)?;
-        HostExecutor::new(self.engine.clone(), machine)
+        cloudless_kernel::executor(self.engine.clone(), machine)
     }
 
     fn execute(&mut self, message: Message, kind: ApplyKind, raw_length: usize) -> anyhow::Result<ApplyRet> {
@@ -286,15 +296,53 @@ impl Node {
             .ok_or_else(|| anyhow!("the bundle has no {name:?} actor"))
     }
 
-    /// Places an actor with empty state at a fixed ID (genesis only); its constructor runs next.
-    pub(crate) fn install_actor(&mut self, id: ActorID, code: Cid) -> anyhow::Result<()> {
+    /// Places an actor with empty state at a fixed ID (genesis, and test set-ups); its
+    /// constructor runs next. See [`Node::create_actor`] for `delegated`.
+    pub fn install_actor(&mut self, id: ActorID, code: Cid, delegated: Option<Address>) -> anyhow::Result<()> {
+        let empty = ActorState::new_empty(code, None).state;
+        self.create_actor(id, code, empty, TokenAmount::default(), delegated)
+    }
+
+    /// Creates an actor at a fixed ID with a given state and balance, as fendermint's genesis
+    /// does (`create_custom_actor`). A `delegated` (f410) address is the actor's and is entered
+    /// in the init actor's address map, as fendermint's genesis does for its fixed-ID contracts.
+    pub fn create_actor(
+        &mut self,
+        id: ActorID,
+        code: Cid,
+        state: Cid,
+        balance: TokenAmount,
+        delegated: Option<Address>,
+    ) -> anyhow::Result<()> {
         let mut tree = StateTree::new_from_root(&self.store, &self.state_root)?;
         if tree.get_actor(id)?.is_some() {
             bail!("an actor already exists at f0{id}");
         }
-        tree.set_actor(id, ActorState::new_empty(code, None));
+        if let Some(addr) = &delegated {
+            update_init(&self.store, &mut tree, |st| {
+                st.map_address_to_id(&*self.store, addr, id).map_err(|e| anyhow!("init: {}", e.msg()))
+            })?;
+        }
+        tree.set_actor(id, ActorState::new(code, state, balance, 0, delegated));
         self.state_root = tree.flush()?;
         Ok(())
+    }
+
+    /// Takes the next ID init would hand out (test set-ups that place an actor where an `Exec`
+    /// would have put it).
+    pub fn take_next_id(&mut self) -> anyhow::Result<ActorID> {
+        let mut tree = StateTree::new_from_root(&self.store, &self.state_root)?;
+        let id = update_init(&self.store, &mut tree, |st| {
+            st.next_id += 1;
+            Ok(st.next_id - 1)
+        })?;
+        self.state_root = tree.flush()?;
+        Ok(id)
+    }
+
+    /// Replaces the state root (genesis recipes that write the tree directly).
+    pub fn set_state_root(&mut self, root: Cid) {
+        self.state_root = root;
     }
 
     /// Writes the state as a CAR: roots `[state root, chain meta]`, every reachable block.

@@ -13,10 +13,14 @@ use serde::{Deserialize, Serialize};
 
 pub type Bytes32 = [u8; 32];
 
+/// keccak256 on the host (the kernel's in actors).
+pub fn keccak256(data: &[u8]) -> Bytes32 {
+    Code::Keccak256.digest(data).digest().try_into().expect("keccak256 is 32 bytes")
+}
+
 /// keccak256(global_nonce ‖ unit_id): the RandomX key of a unit in a period.
 pub fn randomx_key(global_nonce: &Bytes32, unit_id: &Bytes32) -> Bytes32 {
-    let input = [global_nonce.as_slice(), unit_id.as_slice()].concat();
-    Code::Keccak256.digest(&input).digest().try_into().expect("keccak256 is 32 bytes")
+    keccak256(&[global_nonce.as_slice(), unit_id.as_slice()].concat())
 }
 
 /// The period, global nonce and difficulty that the capacity actor of `node` applies to proofs

@@ -135,6 +135,10 @@ pub fn generate(file: &ScenarioFile, bundle_car: &[u8]) -> anyhow::Result<Vec<Ve
     for scenario in &file.vectors {
         let g = genesis::build(&file.genesis, bundle_car).with_context(|| format!("{}: genesis", scenario.id))?;
         let (mut node, keys) = (g.node, g.keys);
+        for i in &file.install {
+            genesis::install_at(&mut node, i.id, &i.code, None, false)
+                .with_context(|| format!("{}: installing {} at f0{}", scenario.id, i.code, i.id))?;
+        }
         let total = Snapshot::take(&node)?.total_balance();
         let pre_epoch = node.epoch();
         let pre_root = node.state_root();

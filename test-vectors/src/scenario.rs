@@ -26,8 +26,20 @@ pub struct ScenarioFile {
     #[serde(default)]
     pub bundle: Option<String>,
     pub genesis: GenesisConfig,
+    /// Test actors placed at fixed IDs after genesis, constructed without params (e.g. the
+    /// syscall vectors' `test-syscall`, which builtin-actors' init would not create).
+    #[serde(default)]
+    pub install: Vec<Install>,
     #[serde(rename = "vector")]
     pub vectors: Vec<VectorScenario>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Install {
+    pub id: fvm_shared::ActorID,
+    /// The bundle name of its code.
+    pub code: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

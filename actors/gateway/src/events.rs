@@ -123,3 +123,13 @@ pub struct Transferred {
     #[serde(with = "amount")]
     pub amount: TokenAmount,
 }
+
+/// Outbox entry `outbox_nonce` sent to the parent as an IPC cross-net call (docs/ipc.md): the
+/// parent's result names it by `tracing_id`; `local_nonce` is its nonce in the IPC gateway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("ipc-call-sent")]
+pub struct IpcCallSent {
+    pub outbox_nonce: u64,
+    pub tracing_id: cloudless_runtime::bytes::Bytes32,
+    pub local_nonce: u64,
+}

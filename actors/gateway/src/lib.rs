@@ -7,6 +7,7 @@
 
 pub mod events;
 pub mod invariants;
+pub mod ipc;
 pub mod methods;
 pub mod state;
 pub mod token;
@@ -24,7 +25,7 @@ cloudless_runtime::actor! {
     state: State, view: methods::StateView = methods::state_view;
     events: [
         TokenCreated, DepositApplied, DepositBounced, OutboxEntryAdded, WithdrawalsConfirmed, WithdrawalRejected,
-        FastFill, AllowanceChanged, Transferred, cloudless_runtime::admin::AdminTransferred,
+        FastFill, AllowanceChanged, Transferred, IpcCallSent, cloudless_runtime::admin::AdminTransferred,
     ];
     constructor(ConstructorParams) => m::constructor;
     // FRC-46 (names from the standard, numbers by FRC-42).
@@ -52,12 +53,16 @@ cloudless_runtime::actor! {
     METHOD_GET_OUTBOX_ENTRY = "GetOutboxEntry"(NonceParam) -> OutboxEntryView => m::get_outbox_entry;
     METHOD_GET_OUTBOX = "GetOutbox"(OutboxPageParams) -> Vec<OutboxEntryView> => m::get_outbox;
     METHOD_GET_FAST_FILL = "GetFastFill"(FillQuery) -> Option<FillRecord> => m::get_fast_fill;
+    // IPC (docs/ipc.md): `handleIpcMessage` from the IPC gateway actor, as an EVM call.
+    METHOD_INVOKE_EVM = "InvokeEVM"(EvmBytes) -> EvmBytes => ipc::invoke_evm;
     METHOD_TRANSFER_ADMIN = "TransferAdmin"(TransferAdminParams) => cloudless_runtime::admin::transfer_admin::<_, State>;
 }
 
 #[cfg(feature = "fil-actor")]
 cloudless_runtime::wasm_entry!(GatewayActor);
 
+#[cfg(test)]
+mod ipc_tests;
 #[cfg(test)]
 mod method_tests;
 #[cfg(test)]

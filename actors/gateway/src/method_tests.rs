@@ -52,6 +52,7 @@ fn gateway() -> MockRuntime {
         name: "USD Coin".into(),
         symbol: "USDC".into(),
         max_fast_window: 100,
+        ipc: None,
     };
     rt.construct(&p).unwrap();
     rt
@@ -114,6 +115,7 @@ fn constructor_and_metadata() {
         name: "USD Coin".into(),
         symbol: String::new(),
         max_fast_window: 100,
+        ipc: None,
     };
     fresh.refused(ADMIN, 1, &p, ExitCode::USR_FORBIDDEN);
     fresh.refused(0, 1, &p, ExitCode::USR_ILLEGAL_ARGUMENT);

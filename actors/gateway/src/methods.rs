@@ -19,7 +19,8 @@ use crate::types::*;
 pub fn constructor<R: Runtime>(rt: &R, p: ConstructorParams) -> ActorResult<()> {
     let admin = rt.resolve(&p.admin)?;
     let authority = rt.resolve(&p.authority)?;
-    let st = State::new(rt.store(), admin, authority, p.name, p.symbol, p.max_fast_window)?;
+    let mut st = State::new(rt.store(), admin, authority, p.name, p.symbol, p.max_fast_window)?;
+    st.ipc = p.ipc.as_ref().map(|link| crate::ipc::link(rt.store(), link)).transpose()?;
     let mut fx = Effects::default();
     fx.event(admin_event(None, admin))?;
     fx.emit(&TokenCreated { name: st.name.clone(), symbol: st.symbol.clone(), granularity: GRANULARITY, authority })?;

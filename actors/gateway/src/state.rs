@@ -41,6 +41,8 @@ pub struct State {
     /// Fast fills by (withdrawal nonce, LP): see [`fill_key`].
     pub fills: Cid,
     pub totals: Totals,
+    /// The link to IPC (docs/ipc.md), set at genesis; none on a standalone chain.
+    pub ipc: Option<IpcLink>,
 }
 
 /// Fails unless `amount` is positive and a whole number of USDC micro-units.
@@ -156,6 +158,7 @@ impl State {
             max_fast_window,
             fills,
             totals: Totals::default(),
+            ipc: None,
         })
     }
 
@@ -181,6 +184,11 @@ impl State {
     /// amount as minted (a bounced deposit counts as minted and burned into the outbox).
     pub fn begin_deposit(&mut self, ctx: &Ctx, p: &DepositParams) -> ActorResult<()> {
         self.require_authority(ctx)?;
+        self.take_deposit(p)
+    }
+
+    /// A deposit in nonce order, whoever delivers it (the authority's `ApplyDeposit`, or IPC).
+    pub fn take_deposit(&mut self, p: &DepositParams) -> ActorResult<()> {
         let next = self.next_deposit_nonce;
         if p.nonce < next {
             return Err(actor_error!(illegal_argument; "deposit {} was already applied (next is {next})", p.nonce));
@@ -311,6 +319,17 @@ impl State {
         fx: &mut Effects,
     ) -> ActorResult<ConfirmReturn> {
         self.require_authority(ctx)?;
+        self.settle_range(store, ctx, p, fx)
+    }
+
+    /// [`State::confirm`] whoever reports it.
+    fn settle_range<BS: Blockstore>(
+        &mut self,
+        store: &BS,
+        ctx: &Ctx,
+        p: &ConfirmParams,
+        fx: &mut Effects,
+    ) -> ActorResult<ConfirmReturn> {
         let (from, up_to) = (self.settled_before, p.up_to_nonce);
         if up_to < from {
             return Err(
@@ -396,6 +415,17 @@ impl State {
         fx: &mut Effects,
     ) -> ActorResult<ConfirmReturn> {
         self.require_authority(ctx)?;
+        self.settle_held(store, ctx, nonce, fx)
+    }
+
+    /// [`State::confirm_held`] whoever reports it.
+    fn settle_held<BS: Blockstore>(
+        &mut self,
+        store: &BS,
+        ctx: &Ctx,
+        nonce: u64,
+        fx: &mut Effects,
+    ) -> ActorResult<ConfirmReturn> {
         let mut outbox = self.outbox(store)?;
         let mut entry = self.pending_entry(&outbox, nonce)?;
         if !entry.held {
@@ -432,6 +462,16 @@ impl State {
         fx: &mut Effects,
     ) -> ActorResult<(ActorID, OutboxEntry)> {
         self.require_authority(ctx)?;
+        self.reject_entry(store, nonce, fx)
+    }
+
+    /// [`State::reject`] whoever reports it.
+    pub fn reject_entry<BS: Blockstore>(
+        &mut self,
+        store: &BS,
+        nonce: u64,
+        fx: &mut Effects,
+    ) -> ActorResult<(ActorID, OutboxEntry)> {
         let mut outbox = self.outbox(store)?;
         let mut entry = self.pending_entry(&outbox, nonce)?;
         let Some(sender) = entry.sender else {
@@ -455,6 +495,41 @@ impl State {
         self.outbox = outbox.flush().or_illegal_state("flushing the outbox")?;
         fx.emit(&WithdrawalRejected { nonce, sender, amount: entry.amount.clone() })?;
         Ok((sender, entry))
+    }
+
+    /// The parent paid entry `nonce` (a successful IPC result). Results arrive in the order the
+    /// parent ran the withdrawals, which is outbox order; should one overtake another, the
+    /// pending entries before it are held (as `ConfirmWithdrawals` holds them) and settle when
+    /// their own results arrive. At most [`MAX_CONFIRM_BATCH`] entries from the cursor.
+    pub fn confirm_paid<BS: Blockstore>(
+        &mut self,
+        store: &BS,
+        ctx: &Ctx,
+        nonce: u64,
+        fx: &mut Effects,
+    ) -> ActorResult<ConfirmReturn> {
+        let entry = self.pending_entry(&self.outbox(store)?, nonce)?;
+        if entry.held {
+            return self.settle_held(store, ctx, nonce, fx);
+        }
+        let from = self.settled_before;
+        if nonce - from >= MAX_CONFIRM_BATCH {
+            return Err(actor_error!(
+                illegal_state;
+                "entry {nonce} is {} entries ahead of the settled cursor {from}; at most {MAX_CONFIRM_BATCH}",
+                nonce - from
+            ));
+        }
+        let mut held = Vec::new();
+        self.outbox(store)?
+            .for_each_ranged(Some(from), Some(nonce - from), |n, e| {
+                if !e.rejected {
+                    held.push(n);
+                }
+                Ok(())
+            })
+            .or_illegal_state("reading the outbox")?;
+        self.settle_range(store, ctx, &ConfirmParams { up_to_nonce: nonce, held }, fx)
     }
 
     /// An existing entry that is neither confirmed nor rejected.
@@ -571,6 +646,7 @@ impl State {
             max_fast_window: self.max_fast_window,
             supply: self.token.supply.clone(),
             totals: self.totals.clone(),
+            ipc: self.ipc.clone(),
         }
     }
 }

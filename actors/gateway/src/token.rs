@@ -245,8 +245,15 @@ fn queue_withdrawal<R: Runtime>(
     let trt = token_runtime(rt);
     let mut st: State = rt.state()?;
     let mut fx = Effects::default();
+    if st.ipc.is_some() {
+        crate::ipc::check_withdrawal(p)?;
+    }
     let burn = |token: &mut TokenState| op(&mut wrap(&trt, token)).map_err(token_error);
     let out = st.queue_withdrawal(rt.store(), &rt.ctx(), sender, p, burn, &mut fx)?;
+    if st.ipc.is_some() {
+        // On IPC the withdrawal leaves at once as a cross-net call to the parent controller.
+        crate::ipc::send_withdrawal(rt, &mut st, out.0, p, &mut fx)?;
+    }
     commit(rt, &st, fx)?;
     Ok(out)
 }
@@ -259,10 +266,22 @@ fn mint_data(kind: u8, nonce: u64, parent_address: Address) -> ActorResult<RawBy
 /// `ApplyDeposit`: mints to the recipient through its receiver hook; a recipient that refuses
 /// or cannot receive gets nothing, and the deposit bounces into the outbox as a refund.
 pub fn apply_deposit<R: Runtime>(rt: &R, p: DepositParams) -> ActorResult<DepositReturn> {
+    let mut st: State = rt.state()?;
+    st.begin_deposit(&rt.ctx(), &p)?;
+    deliver_deposit(rt, st, &p, true)
+}
+
+/// Mints a deposit whose nonce `st` has taken. A recipient that refuses or cannot receive
+/// bounces it into the outbox (`bounce`), or fails the message (IPC, where the failed call's
+/// result refunds the depositor on the parent).
+pub fn deliver_deposit<R: Runtime>(
+    rt: &R,
+    mut st: State,
+    p: &DepositParams,
+    bounce: bool,
+) -> ActorResult<DepositReturn> {
     let trt = token_runtime(rt);
     let ctx = rt.ctx();
-    let mut st: State = rt.state()?;
-    st.begin_deposit(&ctx, &p)?;
     let before = st.token.clone();
     let data = mint_data(MINT_DEPOSIT, p.nonce, p.parent_sender)?;
     let minted = wrap(&trt, &mut st.token).mint(
@@ -272,23 +291,26 @@ pub fn apply_deposit<R: Runtime>(rt: &R, p: DepositParams) -> ActorResult<Deposi
         RawBytes::default(),
         data,
     );
-    let delivered = match minted {
+    let refused = match minted {
         // The mint stands only if the hook accepts: its event follows the hook.
-        Ok(hook) => save_and_call(rt, &trt, &st, Effects::default(), hook)?.is_ok(),
+        Ok(hook) => save_and_call(rt, &trt, &st, Effects::default(), hook)?.err().map(hook_error),
         // The recipient cannot be created (e.g. an unknown actor address).
-        Err(TokenError::Messaging(_)) => false,
+        Err(e @ TokenError::Messaging(_)) => Some(token_error(e)),
         Err(e) => return Err(token_error(e)),
     };
     let mut fx = Effects::default();
-    if delivered {
+    let Some(refusal) = refused else {
         // Saved before the hook, and the hook may have moved the tokens on: nothing to save.
-        fx.emit(&DepositApplied::of(&p))?;
+        fx.emit(&DepositApplied::of(p))?;
         fx.apply(rt)?;
         return Ok(DepositReturn { delivered: true, refund_nonce: None });
+    };
+    if !bounce {
+        return Err(refusal);
     }
     // A refused hook rolled back only the receiver; undo the mint here.
     st.token = before;
-    let refund = st.bounce_deposit(rt.store(), &ctx, &p, &mut fx)?;
+    let refund = st.bounce_deposit(rt.store(), &ctx, p, &mut fx)?;
     commit(rt, &st, fx)?;
     Ok(DepositReturn { delivered: false, refund_nonce: Some(refund) })
 }
@@ -296,14 +318,24 @@ pub fn apply_deposit<R: Runtime>(rt: &R, p: DepositParams) -> ActorResult<Deposi
 /// `RejectWithdrawal`: the parent could not pay; the amount is re-minted to its sender, whose
 /// hook is called but cannot stop it (the tokens were the sender's).
 pub fn reject_withdrawal<R: Runtime>(rt: &R, p: NonceParam) -> ActorResult<RejectReturn> {
-    let trt = token_runtime(rt);
-    let ctx = rt.ctx();
     let mut st: State = rt.state()?;
     let mut fx = Effects::default();
-    let (sender, entry) = st.reject(rt.store(), &ctx, p.nonce, &mut fx)?;
-    let data = mint_data(MINT_REFUND, p.nonce, entry.recipient)?;
+    let rejected = st.reject(rt.store(), &rt.ctx(), p.nonce, &mut fx)?;
+    remint(rt, st, p.nonce, rejected, fx)
+}
+
+/// Re-mints rejected entry `nonce` to its sender (`st` has marked it rejected).
+pub fn remint<R: Runtime>(
+    rt: &R,
+    mut st: State,
+    nonce: u64,
+    (sender, entry): (ActorID, OutboxEntry),
+    fx: Effects,
+) -> ActorResult<RejectReturn> {
+    let trt = token_runtime(rt);
+    let data = mint_data(MINT_REFUND, nonce, entry.recipient)?;
     let hook = wrap(&trt, &mut st.token)
-        .mint(&Address::new_id(ctx.caller), &Address::new_id(sender), &entry.amount, RawBytes::default(), data)
+        .mint(&Address::new_id(rt.caller()), &Address::new_id(sender), &entry.amount, RawBytes::default(), data)
         .map_err(token_error)?;
     // The re-mint stands whatever the hook answers: its event precedes the hook.
     let hook_accepted = save_and_call(rt, &trt, &st, fx, hook)?.is_ok();

@@ -43,7 +43,8 @@ pub use cloudless_runtime::admin::TransferAdminParams;
 pub struct ConstructorParams {
     #[serde(with = "address")]
     pub admin: Address,
-    /// The only caller of the bridge methods: the IPC gateway's actor, or the system actor.
+    /// The only caller of the bridge methods: a relayer, or the system actor (nobody) when IPC
+    /// envelopes drive the bridge.
     #[serde(with = "address")]
     pub authority: Address,
     pub name: String,
@@ -51,7 +52,46 @@ pub struct ConstructorParams {
     /// The furthest a fast withdrawal's deadline may lie after its withdrawal, in epochs
     /// (1..=[`MAX_FAST_WINDOW_LIMIT`]).
     pub max_fast_window: ChainEpoch,
+    /// The link to IPC on an IPC subnet (docs/ipc.md); none on a standalone chain.
+    pub ipc: Option<IpcLinkParams>,
 }
+
+/// Largest EVM calldata `InvokeEVM` takes (a cross-net envelope): decoding is bounded by it.
+pub const MAX_IPC_CALLDATA: usize = 16 * 1024;
+
+/// The gateway's link to IPC (genesis `[actors.gateway.ipc]`): who delivers cross-net
+/// messages and which contract on which parent subnet is the linked-token controller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct IpcLinkParams {
+    /// The IPC gateway actor (an ID address; f064 on every IPC subnet).
+    #[serde(with = "address")]
+    pub gateway: Address,
+    /// The parent subnet: its root chain ID and route (f410 addresses of the subnet actors).
+    pub parent_root: u64,
+    #[serde(with = "address::vec")]
+    pub parent_route: Vec<Address>,
+    /// The linked-token controller contract on the parent (an f410 address).
+    #[serde(with = "address")]
+    pub controller: Address,
+}
+
+/// The IPC link in the state: [`IpcLinkParams`] checked, plus what the link remembers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct IpcLink {
+    pub gateway: ActorID,
+    pub parent_root: u64,
+    #[serde(with = "address::vec")]
+    pub parent_route: Vec<Address>,
+    #[serde(with = "address")]
+    pub controller: Address,
+    /// The local nonce of the last envelope applied: IPC applies top-down envelopes in nonce
+    /// order, so an envelope at or below it is a replay.
+    pub last_nonce: Option<u64>,
+    /// Withdrawals sent to the parent and not yet answered: tracing ID -> outbox nonce.
+    pub inflight: cid::Cid,
+}
+
+pub use cloudless_ipc::EvmBytes;
 
 /// A bare address param (`Balance`), readable in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, Fields)]
@@ -367,6 +407,7 @@ pub struct BridgeInfo {
     #[serde(with = "amount")]
     pub supply: TokenAmount,
     pub totals: Totals,
+    pub ipc: Option<IpcLink>,
 }
 
 /// `token_data` of a mint's receiver hook: where the tokens come from.

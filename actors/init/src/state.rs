@@ -39,6 +39,19 @@ impl State {
         Ok(id)
     }
 
+    /// Maps `addr` to an ID chosen outside (a genesis giving a fixed-ID actor an address); an
+    /// address mapped already is an error.
+    pub fn map_address_to_id<BS: Blockstore>(&mut self, store: &BS, addr: &Address, id: ActorID) -> ActorResult<()> {
+        let mut map = self.load_map(store)?;
+        if !map.set_if_absent(BytesKey(addr.to_bytes()), id).or_illegal_state("updating address map")? {
+            return Err(
+                actor_error!(illegal_argument; "address {} is already mapped", cloudless_runtime::text::address(addr)),
+            );
+        }
+        self.address_map = map.flush().or_illegal_state("flushing address map")?;
+        Ok(())
+    }
+
     /// The ID a robust address maps to, if any.
     pub fn resolve_address<BS: Blockstore>(&self, store: &BS, addr: &Address) -> ActorResult<Option<ActorID>> {
         if let Ok(id) = addr.id() {

@@ -36,6 +36,10 @@ use serde::{Deserialize, Serialize};
 use crate::keys::{Key, KeyStore};
 use crate::node::{ChainMeta, Node, BLOCK_GAS_LIMIT};
 
+pub mod fendermint;
+
+pub use gateway::IpcConfig;
+
 pub use oracle::OracleAssetConfig;
 
 /// One `[actors.<name>]` section: a singleton of the bundle, created at genesis at a fixed ID
@@ -51,6 +55,17 @@ pub trait Section: Serialize + DeserializeOwned {
     /// Checks the section and builds the constructor params; errors name the key. Before the
     /// accounts exist (`refs.node` is `None`) references to actors resolve to a placeholder ID.
     fn constructor_params(&self, refs: &Refs) -> anyhow::Result<RawBytes>;
+    /// Whether the actor gets an Ethereum (f410) address at genesis, as fendermint gives its
+    /// fixed-ID contracts (see [`eth_address_of`]).
+    fn ethereum_address(&self) -> bool {
+        false
+    }
+}
+
+/// The f410 address a fixed-ID actor gets at genesis: fendermint's `builtin_actor_eth_addr`,
+/// so the IPC gateway is `0x77aa…1da8` here as on every IPC subnet.
+pub fn eth_address_of(id: ActorID) -> Address {
+    cloudless_ipc::fvm_address(cloudless_ipc::builtin_actor_eth_address(id, crate::prove::keccak256))
 }
 
 /// A [`Section`] without its types, for the list of configured singletons.
@@ -59,6 +74,7 @@ pub trait DynSection {
     fn id(&self) -> ActorID;
     fn balance(&self) -> TokenAmount;
     fn constructor_params(&self, refs: &Refs) -> anyhow::Result<RawBytes>;
+    fn ethereum_address(&self) -> bool;
 }
 
 impl<S: Section> DynSection for S {
@@ -73,6 +89,9 @@ impl<S: Section> DynSection for S {
     }
     fn constructor_params(&self, refs: &Refs) -> anyhow::Result<RawBytes> {
         Section::constructor_params(self, refs)
+    }
+    fn ethereum_address(&self) -> bool {
+        Section::ethereum_address(self)
     }
 }
 
@@ -499,7 +518,10 @@ pub fn build(config: &GenesisConfig, bundle_car: &[u8]) -> anyhow::Result<Genesi
     for section in config.singletons() {
         let (key, id) = (section.key(), section.id());
         let params = section.constructor_params(&Refs { config, node: Some(&node) })?;
-        install(&mut node, &mut events, id, code(key)?, &format!("actors.{key}"), Some(params), section.balance())?;
+        let what = format!("actors.{key}");
+        let eth = section.ethereum_address().then(|| eth_address_of(id));
+        node.install_actor(id, code(key)?, eth).with_context(|| what.clone())?;
+        construct(&mut node, &mut events, id, &what, Some(params), section.balance())?;
         actors.push((key.to_string(), id));
     }
 
@@ -548,6 +570,25 @@ fn system_message(to: Address, method_num: u64, params: Option<RawBytes>, value:
     }
 }
 
+/// Places bundle actor `code_name` at fixed ID `id` in a built genesis (with the f410 address
+/// fendermint would give that ID, when `eth`) and runs its constructor as the system actor, as
+/// genesis does for singletons: for test actors that must sit at a fixed ID (the stand-in for
+/// the IPC gateway at f064; the syscall vectors' actor, which builtin-actors' init would not
+/// create). Returns the constructor's events.
+pub fn install_at(
+    node: &mut Node,
+    id: ActorID,
+    code_name: &str,
+    params: Option<RawBytes>,
+    eth: bool,
+) -> anyhow::Result<Vec<fvm_shared::event::StampedEvent>> {
+    let code = node.code_of(code_name)?;
+    node.install_actor(id, code, eth.then(|| eth_address_of(id)))?;
+    let mut events = Vec::new();
+    construct(node, &mut events, id, code_name, params, TokenAmount::default())?;
+    Ok(events)
+}
+
 /// Runs `id`'s constructor as the system actor; a failure names the actor and its message.
 fn construct(
     node: &mut Node,
@@ -575,6 +616,6 @@ fn install(
     params: Option<RawBytes>,
     value: TokenAmount,
 ) -> anyhow::Result<()> {
-    node.install_actor(id, code).with_context(|| what.to_string())?;
+    node.install_actor(id, code, None).with_context(|| what.to_string())?;
     construct(node, events, id, what, params, value)
 }

@@ -1088,6 +1088,9 @@ impl GatewayView {
                     add(&mut self.allowances, (from, x.operator), &-x.amount);
                 }
             }
+            // The IPC link's own bookkeeping (results awaited, last nonce) is not indexed: an
+            // entry's settlement shows in `withdrawals-confirmed`/`withdrawal-rejected`.
+            "ipc-call-sent" => {}
             other => bail!("the indexer does not know gateway event {other}"),
         }
         Ok(())
