@@ -170,7 +170,28 @@ fn harness(bundle: &[u8]) -> Harness {
     let network = sim::ConstructorParams { network_root: ROOT, network_route: vec![fvm_address(SUBNET_ACTOR)] };
     h.install(IPC_GATEWAY_ID, "test-ipc-gateway", &network, true).unwrap();
     h.keys.actors.insert("ipc".into(), Address::new_id(IPC_GATEWAY_ID).to_string());
+    h.journal = Some(Vec::new());
     h
+}
+
+/// Prints the gas of the first delivered deposit, withdrawal and result (docs/ipc.md quotes it;
+/// `--nocapture` shows it). Deposits and results include the stand-in IPC gateway's own work.
+fn print_gas(h: &Harness, official: bool) {
+    let journal = h.journal.as_ref().unwrap();
+    let gas = |method: u64, nth: usize| {
+        journal
+            .iter()
+            .filter(|j| j.signed.message.method_num == method && j.exit_code.is_success())
+            .nth(nth)
+            .map(|j| j.gas_used)
+    };
+    println!(
+        "{} core: deposit {:?}, withdraw {:?}, first result {:?} gas",
+        if official { "official" } else { "our" },
+        gas(sim::METHOD_APPLY_TOP_DOWN, 0),
+        gas(METHOD_WITHDRAW, 0),
+        gas(sim::METHOD_APPLY_TOP_DOWN, 3),
+    );
 }
 
 fn run(bundle: &[u8]) {
@@ -283,6 +304,7 @@ fn run(bundle: &[u8]) {
     assert!(ret.success);
     parent.sync(&mut h);
     parent.assert_conserved(&mut h);
+    print_gas(&h, official);
     let snapshot = Snapshot::take(&h.node).unwrap();
     assert!(snapshot.0.contains_key(&IPC_GATEWAY_ID));
     assert_ok(&h.send("alice", "gateway", METHOD_GET_BRIDGE, &()));
