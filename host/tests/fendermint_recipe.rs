@@ -1,8 +1,8 @@
 //! The fendermint genesis recipe on the official core set (builtin-actors v17): the Cloudless
 //! actors created from their recorded states and the custom-actors CAR, as fendermint's
 //! `create_custom_actor` creates them, give exactly the state the constructors gave; the actors
-//! then answer messages. Refusals: an account at another ID, an actor already there, a
-//! reserved ID, code missing from the custom CAR.
+//! then answer messages. Refusals, each changing nothing: an account at another ID, an actor
+//! already there, a reserved ID, code missing from the custom CAR.
 
 use cloudless_host::genesis::{self, fendermint, GenesisConfig, IpcConfig};
 use cloudless_host::testing::Harness;
@@ -76,8 +76,12 @@ fn the_recipe_gives_the_state_the_constructors_gave() {
 #[test]
 fn a_recipe_that_does_not_fit_is_refused() {
     let w = world();
+    // Each refusal leaves the state as it was.
     let err = |g: &mut genesis::Genesis, r: &fendermint::Recipe, custom: &[u8]| {
-        format!("{:#}", fendermint::apply(&mut g.node, r, &w.states, custom).unwrap_err())
+        let before = g.node.state_root();
+        let msg = format!("{:#}", fendermint::apply(&mut g.node, r, &w.states, custom).unwrap_err());
+        assert_eq!(g.node.state_root(), before, "a refused recipe changed the state: {msg}");
+        msg
     };
     // Accounts in another order: the states would name the wrong actors.
     let mut swapped = config();

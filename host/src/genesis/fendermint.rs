@@ -118,36 +118,22 @@ pub fn apply(node: &mut Node, recipe: &Recipe, states_car: &[u8], custom_car: &[
             a.id
         );
     }
-    let mut tree = StateTree::new_from_root(node.store(), &node.state_root())?;
-    // The system actor's manifest gains the Cloudless actors, so the executor loads their code.
-    let mut system = tree.get_actor(0)?.ok_or_else(|| anyhow!("no system actor"))?;
-    let st: cloudless_actor_system::State =
-        node.store().get_cbor(&system.state)?.ok_or_else(|| anyhow!("system state missing"))?;
-    let mut manifest: Vec<(String, Cid)> =
-        node.store().get_cbor(&st.builtin_actors)?.ok_or_else(|| anyhow!("system manifest missing"))?;
+    // Every entry is checked before anything is written: a recipe that does not fit changes nothing.
+    let mut creations = Vec::new();
     for actor in &recipe.actors {
+        let what = format!("{} (f0{})", actor.name, actor.id);
         let code = *codes.get(&actor.name).ok_or_else(|| anyhow!("the custom-actors CAR has no {}", actor.name))?;
         ensure!(
             code.to_string() == actor.code,
-            "{}: the custom-actors CAR has code {code}, the recipe {}",
-            actor.name,
+            "{what}: the custom-actors CAR has code {code}, the recipe {}",
             actor.code
         );
-        if !manifest.iter().any(|(n, _)| n == &actor.name) {
-            manifest.push((actor.name.clone(), code));
-        }
-    }
-    let builtin_actors = node.store().put_cbor(&manifest, Code::Blake2b256)?;
-    system.state = node.store().put_cbor(&cloudless_actor_system::State { builtin_actors }, Code::Blake2b256)?;
-    tree.set_actor(0, system);
-    node.set_state_root(tree.flush()?);
-
-    let reserved: BTreeSet<ActorID> = cloudless_bundle::fendermint::RESERVED_IDS.into_iter().collect();
-    for actor in &recipe.actors {
-        let what = format!("{} (f0{})", actor.name, actor.id);
-        if reserved.contains(&actor.id) || actor.id >= cloudless_bundle::fendermint::FIRST_NON_SINGLETON_ID {
+        if cloudless_bundle::fendermint::RESERVED_IDS.contains(&actor.id)
+            || actor.id >= cloudless_bundle::fendermint::FIRST_NON_SINGLETON_ID
+        {
             bail!("{what}: fendermint reserves that ID or hands it out to accounts");
         }
+        ensure!(node.actor(actor.id)?.is_none(), "{what}: an actor already exists at f0{}", actor.id);
         let state = Cid::from_str(&actor.state).with_context(|| what.clone())?;
         ensure!(node.store().has(&state)?, "{what}: state {state} is not in the states CAR");
         let balance = TokenAmount::from_atto(
@@ -159,7 +145,28 @@ pub fn apply(node: &mut Node, recipe: &Recipe, states_car: &[u8], custom_car: &[
             .map(Address::from_str)
             .transpose()
             .map_err(|e| anyhow!("{what}: delegated address: {e}"))?;
-        node.create_actor(actor.id, Cid::from_str(&actor.code)?, state, balance, delegated).context(what)?;
+        creations.push((what, actor.name.clone(), actor.id, code, state, balance, delegated));
+    }
+
+    // The system actor's manifest gains the Cloudless actors, so the executor loads their code.
+    let mut tree = StateTree::new_from_root(node.store(), &node.state_root())?;
+    let mut system = tree.get_actor(0)?.ok_or_else(|| anyhow!("no system actor"))?;
+    let st: cloudless_actor_system::State =
+        node.store().get_cbor(&system.state)?.ok_or_else(|| anyhow!("system state missing"))?;
+    let mut manifest: Vec<(String, Cid)> =
+        node.store().get_cbor(&st.builtin_actors)?.ok_or_else(|| anyhow!("system manifest missing"))?;
+    for (_, name, _, code, ..) in &creations {
+        if !manifest.iter().any(|(n, _)| n == name) {
+            manifest.push((name.clone(), *code));
+        }
+    }
+    let builtin_actors = node.store().put_cbor(&manifest, Code::Blake2b256)?;
+    system.state = node.store().put_cbor(&cloudless_actor_system::State { builtin_actors }, Code::Blake2b256)?;
+    tree.set_actor(0, system);
+    node.set_state_root(tree.flush()?);
+
+    for (what, _, id, code, state, balance, delegated) in creations {
+        node.create_actor(id, code, state, balance, delegated).context(what)?;
     }
     Ok(())
 }
