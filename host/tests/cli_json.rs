@@ -12,24 +12,9 @@ const GOLDEN: &str = "tests/golden/cli.json";
 
 fn current() -> Value {
     let mut methods = serde_json::Map::new();
-    for actor in [
-        "system",
-        "init",
-        "account",
-        "placeholder",
-        "ethaccount",
-        "eam",
-        "reward",
-        "oracle",
-        "capacity",
-        "rewards",
-        "gateway",
-        "market",
-    ] {
-        methods.insert(actor.into(), abi::methods(actor).iter().map(|m| m.describe()).collect());
-    }
     let mut events = serde_json::Map::new();
-    for actor in cloudless_host::genesis::product_actors() {
+    for actor in abi::actors() {
+        methods.insert(actor.name().into(), actor.methods().iter().map(|m| m.describe()).collect());
         events.insert(actor.name().into(), actor.events().iter().map(|e| e.describe()).collect());
     }
     let g = build(&GenesisConfig::parse(EXAMPLE).unwrap(), cloudless_bundle::BUNDLE_CAR).unwrap();

@@ -24,7 +24,7 @@ fn harness() -> Harness {
 }
 
 fn exec(h: &mut Harness, code: cid::Cid) -> fvm::executor::ApplyRet {
-    let p = ExecParams { code_cid: code, constructor_params: RawBytes::default() };
+    let p = ExecParams { code_cid: code, constructor_params: Vec::new() };
     h.send_raw("alice", Address::new_id(1), METHOD_EXEC, RawBytes::serialize(p).unwrap(), TokenAmount::default())
 }
 
@@ -54,13 +54,13 @@ fn kernel_syscall_runs_from_a_wasm_actor_and_is_metered() {
 fn init_exec_refuses_foreign_code_and_core_actors() {
     let mut h = harness();
     let foreign = cid::Cid::new_v1(0x55, cid::multihash::Multihash::wrap(0, b"not-an-actor").unwrap());
-    let p = RawBytes::serialize(ExecParams { code_cid: foreign, constructor_params: RawBytes::default() }).unwrap();
+    let p = RawBytes::serialize(ExecParams { code_cid: foreign, constructor_params: Vec::new() }).unwrap();
     h.expect_failure("alice", Address::new_id(1), METHOD_EXEC, p, ExitCode::USR_FORBIDDEN);
     // Core actors only accept the system actor as constructor caller.
     let account = h.node.code_of("account").unwrap();
     let p = RawBytes::serialize(ExecParams {
         code_cid: account,
-        constructor_params: RawBytes::serialize(h.address("alice")).unwrap(),
+        constructor_params: RawBytes::serialize(h.address("alice")).unwrap().to_vec(),
     })
     .unwrap();
     h.expect_failure("alice", Address::new_id(1), METHOD_EXEC, p, ExitCode::USR_FORBIDDEN);

@@ -1,6 +1,6 @@
 //! Refusals that hold across every product actor, in the FVM with the example genesis.
 
-use cloudless_host::abi::product;
+use cloudless_host::abi::actor;
 use cloudless_host::genesis::product_actors;
 use cloudless_host::testing::{assert_ok, Harness};
 use fvm_ipld_encoding::RawBytes;
@@ -40,7 +40,7 @@ fn value_sent_to_a_method_that_does_not_take_it_is_refused_everywhere() {
         .flat_map(|a| a.methods().into_iter().filter(|m| m.payable && m.number > 1).map(|m| (a.name(), m.name)))
         .collect();
     assert_eq!(payable, [("capacity", "DepositCollateral"), ("rewards", "Fund")]);
-    let fund = product("rewards").unwrap().methods().into_iter().find(|m| m.name == "Fund").unwrap();
+    let fund = actor("rewards").unwrap().methods().into_iter().find(|m| m.name == "Fund").unwrap();
     let rewards = h.keys.address_of("rewards").unwrap();
     assert_ok(&h.send_raw("alice", rewards, fund.number, RawBytes::default(), TokenAmount::from_whole(1)));
 }
@@ -51,7 +51,7 @@ fn value_sent_to_a_method_that_does_not_take_it_is_refused_everywhere() {
 fn the_indexer_notices_state_its_events_do_not_explain() {
     let mut h = Harness::new(EXAMPLE, cloudless_bundle::BUNDLE_CAR).unwrap();
     let rewards = h.keys.address_of("rewards").unwrap();
-    let fund = product("rewards").unwrap().methods().into_iter().find(|m| m.name == "Fund").unwrap().number;
+    let fund = actor("rewards").unwrap().methods().into_iter().find(|m| m.name == "Fund").unwrap().number;
     assert_ok(&h.send_raw("alice", rewards, fund, RawBytes::default(), TokenAmount::from_whole(1)));
     let mut indexer = h.indexer.take().unwrap();
     assert!(indexer.events > 10, "genesis and the message emitted {} events", indexer.events);

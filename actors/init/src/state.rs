@@ -66,6 +66,21 @@ impl State {
     }
 }
 
+/// What `cloudless state` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, cloudless_runtime::Fields)]
+pub struct StateView {
+    pub network_name: String,
+    pub next_id: u64,
+    pub address_map: Cid,
+}
+
+pub fn state_view<BS: Blockstore>(st: &State, _store: &BS) -> ActorResult<StateView> {
+    Ok(StateView { network_name: st.network_name.clone(), next_id: st.next_id, address_map: st.address_map })
+}
+
+/// No clocks to advance.
+impl cloudless_runtime::ActorState for State {}
+
 impl cloudless_runtime::Invariants for State {
     /// Every mapped ID is below `next_id`, and no ID is mapped twice.
     fn check_state_invariants<BS: Blockstore>(

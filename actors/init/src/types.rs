@@ -1,33 +1,34 @@
 //! Parameters and returns of the init actor.
 
 use cid::Cid;
+use cloudless_runtime::Fields;
 use fvm_ipld_encoding::tuple::*;
-use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
 use fvm_shared::ActorID;
-
-/// `Exec` is method 2, as in builtin-actors.
-pub const METHOD_EXEC: u64 = 2;
 
 /// IDs below this are reserved for singletons placed at genesis (docs/protocol.md §0 defaults f080..f084,
 /// f099 burnt funds); init never hands them out.
 pub const DEFAULT_FIRST_ACTOR_ID: ActorID = 100;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ConstructorParams {
     pub network_name: String,
     /// The first ID `Exec` and account creation hand out; every fixed genesis ID is below it.
     pub first_actor_id: ActorID,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+/// In JSON: `[code CID, constructor params as hex CBOR]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ExecParams {
     pub code_cid: Cid,
-    pub constructor_params: RawBytes,
+    #[serde(with = "cloudless_runtime::bytes::hex")]
+    pub constructor_params: Vec<u8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct ExecReturn {
+    #[serde(with = "cloudless_runtime::address")]
     pub id_address: Address,
+    #[serde(with = "cloudless_runtime::address")]
     pub robust_address: Address,
 }

@@ -1,16 +1,30 @@
 //! Placeholder actor: stands at an f4 address that has received funds before any actor was
-//! deployed there. It only holds value; every method invocation is refused.
+//! deployed there. It only holds value: it has no constructor (the FVM creates it without one)
+//! and every method invocation is refused.
+
+cloudless_runtime::actor! {
+    /// The placeholder actor (bundle name `placeholder`).
+    pub struct PlaceholderActor = "placeholder";
+    state: ();
+    events: [];
+}
 
 #[cfg(feature = "fil-actor")]
-mod actor {
-    use cloudless_runtime::sdk::SdkRuntime;
-    use cloudless_runtime::{unhandled, ActorResult, Params};
-    use fvm_ipld_encoding::ipld_block::IpldBlock;
-    use fvm_shared::MethodNum;
+cloudless_runtime::wasm_entry!(PlaceholderActor);
 
-    cloudless_runtime::wasm_entry!(fn dispatch);
+#[cfg(test)]
+mod tests {
+    use cloudless_runtime::mock::MockRuntime;
+    use fvm_shared::error::ExitCode;
 
-    fn dispatch(_rt: &SdkRuntime, method: MethodNum, _params: Params) -> ActorResult<Option<IpldBlock>> {
-        unhandled(method)
+    use super::*;
+
+    #[test]
+    fn refuses_every_method_and_has_no_constructor() {
+        let rt = MockRuntime::new::<PlaceholderActor>(200);
+        for method in [1, 2, cloudless_runtime::FIRST_EXPORTED_METHOD_NUMBER] {
+            rt.refused(100, method, &(), ExitCode::USR_UNHANDLED_MESSAGE);
+        }
+        assert!(METHODS.is_empty());
     }
 }

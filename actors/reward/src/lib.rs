@@ -2,19 +2,15 @@
 //! Cloudless subnet it only accumulates premiums; FLT rewards for providers are the separate
 //! rewards actor (docs/protocol.md §3).
 
-#[cfg(feature = "fil-actor")]
-mod actor {
-    use cloudless_runtime::sdk::SdkRuntime;
-    use cloudless_runtime::{construct_stateless, unhandled, ActorResult, Params, METHOD_CONSTRUCTOR};
-    use fvm_ipld_encoding::ipld_block::IpldBlock;
-    use fvm_shared::MethodNum;
+use cloudless_runtime::construct_stateless;
 
-    cloudless_runtime::wasm_entry!(fn dispatch);
-
-    fn dispatch(rt: &SdkRuntime, method: MethodNum, _params: Params) -> ActorResult<Option<IpldBlock>> {
-        match method {
-            METHOD_CONSTRUCTOR => construct_stateless(rt),
-            _ => unhandled(method),
-        }
-    }
+cloudless_runtime::actor! {
+    /// The reward actor (bundle name `reward`, ID f02): no methods but the constructor.
+    pub struct RewardActor = "reward";
+    state: ();
+    events: [];
+    constructor => construct_stateless;
 }
+
+#[cfg(feature = "fil-actor")]
+cloudless_runtime::wasm_entry!(RewardActor);

@@ -77,6 +77,13 @@ impl<T: Fields> Fields for Vec<T> {
     }
 }
 
+/// A pair, shown as itself (a JSON array of two values).
+impl<A: Fields, B: Fields> Fields for (A, B) {
+    fn shape() -> Shape {
+        Shape::Leaf
+    }
+}
+
 /// `null` or the value itself.
 impl<T: Fields> Fields for Option<T> {
     fn shape() -> Shape {

@@ -69,6 +69,8 @@ pub fn unhandled(method: MethodNum) -> ActorResult<Option<IpldBlock>> {
 pub trait ActorCode {
     /// The actor's name in the bundle manifest.
     const NAME: &'static str;
+    /// Whether it accepts every exported method it does not declare (`[universal_receiver]`).
+    const UNIVERSAL_RECEIVER: bool = false;
     /// The persistent state, with its clock step and its invariant check.
     type State: ActorState + Invariants;
     /// What `cloudless state` shows of the state (its fields labelled by [`Fields`]).
@@ -90,10 +92,18 @@ pub trait Invariants {
     fn check_state_invariants<BS: Blockstore>(&self, store: &BS, balance: &TokenAmount) -> Vec<String>;
 }
 
+/// A stateless actor has nothing to check.
+impl Invariants for () {
+    fn check_state_invariants<BS: Blockstore>(&self, _: &BS, _: &TokenAmount) -> Vec<String> {
+        Vec::new()
+    }
+}
+
 /// Declares an actor: its code type, bundle name and methods. Generates the `METHOD_*`
-/// constants (FRC-42 numbers from the names), `METHODS` (name, number), and the [`ActorCode`]
-/// implementation whose dispatch decodes each method's params, calls its handler and encodes
-/// its return — the only glue between the FVM and the actor's code.
+/// constants (FRC-42 numbers from the names, or the number given after `@`), `METHODS` (name,
+/// number), and the [`ActorCode`] implementation whose dispatch decodes each method's params,
+/// calls its handler and encodes its return — the only glue between the FVM and the actor's
+/// code. Every actor of the bundle, core and test actors included, is declared this way.
 ///
 /// ```ignore
 /// cloudless_runtime::actor! {
@@ -108,42 +118,72 @@ pub trait Invariants {
 /// }
 /// ```
 ///
-/// A handler is `fn<R: Runtime>(&R[, Params]) -> ActorResult<Return or ()>`. The constructor
-/// (method 1) accepts only the system actor as caller, checked before its params are decoded.
-/// Only methods marked `[payable]` (and the constructor, which genesis funds) take FLT: value
-/// sent to any other method is refused with USR_ILLEGAL_ARGUMENT before anything runs, so no
-/// FLT can land in an actor without being accounted for.
+/// - A handler is `fn<R: Runtime>(&R[, Params]) -> ActorResult<Return or ()>`.
+/// - `state: ()` declares a stateless actor; `view: V = f` may be left out (the view is `()`).
+/// - The constructor (method 1) accepts only the system actor as caller, checked before its
+///   params are decoded; `constructor [exec]` also accepts the init actor (an actor anyone
+///   may create with init's `Exec`). An actor without a `constructor` line (the placeholder)
+///   has no method 1.
+/// - `METHOD_X = "Name" @ 2 ...` gives a method a fixed number (the core actors' builtin-actors
+///   numbers) instead of its FRC-42 hash.
+/// - `struct X = "name" [universal_receiver]` accepts every exported method it does not
+///   declare (FRC-42 numbers ≥ 2^24: a token's `Receive` hook), with any value, doing nothing.
+/// - Only methods marked `[payable]` (and the constructor, which genesis funds) take FLT: value
+///   sent to any other method is refused with USR_ILLEGAL_ARGUMENT before anything runs, so no
+///   FLT can land in an actor without being accounted for.
 #[macro_export]
 macro_rules! actor {
     (
         $(#[$meta:meta])*
-        $vis:vis struct $actor:ident = $name:literal;
-        state: $state:ty, view: $view:ty = $view_fn:expr;
+        $vis:vis struct $actor:ident = $name:literal $([$($flag:ident),* $(,)?])?;
+        state: $state:ty $(, view: $view:ty = $view_fn:expr)?;
         events: [$($event:ty),* $(,)?];
-        constructor $(($cparams:ty))? => $constructor:expr;
-        $( $(#[$mmeta:meta])* $([$payable:ident])? $konst:ident = $mname:tt $(($params:ty))? $(-> $ret:ty)? => $handler:expr; )*
+        constructor $([$who:ident])? $(($cparams:ty))? => $constructor:expr;
+        $($methods:tt)*
     ) => {
-        $(#[$meta])*
+        $crate::actor!(@actor [$(#[$meta])*] $vis $actor $name [$($($flag)*)?] [$state] [$($view = $view_fn)?]
+            [$($event)*] [ctor [$($who)?] $(($cparams))? => $constructor] $($methods)*);
+    };
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $actor:ident = $name:literal $([$($flag:ident),* $(,)?])?;
+        state: $state:ty $(, view: $view:ty = $view_fn:expr)?;
+        events: [$($event:ty),* $(,)?];
+        $($methods:tt)*
+    ) => {
+        $crate::actor!(@actor [$(#[$meta])*] $vis $actor $name [$($($flag)*)?] [$state] [$($view = $view_fn)?]
+            [$($event)*] [] $($methods)*);
+    };
+
+    (
+        @actor [$($meta:tt)*] $vis:vis $actor:ident $name:literal [$($flag:ident)*] [$state:ty]
+        [$($view:ty = $view_fn:expr)?] [$($event:ty)*]
+        [$(ctor [$($who:ident)?] $(($cparams:ty))? => $constructor:expr)?]
+        $( $(#[$mmeta:meta])* $([$payable:ident])? $konst:ident = $mname:tt $(@ $num:literal)? $(($params:ty))? $(-> $ret:ty)? => $handler:expr; )*
+    ) => {
+        $($meta)*
         $vis struct $actor;
 
         $(
             $(#[$mmeta])*
-            pub const $konst: $crate::MethodNum = $crate::frc42_dispatch::method_hash!($mname);
+            pub const $konst: $crate::MethodNum = $crate::actor!(@number $mname $($num)?);
         )*
 
         /// Every method by name, for the CLI and the docs.
         pub const METHODS: &[(&str, $crate::MethodNum)] = &[
-            ("Constructor", $crate::METHOD_CONSTRUCTOR),
+            $( ("Constructor", $crate::actor!(@constructor_number $constructor)), )?
             $( ($mname, $konst), )*
         ];
 
         impl $crate::ActorCode for $actor {
             const NAME: &'static str = $name;
+            const UNIVERSAL_RECEIVER: bool = false $(|| $crate::actor!(@flag $flag))*;
             type State = $state;
-            type View = $view;
+            type View = $crate::actor!(@ty $($view)?);
 
-            fn view<BS: $crate::Blockstore>(st: &$state, store: &BS) -> $crate::ActorResult<$view> {
-                ($view_fn)(st, store)
+            #[allow(unused_variables)]
+            fn view<BS: $crate::Blockstore>(st: &$state, store: &BS) -> $crate::ActorResult<Self::View> {
+                $crate::actor!(@view st store $($view_fn)?)
             }
 
             fn dispatch<R: $crate::Runtime>(
@@ -153,27 +193,37 @@ macro_rules! actor {
             ) -> $crate::ActorResult<::core::option::Option<$crate::IpldBlock>> {
                 #[allow(unused_variables)]
                 match method {
-                    $crate::METHOD_CONSTRUCTOR => {
-                        $crate::Runtime::require_system_caller(rt)?;
+                    $( $crate::METHOD_CONSTRUCTOR => {
+                        $crate::actor!(@constructor_caller rt $($who)?)?;
                         $crate::actor!(@ret [$constructor] rt params $($cparams)? ;)
-                    }
+                    } )?
                     $( $konst => {
                         if !$crate::actor!(@payable $($payable)?) {
                             $crate::refuse_value(rt, $mname)?;
                         }
                         $crate::actor!(@ret [$handler] rt params $($params)? ; $($ret)?)
                     } )*
+                    m if Self::UNIVERSAL_RECEIVER && m >= $crate::FIRST_EXPORTED_METHOD_NUMBER => Ok(None),
                     _ => $crate::unhandled(method),
                 }
             }
 
             fn interface<V: $crate::abi::InterfaceVisitor>(v: &mut V) {
                 $( v.event::<$event>(); )*
-                $crate::actor!(@describe v "Constructor" $crate::METHOD_CONSTRUCTOR, true; $($cparams)? ;);
+                $( $crate::actor!(@describe v "Constructor" $crate::actor!(@constructor_number $constructor), true; $($cparams)? ;); )?
                 $( $crate::actor!(@describe v $mname $konst, $crate::actor!(@payable $($payable)?); $($params)? ; $($ret)?); )*
             }
         }
     };
+
+    (@number $name:tt $num:literal) => { $num };
+    (@number $name:tt) => { $crate::frc42_dispatch::method_hash!($name) };
+    (@constructor_number $c:expr) => { $crate::METHOD_CONSTRUCTOR };
+    (@constructor_caller $rt:ident) => { $crate::Runtime::require_system_caller($rt) };
+    (@constructor_caller $rt:ident exec) => { $crate::Runtime::require_creator($rt) };
+    (@flag universal_receiver) => { true };
+    (@view $st:ident $store:ident $f:expr) => { ($f)($st, $store) };
+    (@view $st:ident $store:ident) => { Ok(()) };
 
     // Call the handler with or without decoded params, then encode its return (or none).
     (@ret [$h:expr] $rt:ident $p:ident $($params:ty)? ;) => {
@@ -215,9 +265,7 @@ pub fn refuse_value<R: Runtime>(rt: &R, method: &str) -> ActorResult<()> {
     Ok(())
 }
 
-/// The whole constructor of an actor without state of its own: system caller only.
-pub fn construct_stateless<R: Runtime>(rt: &R) -> ActorResult<Option<IpldBlock>> {
-    rt.require_system_caller()?;
-    rt.set_state(&())?;
-    Ok(None)
+/// The constructor of an actor without state of its own (its state is `()`).
+pub fn construct_stateless<R: Runtime>(rt: &R) -> ActorResult<()> {
+    rt.set_state(&())
 }

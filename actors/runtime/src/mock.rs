@@ -18,6 +18,7 @@ use fvm_ipld_blockstore::MemoryBlockstore;
 use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_shared::address::{Address, Protocol};
 use fvm_shared::clock::ChainEpoch;
+use fvm_shared::crypto::signature::Signature;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::{ErrorNumber, ExitCode};
 use fvm_shared::event::ActorEvent;
@@ -35,6 +36,7 @@ type DispatchFn = fn(&MockRuntime, MethodNum, Params) -> ActorResult<Option<Ipld
 /// A scripted answer to a send: the callee's return, or its failure.
 pub type Handler = Rc<dyn Fn(&MockRuntime, &Sent) -> ActorResult<Option<IpldBlock>>>;
 type Hasher = Rc<dyn Fn(&[([u8; 32], [u8; 32])]) -> Result<Vec<[u8; 32]>, ErrorNumber>>;
+type SignatureCheck = Rc<dyn Fn(&Signature, &Address, &[u8]) -> Result<bool, ErrorNumber>>;
 
 /// A message the actor under test sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +58,8 @@ impl Sent {
 #[derive(Debug, Clone)]
 struct Other {
     balance: TokenAmount,
+    /// The code it was created with (by [`Runtime::create_actor`]), if known.
+    code: Option<Cid>,
     /// A key address: an account (accepts transfers and exported methods).
     key: Option<Address>,
     delegated: Option<Address>,
@@ -88,6 +92,8 @@ struct Inner {
     frames: Vec<Frame>,
     events: Vec<ActorEvent>,
     sent: Vec<Sent>,
+    /// How many robust addresses [`Runtime::next_actor_address`] handed out.
+    addresses: u64,
 }
 
 pub struct MockRuntime {
@@ -96,6 +102,9 @@ pub struct MockRuntime {
     inner: RefCell<Inner>,
     handlers: RefCell<BTreeMap<(ActorID, Option<MethodNum>), Handler>>,
     randomx: RefCell<Option<Hasher>>,
+    signatures: RefCell<Option<SignatureCheck>>,
+    /// The bundle's codes and their actor types.
+    codes: RefCell<BTreeMap<Cid, i32>>,
 }
 
 impl MockRuntime {
@@ -116,9 +125,12 @@ impl MockRuntime {
                 frames: Vec::new(),
                 events: Vec::new(),
                 sent: Vec::new(),
+                addresses: 0,
             }),
             handlers: RefCell::new(BTreeMap::new()),
             randomx: RefCell::new(None),
+            signatures: RefCell::new(None),
+            codes: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -126,12 +138,12 @@ impl MockRuntime {
 
     /// An actor at `id` (no key: not an account) with `balance`.
     pub fn add_actor(&self, id: ActorID, balance: TokenAmount) {
-        self.inner.borrow_mut().others.insert(id, Other { balance, key: None, delegated: None });
+        self.inner.borrow_mut().others.insert(id, Other { balance, code: None, key: None, delegated: None });
     }
 
     /// An account at `id` whose key address is `key`.
     pub fn add_account(&self, id: ActorID, key: Address, balance: TokenAmount) {
-        self.inner.borrow_mut().others.insert(id, Other { balance, key: Some(key), delegated: None });
+        self.inner.borrow_mut().others.insert(id, Other { balance, code: None, key: Some(key), delegated: None });
     }
 
     /// Gives actor `id` a delegated (f4) address.
@@ -183,11 +195,41 @@ impl MockRuntime {
         *self.randomx.borrow_mut() = Some(Rc::new(hasher));
     }
 
+    /// Writes the state directly, as genesis does for the system actor.
+    pub fn put_state<T: Serialize>(&self, state: &T) {
+        use fvm_ipld_encoding::CborStore;
+        let root = self.store.put_cbor(state, Code::Blake2b256).expect("storing state");
+        self.inner.borrow_mut().root = Some(root);
+    }
+
+    /// The signature check's answers (the real one is tested in the FVM host).
+    pub fn set_signature_check(
+        &self,
+        check: impl Fn(&Signature, &Address, &[u8]) -> Result<bool, ErrorNumber> + 'static,
+    ) {
+        *self.signatures.borrow_mut() = Some(Rc::new(check));
+    }
+
+    /// Makes `code` a code of the bundle, of actor type `actor_type` (for the init actor).
+    pub fn add_code(&self, code: Cid, actor_type: i32) {
+        self.codes.borrow_mut().insert(code, actor_type);
+    }
+
+    /// The code actor `id` was created with by [`Runtime::create_actor`].
+    pub fn code_of(&self, id: ActorID) -> Option<Cid> {
+        self.inner.borrow().others.get(&id).and_then(|o| o.code)
+    }
+
     // --- calling the actor -------------------------------------------------------------------
 
     /// Calls the constructor as the system actor.
     pub fn construct<P: Serialize>(&self, params: &P) -> ActorResult<()> {
-        self.call(crate::SYSTEM_ACTOR_ID, crate::METHOD_CONSTRUCTOR, Some(params), TokenAmount::default()).map(|_| ())
+        self.construct_from(crate::SYSTEM_ACTOR_ID, params)
+    }
+
+    /// Calls the constructor from `caller` (the init actor, for an actor created by `Exec`).
+    pub fn construct_from<P: Serialize>(&self, caller: ActorID, params: &P) -> ActorResult<()> {
+        self.call(caller, crate::METHOD_CONSTRUCTOR, Some(params), TokenAmount::default()).map(|_| ())
     }
 
     /// A top-level message from `from` with `params` and `value`. On failure every change is
@@ -376,7 +418,7 @@ impl MockRuntime {
                 inner.next_id += 1;
                 let (key, delegated) =
                     if to.protocol() == Protocol::Delegated { (None, Some(*to)) } else { (Some(*to), None) };
-                inner.others.insert(id, Other { balance: TokenAmount::default(), key, delegated });
+                inner.others.insert(id, Other { balance: TokenAmount::default(), code: None, key, delegated });
                 Some(id)
             }
             _ => None,
@@ -525,6 +567,35 @@ impl Runtime for MockRuntime {
 
     fn keccak256(data: &[u8]) -> [u8; 32] {
         Code::Keccak256.digest(data).digest().try_into().expect("keccak256 is 32 bytes")
+    }
+
+    fn syscall_abi_version(&self) -> u64 {
+        cloudless_syscalls::ABI_VERSION
+    }
+
+    fn verify_signature(&self, signature: &Signature, signer: &Address, plaintext: &[u8]) -> Result<bool, ErrorNumber> {
+        let check = self.signatures.borrow().clone().ok_or(ErrorNumber::IllegalOperation)?;
+        check(signature, signer, plaintext)
+    }
+
+    fn builtin_actor_type(&self, code: &Cid) -> Option<i32> {
+        self.codes.borrow().get(code).copied()
+    }
+
+    fn next_actor_address(&self) -> Address {
+        let mut inner = self.inner.borrow_mut();
+        inner.addresses += 1;
+        let seed = [inner.origin.to_be_bytes(), inner.addresses.to_be_bytes()].concat();
+        Address::new_actor(&seed)
+    }
+
+    fn create_actor(&self, id: ActorID, code: &Cid, delegated: Option<Address>) -> Result<(), ErrorNumber> {
+        if self.actor_exists(id) {
+            return Err(ErrorNumber::Forbidden);
+        }
+        let other = Other { balance: TokenAmount::default(), code: Some(*code), key: None, delegated };
+        self.inner.borrow_mut().others.insert(id, other);
+        Ok(())
     }
 }
 

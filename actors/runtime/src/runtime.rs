@@ -11,6 +11,7 @@ use fvm_ipld_encoding::ipld_block::IpldBlock;
 use fvm_ipld_encoding::CborStore;
 use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
+use fvm_shared::crypto::signature::Signature;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::{ErrorNumber, ExitCode};
 use fvm_shared::event::ActorEvent;
@@ -67,6 +68,20 @@ pub trait Runtime {
     fn groth16_verify_bn254(&self, vk: &[u8], proof: &[u8], inputs: &[[u8; 32]]) -> Result<bool, ErrorNumber>;
     /// keccak256 (by the kernel in Wasm). No `self`, so [`Ctx`] can carry it to pure code.
     fn keccak256(data: &[u8]) -> [u8; 32];
+    /// The ABI version of the node's `cloudless` syscall module.
+    fn syscall_abi_version(&self) -> u64;
+    /// Whether `signature` by `signer` (a key address) verifies over `plaintext`; `Err` when the
+    /// signature is malformed.
+    fn verify_signature(&self, signature: &Signature, signer: &Address, plaintext: &[u8]) -> Result<bool, ErrorNumber>;
+
+    // What only the init actor does (the FVM refuses them to any other actor).
+
+    /// The bundle's actor type of `code` (0 for none of the bundle's codes), if the FVM knows it.
+    fn builtin_actor_type(&self, code: &Cid) -> Option<i32>;
+    /// A fresh robust (f2) address for an actor created by this message.
+    fn next_actor_address(&self) -> Address;
+    /// Creates an actor of `code` at `id` (no state yet: its constructor sets it).
+    fn create_actor(&self, id: ActorID, code: &Cid, delegated: Option<Address>) -> Result<(), ErrorNumber>;
 
     /// What a state transition needs of this message.
     fn ctx(&self) -> Ctx {
@@ -167,5 +182,15 @@ pub trait Runtime {
     /// Constructors run only when the system actor calls them (genesis or FVM auto-creation).
     fn require_system_caller(&self) -> ActorResult<()> {
         self.require_caller(crate::SYSTEM_ACTOR_ID, "system actor")
+    }
+
+    /// The constructor of an actor anyone may create: the system actor (genesis) or the init
+    /// actor (`Exec`) calls it.
+    fn require_creator(&self) -> ActorResult<()> {
+        let caller = self.caller();
+        if caller != crate::SYSTEM_ACTOR_ID && caller != crate::INIT_ACTOR_ID {
+            return Err(actor_error!(forbidden; "caller f0{caller} is neither the system nor the init actor"));
+        }
+        Ok(())
     }
 }

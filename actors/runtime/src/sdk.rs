@@ -9,6 +9,7 @@ use fvm_sdk::NO_DATA_BLOCK_ID;
 use fvm_shared::address::Address;
 use fvm_shared::clock::ChainEpoch;
 use fvm_shared::crypto::hash::SupportedHashes;
+use fvm_shared::crypto::signature::Signature;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::{ErrorNumber, ExitCode};
 use fvm_shared::event::ActorEvent;
@@ -132,6 +133,26 @@ impl Runtime for SdkRuntime {
         fvm_sdk::crypto::hash_into(SupportedHashes::Keccak256, data, &mut out);
         out
     }
+
+    fn syscall_abi_version(&self) -> u64 {
+        cloudless_syscalls::abi_version()
+    }
+
+    fn verify_signature(&self, signature: &Signature, signer: &Address, plaintext: &[u8]) -> Result<bool, ErrorNumber> {
+        fvm_sdk::crypto::verify_signature(signature, signer, plaintext)
+    }
+
+    fn builtin_actor_type(&self, code: &Cid) -> Option<i32> {
+        fvm_sdk::actor::get_builtin_actor_type(code)
+    }
+
+    fn next_actor_address(&self) -> Address {
+        fvm_sdk::actor::next_actor_address()
+    }
+
+    fn create_actor(&self, id: ActorID, code: &Cid, delegated: Option<Address>) -> Result<(), ErrorNumber> {
+        fvm_sdk::actor::create_actor(id, code, delegated)
+    }
 }
 
 /// A method dispatcher over the Wasm runtime.
@@ -150,19 +171,15 @@ pub fn run(dispatch: Dispatch, params_id: u32) -> u32 {
     }
 }
 
-/// Declares the Wasm export `invoke`: `wasm_entry!(OracleActor)` for an [`ActorCode`], or
-/// `wasm_entry!(fn dispatch)` for a hand-written dispatcher over [`SdkRuntime`].
+/// Declares the Wasm export `invoke` of an [`ActorCode`]: `wasm_entry!(OracleActor)`.
 ///
 /// [`ActorCode`]: crate::ActorCode
 #[macro_export]
 macro_rules! wasm_entry {
-    (fn $dispatch:expr) => {
+    ($actor:ty) => {
         #[no_mangle]
         pub extern "C" fn invoke(params_id: u32) -> u32 {
-            $crate::sdk::run($dispatch, params_id)
+            $crate::sdk::run(<$actor as $crate::ActorCode>::dispatch::<$crate::sdk::SdkRuntime>, params_id)
         }
-    };
-    ($actor:ty) => {
-        $crate::wasm_entry!(fn <$actor as $crate::ActorCode>::dispatch::<$crate::sdk::SdkRuntime>);
     };
 }

@@ -120,6 +120,9 @@ pub trait ActorState: Serialize + DeserializeOwned {
     }
 }
 
+/// A stateless actor's state: nothing to advance.
+impl ActorState for () {}
+
 /// Saves `st`, then applies `fx`: the end of every state change, constructors included.
 pub fn commit<R: Runtime, S: Serialize>(rt: &R, st: &S, fx: Effects) -> ActorResult<()> {
     rt.set_state(st)?;

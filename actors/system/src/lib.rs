@@ -7,7 +7,10 @@
 //! reads the manifest through its own state and checks it names the actors the FVM needs.
 
 use cid::Cid;
+use cloudless_runtime::{ActorError, ActorResult, AsActorError, Fields, Runtime};
+use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::tuple::*;
+use fvm_ipld_encoding::CborStore;
 
 /// Actor names the FVM requires in every manifest.
 pub const REQUIRED_ACTORS: [&str; 6] = ["system", "init", "account", "placeholder", "ethaccount", "eam"];
@@ -34,14 +37,16 @@ pub fn validate_manifest(entries: &[(String, Cid)]) -> Result<(), String> {
     Ok(())
 }
 
+/// No clocks to advance.
+impl cloudless_runtime::ActorState for State {}
+
 impl cloudless_runtime::Invariants for State {
     /// The manifest data is in the store and names the FVM's required actors, each once.
-    fn check_state_invariants<BS: fvm_ipld_blockstore::Blockstore>(
+    fn check_state_invariants<BS: Blockstore>(
         &self,
         store: &BS,
         _balance: &fvm_shared::econ::TokenAmount,
     ) -> Vec<String> {
-        use fvm_ipld_encoding::CborStore;
         match store.get_cbor::<Vec<(String, Cid)>>(&self.builtin_actors) {
             Ok(Some(entries)) => validate_manifest(&entries).err().into_iter().collect(),
             Ok(None) => vec![format!("manifest data {} is not in the store", self.builtin_actors)],
@@ -50,36 +55,47 @@ impl cloudless_runtime::Invariants for State {
     }
 }
 
+cloudless_runtime::actor! {
+    /// The system actor (bundle name `system`, ID f00).
+    pub struct SystemActor = "system";
+    state: State, view: StateView = state_view;
+    events: [];
+    constructor => constructor;
+}
+
 #[cfg(feature = "fil-actor")]
-mod actor {
-    use cloudless_runtime::sdk::SdkRuntime;
-    use cloudless_runtime::{unhandled, ActorError, ActorResult, AsActorError, Params, Runtime, METHOD_CONSTRUCTOR};
-    use fvm_ipld_encoding::ipld_block::IpldBlock;
-    use fvm_ipld_encoding::CborStore;
-    use fvm_shared::MethodNum;
+cloudless_runtime::wasm_entry!(SystemActor);
 
-    use super::*;
+/// Checks the manifest genesis wrote into this actor's state.
+fn constructor<R: Runtime>(rt: &R) -> ActorResult<()> {
+    let st: State = rt.state().map_err(|e| e.wrap("genesis must write the system state first"))?;
+    validate_manifest(&load_manifest(rt.store(), &st)?).map_err(ActorError::illegal_state)
+}
 
-    cloudless_runtime::wasm_entry!(fn dispatch);
+fn load_manifest<BS: Blockstore>(store: &BS, st: &State) -> ActorResult<Vec<(String, Cid)>> {
+    store
+        .get_cbor(&st.builtin_actors)
+        .or_illegal_state("loading manifest")?
+        .ok_or_else(|| ActorError::illegal_state("manifest data missing"))
+}
 
-    fn dispatch(rt: &SdkRuntime, method: MethodNum, _params: Params) -> ActorResult<Option<IpldBlock>> {
-        match method {
-            METHOD_CONSTRUCTOR => constructor(rt),
-            _ => unhandled(method),
-        }
-    }
+/// What `cloudless state` shows: the manifest data CID and the manifest it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct StateView {
+    pub manifest_data: Cid,
+    pub manifest: Vec<ManifestEntry>,
+}
 
-    fn constructor(rt: &SdkRuntime) -> ActorResult<Option<IpldBlock>> {
-        rt.require_system_caller()?;
-        let st: State = rt.state().map_err(|e| e.wrap("genesis must write the system state first"))?;
-        let entries: Vec<(String, Cid)> = rt
-            .store()
-            .get_cbor(&st.builtin_actors)
-            .or_illegal_state("loading manifest")?
-            .ok_or_else(|| ActorError::illegal_state("manifest data missing"))?;
-        validate_manifest(&entries).map_err(ActorError::illegal_state)?;
-        Ok(None)
-    }
+/// One actor of the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct ManifestEntry {
+    pub name: String,
+    pub code: Cid,
+}
+
+fn state_view<BS: Blockstore>(st: &State, store: &BS) -> ActorResult<StateView> {
+    let manifest = load_manifest(store, st)?.into_iter().map(|(name, code)| ManifestEntry { name, code }).collect();
+    Ok(StateView { manifest_data: st.builtin_actors, manifest })
 }
 
 #[cfg(test)]
@@ -101,5 +117,41 @@ mod tests {
         entries.pop();
         entries.remove(2);
         assert!(validate_manifest(&entries).unwrap_err().contains("account"));
+    }
+}
+
+#[cfg(test)]
+mod method_tests {
+    use cid::multihash::Multihash;
+    use cloudless_runtime::mock::MockRuntime;
+    use cloudless_runtime::{Runtime, METHOD_CONSTRUCTOR};
+    use fvm_ipld_encoding::CborStore;
+    use fvm_shared::error::ExitCode;
+    use multihash_codetable::Code;
+
+    use super::*;
+
+    #[test]
+    fn constructor_checks_the_manifest_genesis_wrote() {
+        let rt = MockRuntime::new::<SystemActor>(0);
+        rt.refused(0, METHOD_CONSTRUCTOR, &(), ExitCode::USR_ILLEGAL_STATE);
+        let mut entries: Vec<(String, Cid)> = REQUIRED_ACTORS
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), Cid::new_v1(0x55, Multihash::wrap(0, &[i as u8]).unwrap())))
+            .collect();
+        let write = |entries: &Vec<(String, Cid)>| {
+            let data = rt.store().put_cbor(entries, Code::Blake2b256).unwrap();
+            rt.put_state(&State { builtin_actors: data });
+        };
+        let eam = entries.pop().unwrap();
+        write(&entries);
+        rt.refused(0, METHOD_CONSTRUCTOR, &(), ExitCode::USR_ILLEGAL_STATE);
+        entries.push(eam);
+        write(&entries);
+        rt.refused(5, METHOD_CONSTRUCTOR, &(), ExitCode::USR_FORBIDDEN);
+        rt.construct(&()).unwrap();
+        let view = state_view(&rt.state().unwrap(), rt.store()).unwrap();
+        assert_eq!(view.manifest.len(), REQUIRED_ACTORS.len());
     }
 }

@@ -276,14 +276,17 @@ fn no_return(bytes: &[u8]) -> anyhow::Result<Value> {
     }
 }
 
-/// A core actor's method, with hand-written JSON params (no field list).
-fn method(name: &'static str, number: MethodNum, params: ParamsFn, ret: ReturnFn) -> MethodAbi {
-    MethodAbi { name, number, params, params_shape: None, ret, ret_shape: Shape::Leaf, payable: true }
-}
-
 /// Method 0 (plain FLT transfer) exists on every actor.
 fn send() -> MethodAbi {
-    method("Send", 0, no_params, no_return)
+    MethodAbi {
+        name: "Send",
+        number: 0,
+        params: no_params,
+        params_shape: None,
+        ret: no_return,
+        ret_shape: Shape::Leaf,
+        payable: true,
+    }
 }
 
 /// Collects an actor's declared interface (its `actor!` declaration) as CLI methods.
@@ -307,8 +310,9 @@ impl InterfaceVisitor for Collect {
     }
 }
 
-/// What the host's tools (CLI, test harness, conformance runner) know of a product actor, all
-/// from the actor's own declarations: its methods, its state view and its invariant check.
+/// What the host's tools (CLI, test harness, conformance runner) know of an actor of the bundle
+/// (core, product or test), all from its own `actor!` declaration: its methods, its state view
+/// and its invariant check.
 pub trait HostActor {
     /// The bundle name.
     fn name(&self) -> &'static str;
@@ -359,7 +363,10 @@ impl InterfaceVisitor for CollectEvents {
 
 struct Product<A>(PhantomData<fn() -> A>);
 
-impl<A: ActorCode> HostActor for Product<A> {
+impl<A: ActorCode + 'static> HostActor for Product<A>
+where
+    A::State: 'static,
+{
     fn name(&self) -> &'static str {
         A::NAME
     }
@@ -371,12 +378,19 @@ impl<A: ActorCode> HostActor for Product<A> {
     }
 
     fn state_json(&self, node: &Node, id: ActorID) -> anyhow::Result<Value> {
+        if stateless::<A>() {
+            let actor = node.actor(id)?.ok_or_else(|| anyhow!("no actor f0{id}"))?;
+            return Ok(json!({ "head": cid_text(&actor.state) }));
+        }
         let st: A::State = node.actor_state(id)?;
         let view = A::view(&st, node.store()).map_err(|e| anyhow!("{}: {}", A::NAME, e.msg()))?;
         Ok(label(serde_json::to_value(&view)?, &A::View::shape()))
     }
 
     fn check_state_invariants(&self, node: &Node, id: ActorID, balance: &TokenAmount) -> anyhow::Result<Vec<String>> {
+        if stateless::<A>() {
+            return Ok(Vec::new());
+        }
         let st: A::State = node.actor_state(id)?;
         Ok(st.check_state_invariants(node.store(), balance))
     }
@@ -388,113 +402,52 @@ impl<A: ActorCode> HostActor for Product<A> {
     }
 }
 
-/// The host's view of product actor `A`.
-pub fn host_actor<A: ActorCode + 'static>() -> &'static dyn HostActor {
+/// A stateless actor (`state: ()`) keeps nothing the host decodes; the official core's actor
+/// of the same name may keep state of its own, which is not ours to read.
+fn stateless<A: ActorCode>() -> bool
+where
+    A::State: 'static,
+{
+    std::any::TypeId::of::<A::State>() == std::any::TypeId::of::<()>()
+}
+
+/// The host's view of actor `A`.
+pub fn host_actor<A: ActorCode + 'static>() -> &'static dyn HostActor
+where
+    A::State: 'static,
+{
     Box::leak(Box::new(Product::<A>(PhantomData)))
 }
 
-/// The product actor whose bundle name is `code_name`, if any.
-pub fn product(code_name: &str) -> Option<&'static dyn HostActor> {
-    crate::genesis::product_actors().into_iter().find(|a| a.name() == code_name)
+/// Every actor the host knows, core and test actors included.
+pub fn actors() -> Vec<&'static dyn HostActor> {
+    let mut all = vec![
+        host_actor::<cloudless_actor_system::SystemActor>(),
+        host_actor::<cloudless_actor_init::InitActor>(),
+        host_actor::<cloudless_actor_reward::RewardActor>(),
+        host_actor::<cloudless_actor_account::AccountActor>(),
+        host_actor::<cloudless_actor_placeholder::PlaceholderActor>(),
+        host_actor::<cloudless_actor_ethaccount::EthAccountActor>(),
+        host_actor::<cloudless_actor_eam::EamActor>(),
+    ];
+    all.extend(crate::genesis::product_actors());
+    all.extend([
+        host_actor::<cloudless_actor_test_syscall::TestSyscallActor>(),
+        host_actor::<cloudless_actor_test_receiver::TestReceiverActor>(),
+        host_actor::<cloudless_actor_test_ipc_gateway::TestIpcGatewayActor>(),
+    ]);
+    all
 }
 
-fn account_methods() -> Vec<MethodAbi> {
-    use cloudless_actor_account::*;
-    vec![
-        send(),
-        method("PubkeyAddress", METHOD_PUBKEY_ADDRESS, no_params, ret::<AddressText>),
-        method("AuthenticateMessage", METHOD_AUTHENTICATE_MESSAGE, authenticate_params, ret::<bool>),
-    ]
+/// The actor whose bundle name is `code_name`, if any.
+pub fn actor(code_name: &str) -> Option<&'static dyn HostActor> {
+    actors().into_iter().find(|a| a.name() == code_name)
 }
 
-/// `AuthenticateMessage` in JSON: `[signature hex, message hex]`.
-fn authenticate_params(v: Value) -> anyhow::Result<Option<RawBytes>> {
-    let (signature, message): (String, String) = serde_json::from_value(v)?;
-    let p = cloudless_actor_account::AuthenticateMessageParams {
-        signature: hex::decode(signature).context("signature is not hex")?,
-        message: hex::decode(message).context("message is not hex")?,
-    };
-    Ok(Some(RawBytes::serialize(p)?))
-}
-
-/// `Exec` in JSON: `[code CID, constructor params hex]`.
-fn exec_params(v: Value) -> anyhow::Result<Option<RawBytes>> {
-    let (code, params): (String, String) = serde_json::from_value(v)?;
-    let p = cloudless_actor_init::ExecParams {
-        code_cid: code.parse().with_context(|| format!("{code:?} is not a CID"))?,
-        constructor_params: hex::decode(params).context("constructor params are not hex")?.into(),
-    };
-    Ok(Some(RawBytes::serialize(p)?))
-}
-
-fn exec_return(bytes: &[u8]) -> anyhow::Result<Value> {
-    let r: cloudless_actor_init::ExecReturn = fvm_ipld_encoding::from_slice(bytes)?;
-    Ok(json!({ "id_address": r.id_address.to_string(), "robust_address": r.robust_address.to_string() }))
-}
-
-fn init_methods() -> Vec<MethodAbi> {
-    vec![send(), method("Exec", cloudless_actor_init::METHOD_EXEC, exec_params, exec_return)]
-}
-
-/// The test bundle's syscall actor (the syscalls' conformance vectors call it): byte strings
-/// in hex, as everywhere in JSON.
-fn test_syscall_methods() -> Vec<MethodAbi> {
-    use cloudless_actor_test_syscall::*;
-    fn hex_arg(v: &Value, what: &str) -> anyhow::Result<Vec<u8>> {
-        let text = v.as_str().ok_or_else(|| anyhow!("{what} must be a hex string"))?;
-        hex::decode(text.trim_start_matches("0x")).with_context(|| format!("{what} is not hex"))
-    }
-    fn randomx_params(v: Value) -> anyhow::Result<Option<RawBytes>> {
-        let (pairs,): (Value,) = serde_json::from_value(v)?;
-        Ok(Some(RawBytes::serialize(RandomxHashesParams { pairs: hex_arg(&pairs, "pairs")? })?))
-    }
-    fn groth16_params(v: Value) -> anyhow::Result<Option<RawBytes>> {
-        let (vk, proof, inputs): (Value, Value, Value) = serde_json::from_value(v)?;
-        let p = Groth16VerifyParams {
-            vk: hex_arg(&vk, "vk")?,
-            proof: hex_arg(&proof, "proof")?,
-            inputs: hex_arg(&inputs, "inputs")?,
-        };
-        Ok(Some(RawBytes::serialize(p)?))
-    }
-    fn raw_params(v: Value) -> anyhow::Result<Option<RawBytes>> {
-        let (syscall, memory, args): (u8, Value, Vec<(bool, u32)>) = serde_json::from_value(v)?;
-        Ok(Some(RawBytes::serialize(RawSyscallParams { syscall, memory: hex_arg(&memory, "memory")?, args })?))
-    }
-    fn bytes_return(bytes: &[u8]) -> anyhow::Result<Value> {
-        let fvm_ipld_encoding::BytesDe(b) = fvm_ipld_encoding::from_slice(bytes)?;
-        Ok(json!(hex::encode(b)))
-    }
-    fn raw_return(bytes: &[u8]) -> anyhow::Result<Value> {
-        let r: RawSyscallReturn = fvm_ipld_encoding::from_slice(bytes)?;
-        Ok(json!({ "errno": r.errno, "value": r.value }))
-    }
-    vec![
-        send(),
-        method("AbiVersion", METHOD_ABI_VERSION, no_params, ret::<u64>),
-        method("RandomxHashes", METHOD_RANDOMX_HASHES, randomx_params, bytes_return),
-        method("Groth16Verify", METHOD_GROTH16_VERIFY, groth16_params, ret::<bool>),
-        method("Groth16VerifyWasm", METHOD_GROTH16_VERIFY_WASM, groth16_params, ret::<bool>),
-        method("RawSyscall", METHOD_RAW_SYSCALL, raw_params, raw_return),
-    ]
-}
-
-/// An address decoded from CBOR, shown as text.
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
-struct AddressText(#[serde(with = "cloudless_runtime::address")] fvm_shared::address::Address);
-
-/// The methods of the actor whose manifest name is `code_name`.
+/// The methods of the actor whose manifest name is `code_name` (only `Send` for a code no
+/// Cloudless actor declares, e.g. an official core actor's own).
 pub fn methods(code_name: &str) -> Vec<MethodAbi> {
-    if let Some(actor) = product(code_name) {
-        return actor.methods();
-    }
-    match code_name {
-        "account" => account_methods(),
-        "init" => init_methods(),
-        "test-syscall" => test_syscall_methods(),
-        _ => vec![send()],
-    }
+    actor(code_name).map_or_else(|| vec![send()], |a| a.methods())
 }
 
 /// Finds a method by name (any case) or number; an unknown name gets the closest known one
@@ -539,23 +492,9 @@ fn cid_text(c: &Cid) -> Value {
 pub fn actor_json(node: &Node, id: ActorID) -> anyhow::Result<Value> {
     let actor = node.actor(id)?.ok_or_else(|| anyhow!("no actor f0{id}"))?;
     let code = node.code_name(&actor.code)?.unwrap_or_else(|| actor.code.to_string());
-    let state = match code.as_str() {
-        "system" => {
-            let st: cloudless_actor_system::State = node.actor_state(id)?;
-            json!({ "manifest_data": cid_text(&st.builtin_actors), "manifest": node.manifest()? .iter().map(|(n, c)| json!([n, c.to_string()])).collect::<Vec<_>>() })
-        }
-        "init" => {
-            let st: cloudless_actor_init::State = node.actor_state(id)?;
-            json!({ "network_name": st.network_name, "next_id": st.next_id, "address_map": cid_text(&st.address_map) })
-        }
-        "account" => {
-            let st: cloudless_actor_account::State = node.actor_state(id)?;
-            json!({ "address": st.address.to_string() })
-        }
-        name => match product(name) {
-            Some(actor) => actor.state_json(node, id)?,
-            None => json!({ "head": cid_text(&actor.state) }),
-        },
+    let state = match self::actor(&code) {
+        Some(a) => a.state_json(node, id)?,
+        None => json!({ "head": cid_text(&actor.state) }),
     };
     Ok(json!({
         "id": format!("f0{id}"),
@@ -585,7 +524,7 @@ fn ipld_json(node: Ipld) -> Value {
 pub fn event_json(node: &Node, event: &StampedEvent) -> Value {
     let event_type = cloudless_runtime::events::event_type(&event.event);
     let code = node.code_name_at(&Address::new_id(event.emitter)).unwrap_or_default();
-    let declared = product(&code).zip(event_type.as_deref()).and_then(|(a, t)| a.decode_event(t, &event.event));
+    let declared = actor(&code).zip(event_type.as_deref()).and_then(|(a, t)| a.decode_event(t, &event.event));
     let fields = declared.unwrap_or_else(|| {
         Value::Object(
             event
@@ -611,7 +550,7 @@ pub fn event_violations(node: &Node, events: &[StampedEvent]) -> Vec<String> {
     let mut out = Vec::new();
     for e in events {
         let code = node.code_name_at(&Address::new_id(e.emitter)).unwrap_or_default();
-        let Some(actor) = product(&code) else { continue };
+        let Some(actor) = actor(&code) else { continue };
         let Some(event_type) = cloudless_runtime::events::event_type(&e.event) else {
             out.push(format!("f0{} ({code}) emitted an event without $type", e.emitter));
             continue;

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use anyhow::{anyhow, bail};
 use cid::Cid;
-use cloudless_runtime::Invariants;
 use fvm::executor::ApplyRet;
 use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
@@ -200,7 +199,7 @@ impl Harness {
             return Address::new_id(id);
         }
         let code = self.node.code_of(code_name).unwrap();
-        let p = cloudless_actor_init::ExecParams { code_cid: code, constructor_params: RawBytes::default() };
+        let p = cloudless_actor_init::ExecParams { code_cid: code, constructor_params: Vec::new() };
         let ret = self.send_raw(
             from,
             Address::new_id(1),
@@ -385,9 +384,9 @@ pub fn check_invariants(node: &Node, expected_total: &TokenAmount) -> anyhow::Re
     }
     for (id, state) in node.actors()? {
         let name = node.code_name(&state.code)?.ok_or_else(|| anyhow!("f0{id} has unknown code"))?;
-        let found = match crate::abi::product(&name) {
+        let found = match crate::abi::actor(&name) {
             Some(actor) => actor.check_state_invariants(node, id, &state.balance)?,
-            None => core_invariants(node, id, &name, &state.balance)?,
+            None => foreign_invariants(node, id, &name)?,
         };
         errors.extend(found.into_iter().map(|e| format!("f0{id} ({name}): {e}")));
     }
@@ -398,26 +397,10 @@ pub fn check_invariants(node: &Node, expected_total: &TokenAmount) -> anyhow::Re
     Ok(())
 }
 
-/// A core actor's [`Invariants`] check (the same signature as the product actors'). The
-/// stateless core actors (reward, EAM, ethaccount, placeholder) have nothing to check, builtin-actors'
-/// cron only that its state decodes; an actor
-/// of a code the host does not know is reported.
-fn core_invariants(node: &Node, id: ActorID, name: &str, balance: &TokenAmount) -> anyhow::Result<Vec<String>> {
-    fn check<S: serde::de::DeserializeOwned + Invariants>(
-        node: &Node,
-        id: ActorID,
-        balance: &TokenAmount,
-    ) -> anyhow::Result<Vec<String>> {
-        Ok(node.actor_state::<S>(id)?.check_state_invariants(node.store(), balance))
-    }
+/// An actor of a code no Cloudless actor declares: builtin-actors' cron (official core only)
+/// must decode as `{entries: [{receiver, method_num}]}`; any other code is reported.
+fn foreign_invariants(node: &Node, id: ActorID, name: &str) -> anyhow::Result<Vec<String>> {
     match name {
-        "system" => check::<cloudless_actor_system::State>(node, id, balance),
-        "init" => check::<cloudless_actor_init::State>(node, id, balance),
-        "account" => check::<cloudless_actor_account::State>(node, id, balance),
-        "reward" | "eam" | "ethaccount" | "placeholder" | "test-receiver" | "test-syscall" | "test-ipc-gateway" => {
-            Ok(Vec::new())
-        }
-        // builtin-actors' cron (official core only): `{entries: [{receiver, method_num}]}`.
         "cron" => node.actor_state::<(Vec<(fvm_shared::address::Address, u64)>,)>(id).map(|_| Vec::new()),
         other => Ok(vec![format!("no invariant check for code {other:?}")]),
     }
