@@ -1,36 +1,37 @@
-// The actors of the bundle, in manifest order. Shared by `build.rs` (which compiles and packs
-// them) and the library (which exposes the names). The FVM numbers actor types by manifest
-// position, so the core actors come first and their order never changes.
+// The actors of the bundle, read from the one list (actors/registry/src/list.rs) in manifest
+// order. Shared by `build.rs` (which compiles and packs them; it cannot link the actor crates, so
+// it reads the list's names and packages, not its types) and the library (which exposes them).
 
 /// One actor of a bundle: its manifest name and the crate that builds it.
 pub struct ActorSpec {
     pub name: &'static str,
     pub package: &'static str,
+    /// Core (the FVM needs it), product (a Cloudless actor) or test (the test bundle only).
+    pub kind: &'static str,
 }
 
-const fn actor(name: &'static str, package: &'static str) -> ActorSpec {
-    ActorSpec { name, package }
+macro_rules! actors {
+    ($(
+        $kind:ident $name:literal = $krate:ident :: $actor:ident in $package:literal
+        $(, genesis $gmod:ident :: $gsec:ident)? $(, index $imod:ident :: $iview:ident)?;
+    )*) => {
+        const LIST: &[ActorSpec] = &[$(ActorSpec { name: $name, package: $package, kind: stringify!($kind) }),*];
+    };
 }
+
+include!("../../actors/registry/src/list.rs");
+
+/// How many actors come before the first test actor (the list keeps core, product, test order).
+const PRODUCTION: usize = {
+    let mut n = 0;
+    while n < LIST.len() && !matches!(LIST[n].kind.as_bytes(), b"test") {
+        n += 1;
+    }
+    n
+};
 
 /// The production bundle: core actors the FVM needs, then the Cloudless actors.
-pub const ACTORS: &[ActorSpec] = &[
-    actor("system", "cloudless-actor-system"),
-    actor("init", "cloudless-actor-init"),
-    actor("account", "cloudless-actor-account"),
-    actor("placeholder", "cloudless-actor-placeholder"),
-    actor("ethaccount", "cloudless-actor-ethaccount"),
-    actor("eam", "cloudless-actor-eam"),
-    actor("reward", "cloudless-actor-reward"),
-    actor("oracle", "cloudless-actor-oracle"),
-    actor("capacity", "cloudless-actor-capacity"),
-    actor("rewards", "cloudless-actor-rewards"),
-    actor("gateway", "cloudless-actor-gateway"),
-    actor("market", "cloudless-actor-market"),
-];
+pub const ACTORS: &[ActorSpec] = LIST.split_at(PRODUCTION).0;
 
 /// Added after [`ACTORS`] in the test bundle only.
-pub const TEST_ACTORS: &[ActorSpec] = &[
-    actor("test-syscall", "cloudless-actor-test-syscall"),
-    actor("test-receiver", "cloudless-actor-test-receiver"),
-    actor("test-ipc-gateway", "cloudless-actor-test-ipc-gateway"),
-];
+pub const TEST_ACTORS: &[ActorSpec] = LIST.split_at(PRODUCTION).1;

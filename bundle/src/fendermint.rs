@@ -35,13 +35,10 @@ pub const FIRST_NON_SINGLETON_ID: u64 = 100;
 /// `REQUIRED_ACTORS`).
 pub const REQUIRED_ACTORS: [&str; 3] = ["chainmetadata", "eam", "gas_market_eip1559"];
 
-/// The core actors of our production bundle; a fendermint subnet takes them from the official
-/// builtin-actors bundle instead.
-pub const CORE_ACTORS: [&str; 7] = ["system", "init", "account", "placeholder", "ethaccount", "eam", "reward"];
-
-/// The Cloudless actors of the production bundle, in manifest order.
+/// The Cloudless actors of the production bundle, in manifest order (its core actors are not
+/// among them: a fendermint subnet takes those from the official builtin-actors bundle).
 pub fn custom_actor_names() -> Vec<&'static str> {
-    crate::ACTORS.iter().map(|a| a.name).filter(|n| !CORE_ACTORS.contains(n)).collect()
+    crate::ACTORS.iter().filter(|a| a.kind == "product").map(|a| a.name).collect()
 }
 
 /// A version-1 bundle CAR with only the Cloudless actors (the code CIDs of the production bundle).

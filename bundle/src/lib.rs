@@ -16,7 +16,7 @@ use fvm_ipld_encoding::CborStore;
 
 /// The production bundle CAR.
 pub const BUNDLE_CAR: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/bundle.car"));
-/// The production bundle plus test-only actors (`test-syscall`, `test-receiver`).
+/// The production bundle plus every test actor (`test-syscall`, `test-receiver`, ...).
 pub const TEST_BUNDLE_CAR: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/test-bundle.car"));
 
 /// One manifest entry with the size of its Wasm.
@@ -84,6 +84,26 @@ pub fn pack<'a>(actors: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> anyhow
     let bytes = std::fs::read(&path)?;
     std::fs::remove_dir_all(&dir)?;
     Ok(bytes)
+}
+
+/// The production bundle plus the named test actors (in the list's order): the bundle of a
+/// conformance vector that installs them, so a test actor added to the list changes no vector
+/// that does not use it.
+pub fn with_test_actors(names: &[&str]) -> anyhow::Result<Vec<u8>> {
+    if let Some(unknown) = names.iter().find(|n| !TEST_ACTORS.iter().any(|t| t.name == **n)) {
+        let known: Vec<&str> = TEST_ACTORS.iter().map(|t| t.name).collect();
+        return Err(anyhow!("{unknown:?} is not a test actor (test actors: {})", known.join(", ")));
+    }
+    let store = MemoryBlockstore::new();
+    let test = load(&store, TEST_BUNDLE_CAR)?;
+    let chosen = ACTORS.iter().chain(TEST_ACTORS.iter().filter(|t| names.contains(&t.name)));
+    let entries = chosen
+        .map(|a| {
+            let code = test.code_of(a.name).ok_or_else(|| anyhow!("the test bundle has no {}", a.name))?;
+            Ok((a.name, store.get(&code)?.ok_or_else(|| anyhow!("code of {} missing", a.name))?))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    pack(entries.iter().map(|(n, w)| (*n, w.as_slice())))
 }
 
 /// A bundle running an official builtin-actors core set with the Cloudless actors, as fendermint

@@ -45,6 +45,10 @@ pub struct Generator {
 pub struct BundleRef {
     /// The bundle CAR root (versioned manifest) the vector was generated against.
     pub manifest: String,
+    /// The test actors that bundle adds to the production bundle (`cloudless_bundle::with_test_actors`);
+    /// none for a vector of the production bundle.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub test_actors: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,8 +139,8 @@ impl Vector {
 }
 
 /// A vector of messages applied signed through a harness journal (e.g. a `cloudless devnet`
-/// run): `genesis_car` (state without actor code) is the precondition and `final_root` the
-/// expected state root.
+/// run on the production bundle `bundle_car`): `genesis_car` (state without actor code) is the
+/// precondition and `final_root` the expected state root.
 pub fn from_journal(
     id: &str,
     description: &str,
@@ -165,7 +169,10 @@ pub fn from_journal(
     Ok(Vector {
         class: "message".into(),
         meta: Meta { id: id.into(), description: description.into(), gen: vec![crate::generate::generator()] },
-        bundle: BundleRef { manifest: cloudless_bundle::inspect(bundle_car)?.root.to_string() },
+        bundle: BundleRef {
+            manifest: cloudless_bundle::inspect(bundle_car)?.root.to_string(),
+            test_actors: Vec::new(),
+        },
         car: gzip_b64(genesis_car)?,
         preconditions: Preconditions::of(&genesis, &genesis.state_root()),
         apply_messages,

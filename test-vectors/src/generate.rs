@@ -180,7 +180,7 @@ pub fn generate(file: &ScenarioFile, bundle_car: &[u8]) -> anyhow::Result<Vec<Ve
         out.push(Vector {
             class: "message".into(),
             meta: Meta { id: scenario.id.clone(), description: scenario.description.clone(), gen: vec![generator()] },
-            bundle: BundleRef { manifest: bundle.clone() },
+            bundle: BundleRef { manifest: bundle.clone(), test_actors: file.test_actors()? },
             car,
             preconditions: Preconditions { variants: pre_variants, ..Preconditions::of(&node, &pre_root) },
             apply_messages: messages,

@@ -47,7 +47,7 @@ fn generate_all(scenarios: &Path, out: &Path) -> anyhow::Result<()> {
     let mut count = 0;
     for file in files {
         let scenario = ScenarioFile::load(&file)?;
-        for vector in generate::generate(&scenario, scenario.bundle_car()?)? {
+        for vector in generate::generate(&scenario, &scenario.bundle_car()?)? {
             std::fs::write(out.join(generate::file_name(&vector.meta.id)), vector.to_text()?)?;
             count += 1;
         }

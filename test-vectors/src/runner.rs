@@ -24,15 +24,10 @@ impl Outcome {
     }
 }
 
-/// The bundle a vector was generated against, of the two this build has (the product bundle
-/// and the test bundle); the product bundle when it names neither (the runner then reports
-/// the mismatch).
-pub fn bundle_for(vector: &Vector) -> &'static [u8] {
-    let test = cloudless_bundle::inspect(cloudless_bundle::TEST_BUNDLE_CAR).map(|b| b.root.to_string());
-    match test {
-        Ok(root) if root == vector.bundle.manifest => cloudless_bundle::TEST_BUNDLE_CAR,
-        _ => cloudless_bundle::BUNDLE_CAR,
-    }
+/// The bundle a vector was generated against, as this build makes it: the production bundle plus
+/// the test actors the vector names (the runner then reports a manifest that differs).
+pub fn bundle_for(vector: &Vector) -> anyhow::Result<Vec<u8>> {
+    crate::scenario::bundle_with(&vector.bundle.test_actors)
 }
 
 /// Runs one vector; problems with the vector itself are reported as differences too.
@@ -126,7 +121,10 @@ pub fn run_dir(dir: &Path) -> anyhow::Result<(usize, usize)> {
     let (mut passed, mut failed) = (0, 0);
     for path in vector_files(dir)? {
         let outcome = match Vector::load(&path) {
-            Ok(v) => run_vector(&v, bundle_for(&v)),
+            Ok(v) => match bundle_for(&v) {
+                Ok(bundle) => run_vector(&v, &bundle),
+                Err(e) => Outcome { id: v.meta.id.clone(), differences: vec![format!("its bundle: {e:#}")] },
+            },
             Err(e) => Outcome { id: path.display().to_string(), differences: vec![format!("{e:#}")] },
         };
         if outcome.passed() {

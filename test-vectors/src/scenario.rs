@@ -115,17 +115,31 @@ fn one() -> i64 {
 }
 
 impl ScenarioFile {
-    /// The bundle CAR the scenario names.
-    pub fn bundle_car(&self) -> anyhow::Result<&'static [u8]> {
+    /// The test actors the scenario's bundle adds to the production bundle: those it installs
+    /// (`bundle = "test"`), none otherwise.
+    pub fn test_actors(&self) -> anyhow::Result<Vec<String>> {
         match self.bundle.as_deref() {
-            None | Some("product") => Ok(cloudless_bundle::BUNDLE_CAR),
-            Some("test") => Ok(cloudless_bundle::TEST_BUNDLE_CAR),
+            None | Some("product") => Ok(Vec::new()),
+            Some("test") => Ok(self.install.iter().map(|i| i.code.clone()).collect()),
             Some(other) => anyhow::bail!("bundle = {other:?}: expected \"product\" or \"test\""),
         }
+    }
+
+    /// The bundle CAR the scenario names: the production bundle plus its [`test_actors`](Self::test_actors).
+    pub fn bundle_car(&self) -> anyhow::Result<Vec<u8>> {
+        bundle_with(&self.test_actors()?)
     }
 
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
     }
+}
+
+/// The production bundle plus `test_actors` (the production bundle itself when there are none).
+pub fn bundle_with(test_actors: &[String]) -> anyhow::Result<Vec<u8>> {
+    if test_actors.is_empty() {
+        return Ok(cloudless_bundle::BUNDLE_CAR.to_vec());
+    }
+    cloudless_bundle::with_test_actors(&test_actors.iter().map(String::as_str).collect::<Vec<_>>())
 }

@@ -24,7 +24,7 @@ fn every_scenario_runs_on_the_official_core_set_with_the_same_receipts() {
         let before = scenario.vectors.len();
         scenario.vectors.retain(|v| !v.cloudless_core_only);
         skipped += before - scenario.vectors.len();
-        let bundle = cloudless_bundle::compose(&official, scenario.bundle_car().unwrap()).unwrap();
+        let bundle = cloudless_bundle::compose(&official, &scenario.bundle_car().unwrap()).unwrap();
         let generated =
             generate(&scenario, &bundle).unwrap_or_else(|e| panic!("{} on the official core: {e:#}", path.display()));
         for v in generated {

@@ -22,8 +22,8 @@ fn generating_twice_gives_identical_files_and_the_committed_corpus() {
     for entry in std::fs::read_dir(root().join("scenarios")).unwrap() {
         let scenario = ScenarioFile::load(&entry.unwrap().path()).unwrap();
         let bundle = scenario.bundle_car().unwrap();
-        let a = generate(&scenario, bundle).unwrap();
-        let b = generate(&scenario, bundle).unwrap();
+        let a = generate(&scenario, &bundle).unwrap();
+        let b = generate(&scenario, &bundle).unwrap();
         for (x, y) in a.iter().zip(&b) {
             let text = x.to_text().unwrap();
             assert_eq!(text, y.to_text().unwrap(), "{} differs between two runs", x.meta.id);
@@ -106,10 +106,15 @@ fn a_vector_from_another_bundle_says_so_and_how_to_regenerate() {
 fn syscall_vectors_run_on_the_test_bundle_they_name() {
     use cloudless_test_vectors::runner::bundle_for;
     let v = corpus_vector("syscalls/randomx-hashes");
-    assert!(bundle_for(&v) == cloudless_bundle::TEST_BUNDLE_CAR);
-    assert!(run_vector(&v, bundle_for(&v)).passed());
-    let wrong = run_vector(&v, cloudless_bundle::BUNDLE_CAR);
-    assert!(wrong.differences[0].contains("generated against bundle"), "{:?}", wrong.differences);
+    assert_eq!(v.bundle.test_actors, ["test-syscall"], "the production bundle plus the actor it installs");
+    let bundle = bundle_for(&v).unwrap();
+    assert_eq!(cloudless_bundle::inspect(&bundle).unwrap().root.to_string(), v.bundle.manifest);
+    assert!(run_vector(&v, &bundle).passed());
+    for wrong in [cloudless_bundle::BUNDLE_CAR, cloudless_bundle::TEST_BUNDLE_CAR] {
+        let out = run_vector(&v, wrong);
+        assert!(out.differences[0].contains("generated against bundle"), "{:?}", out.differences);
+    }
     let capacity = corpus_vector("capacity/commitment-life-with-proofs");
-    assert!(bundle_for(&capacity) == cloudless_bundle::BUNDLE_CAR);
+    assert!(capacity.bundle.test_actors.is_empty());
+    assert!(bundle_for(&capacity).unwrap() == cloudless_bundle::BUNDLE_CAR);
 }

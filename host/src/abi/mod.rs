@@ -19,6 +19,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::node::Node;
+use cloudless_actors::Kind;
 use cloudless_runtime::abi::{Fields, InterfaceVisitor, MethodInfo};
 use cloudless_runtime::events::Event;
 use cloudless_runtime::{ActorCode, Invariants};
@@ -316,6 +317,8 @@ impl InterfaceVisitor for Collect {
 pub trait HostActor {
     /// The bundle name.
     fn name(&self) -> &'static str;
+    /// Core, product or test actor.
+    fn kind(&self) -> Kind;
     fn methods(&self) -> Vec<MethodAbi>;
     /// The state as `cloudless state` prints it.
     fn state_json(&self, node: &Node, id: ActorID) -> anyhow::Result<Value>;
@@ -361,7 +364,7 @@ impl InterfaceVisitor for CollectEvents {
     }
 }
 
-struct Product<A>(PhantomData<fn() -> A>);
+struct Product<A>(PhantomData<fn() -> A>, Kind);
 
 impl<A: ActorCode + 'static> HostActor for Product<A>
 where
@@ -369,6 +372,10 @@ where
 {
     fn name(&self) -> &'static str {
         A::NAME
+    }
+
+    fn kind(&self) -> Kind {
+        self.1
     }
 
     fn methods(&self) -> Vec<MethodAbi> {
@@ -411,32 +418,21 @@ where
     std::any::TypeId::of::<A::State>() == std::any::TypeId::of::<()>()
 }
 
-/// The host's view of actor `A`.
-pub fn host_actor<A: ActorCode + 'static>() -> &'static dyn HostActor
-where
-    A::State: 'static,
-{
-    Box::leak(Box::new(Product::<A>(PhantomData)))
-}
-
-/// Every actor the host knows, core and test actors included.
+/// Every actor the host knows, core and test actors included, in the list's order
+/// (actors/registry/src/list.rs).
 pub fn actors() -> Vec<&'static dyn HostActor> {
-    let mut all = vec![
-        host_actor::<cloudless_actor_system::SystemActor>(),
-        host_actor::<cloudless_actor_init::InitActor>(),
-        host_actor::<cloudless_actor_reward::RewardActor>(),
-        host_actor::<cloudless_actor_account::AccountActor>(),
-        host_actor::<cloudless_actor_placeholder::PlaceholderActor>(),
-        host_actor::<cloudless_actor_ethaccount::EthAccountActor>(),
-        host_actor::<cloudless_actor_eam::EamActor>(),
-    ];
-    all.extend(crate::genesis::product_actors());
-    all.extend([
-        host_actor::<cloudless_actor_test_syscall::TestSyscallActor>(),
-        host_actor::<cloudless_actor_test_receiver::TestReceiverActor>(),
-        host_actor::<cloudless_actor_test_ipc_gateway::TestIpcGatewayActor>(),
-    ]);
-    all
+    struct Collect(Vec<&'static dyn HostActor>);
+    impl cloudless_actors::Visitor for Collect {
+        fn actor<A: ActorCode + 'static>(&mut self, kind: Kind)
+        where
+            A::State: 'static,
+        {
+            self.0.push(Box::leak(Box::new(Product::<A>(PhantomData, kind))));
+        }
+    }
+    let mut all = Collect(Vec::new());
+    cloudless_actors::visit(&mut all);
+    all.0
 }
 
 /// The actor whose bundle name is `code_name`, if any.

@@ -191,53 +191,53 @@ impl Refs<'_> {
     }
 }
 
-/// Declares every singleton section once, as `module::Section`: the module (`<module>.rs` here),
-/// the `[actors.<module>]` table, the build order, and the product actors the host knows (CLI
-/// interface, state view, invariants).
-macro_rules! sections {
-    ($($key:ident :: $section:ident),* $(,)?) => {
-        $(
-            mod $key;
-            pub use $key::$section;
-        )*
+// Every singleton section, from the one actor list (actors/registry/src/list.rs): each product
+// actor's `genesis <module>::<Section>` is the module (`<module>.rs` here), the `[actors.<module>]`
+// table and, by list order, the build order.
+macro_rules! actors {
+    ($(
+        $kind:ident $name:literal = $krate:ident :: $actor:ident in $package:literal
+        $(, genesis $gmod:ident :: $gsec:ident)? $(, index $imod:ident :: $iview:ident)?;
+    )*) => {
+        $($(
+            mod $gmod;
+            pub use $gmod::$gsec;
+        )?)*
 
         /// The Cloudless singletons, one optional section each.
         #[derive(Debug, Clone, Default, Deserialize, Serialize)]
         #[serde(deny_unknown_fields)]
         pub struct ActorsConfig {
-            $(pub $key: Option<$section>,)*
+            $($(pub $gmod: Option<$gsec>,)?)*
         }
 
         impl ActorsConfig {
             /// The configured sections, in build order.
             pub fn sections(&self) -> Vec<&dyn DynSection> {
                 let mut out: Vec<&dyn DynSection> = Vec::new();
-                $(if let Some(s) = &self.$key {
+                $($(if let Some(s) = &self.$gmod {
                     out.push(s);
-                })*
+                })?)*
                 out
             }
         }
 
-        /// Every product actor, as the host's tools see it.
-        pub fn product_actors() -> Vec<&'static dyn crate::abi::HostActor> {
-            vec![$(crate::abi::host_actor::<<$section as Section>::Actor>(),)*]
-        }
-
-        /// A section's key is its actor's bundle name.
+        /// A section's key is its actor's bundle name, and it creates the actor it is listed with.
         #[test]
         fn section_keys_are_bundle_names() {
-            $(assert_eq!(stringify!($key), <<$section as Section>::Actor as ActorCode>::NAME);)*
+            $($(
+                assert_eq!(stringify!($gmod), $name);
+                assert_eq!(<<$gsec as Section>::Actor as ActorCode>::NAME, <$krate::$actor as ActorCode>::NAME);
+            )?)*
         }
     };
 }
 
-sections! {
-    oracle::OracleConfig,
-    capacity::CapacityConfig,
-    rewards::RewardsConfig,
-    gateway::GatewayConfig,
-    market::MarketConfig,
+cloudless_actors::with_list!();
+
+/// Every product actor, as the host's tools see it.
+pub fn product_actors() -> Vec<&'static dyn crate::abi::HostActor> {
+    crate::abi::actors().into_iter().filter(|a| a.kind() == cloudless_actors::Kind::Product).collect()
 }
 
 /// IDs the FVM or the core set own; no configured actor may take them.

@@ -186,7 +186,10 @@ impl Soak {
             seeds.entry(m).or_default().push(p);
         }
         let mut targets = Vec::new();
-        for name in ["oracle", "capacity", "rewards", "gateway", "market"] {
+        // Every product actor of the list, then init and an account.
+        for name in
+            cloudless_actors::ACTORS.iter().filter(|a| a.kind == cloudless_actors::Kind::Product).map(|a| a.name)
+        {
             let addr = h.address(name);
             targets.push((name.to_string(), addr, h.node.code_name_at(&addr)?));
         }
