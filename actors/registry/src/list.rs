@@ -31,4 +31,5 @@ actors! {
     test "test-syscall" = cloudless_actor_test_syscall::TestSyscallActor in "cloudless-actor-test-syscall";
     test "test-receiver" = cloudless_actor_test_receiver::TestReceiverActor in "cloudless-actor-test-receiver";
     test "test-ipc-gateway" = cloudless_actor_test_ipc_gateway::TestIpcGatewayActor in "cloudless-actor-test-ipc-gateway";
+    test "test-counter" = cloudless_actor_test_counter::TestCounterActor in "cloudless-actor-test-counter";
 }
