@@ -148,3 +148,41 @@ fn unsigned_messages_apply_with_nonce_and_gas_checks() {
     assert_eq!(ret.msg_receipt.exit_code, ExitCode::SYS_SENDER_STATE_INVALID);
     assert_eq!(Snapshot::take(&h.node).unwrap(), before);
 }
+
+/// An actor added to the list (actors/registry/src/list.rs) and nowhere else in the host: its
+/// methods, params, returns, events, state and invariants all come from its declaration.
+#[test]
+fn an_actor_added_to_the_list_is_known_to_the_host_by_its_declaration_alone() {
+    use cloudless_host::abi;
+    use serde_json::json;
+    let mut h = harness();
+    let counter = h.exec("alice", "test-counter");
+    let names: Vec<&str> = abi::methods("test-counter").iter().map(|m| m.name).collect();
+    assert_eq!(names, ["Send", "Constructor", "Add", "Get", "Tip"]);
+
+    // Params in JSON, by position or by field name; the return decoded from the declaration.
+    let add = abi::find_method("test-counter", "add").unwrap();
+    for params in [json!([2]), json!({ "amount": 3 })] {
+        let p = add.encode_params(params).unwrap().unwrap();
+        let ret = h.send_raw("bob", counter, add.number, p, TokenAmount::default());
+        assert_ok(&ret);
+        let event = abi::event_json(&h.node, &ret.events[0]);
+        assert_eq!(event["type"], "added");
+        assert_eq!(event["fields"]["by"], json!(format!("f0{}", h.id("bob"))));
+        if event["fields"]["amount"] == 3 {
+            assert_eq!(add.decode_return(&ret.msg_receipt.return_data).unwrap(), json!(5));
+        }
+    }
+    assert!(add.encode_params(json!(["two"])).is_err(), "params are checked against the declared types");
+    let id = h.node.resolve(&counter).unwrap().unwrap();
+    assert_eq!(abi::actor_json(&h.node, id).unwrap()["state"], json!({ "count": 5, "tips": "0" }));
+
+    // Only the [payable] method takes FLT; the harness checked the invariant (tips = balance)
+    // after every message.
+    let p = add.encode_params(json!([1])).unwrap().unwrap();
+    h.expect_failure_paying("bob", counter, add.number, p, TokenAmount::from_whole(1), ExitCode::USR_ILLEGAL_ARGUMENT);
+    let tip = abi::find_method("test-counter", "Tip").unwrap();
+    assert!(tip.payable);
+    assert_ok(&h.send_raw("bob", counter, tip.number, RawBytes::default(), TokenAmount::from_whole(2)));
+    assert_eq!(abi::actor_json(&h.node, id).unwrap()["state"]["tips"], "2");
+}
