@@ -1,7 +1,8 @@
 //! The interfaces of the actors the capacity actor calls, restated here as builtin-actors do
 //! (`ext` modules): an actor crate never links another actor crate, whose Wasm entry point would
 //! collide with its own. The oracle's price query is shared by every price consumer
-//! ([`cloudless_runtime::oracle`]). Host tests check these against the real actors' types.
+//! ([`cloudless_runtime::oracle`]). `actors/registry/tests/ext.rs` checks every one against the
+//! callee's declaration.
 
 pub mod rewards {
     /// `RecordProofs` takes [`crate::RecordProofsParams`].

@@ -1,6 +1,6 @@
 //! The interfaces of the actors the market calls, restated as builtin-actors do (`ext`
-//! modules): an actor crate never links another actor crate. A host test checks these encode
-//! exactly as the capacity actor's own types.
+//! modules): an actor crate never links another actor crate. `actors/registry/tests/ext.rs`
+//! checks every one against the callee's declaration (number, name, field shapes, wire).
 
 /// The capacity actor: the registry the market reads and the hooks that move units.
 pub mod capacity {
