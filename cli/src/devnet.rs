@@ -101,7 +101,8 @@ pub fn devnet(args: DevnetArgs) -> anyhow::Result<i32> {
         loaded.scenario.deals.len()
     );
     let mut terminal = Terminal { bars: bars.clone(), periods, mining, stop };
-    let outcome = devnet::run(&loaded, cloudless_bundle::BUNDLE_CAR, &mut terminal)?;
+    let outcome =
+        devnet::run(&loaded, cloudless_bundle::BUNDLE_CAR, &mut terminal, vec![cloudless_host::testing::all_checks()])?;
     terminal.mining.finish_and_clear();
     terminal.periods.finish_and_clear();
     write_outputs(&args.out, &loaded, &outcome)?;
@@ -140,7 +141,7 @@ fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn write_outputs(dir: &Path, loaded: &Loaded, outcome: &devnet::Outcome) -> anyhow::Result<()> {
-    let h = &outcome.harness;
+    let h = &outcome.chain;
     crate::output::write_state(&h.node, &dir.join("state.car"))?;
     h.keys.save(&dir.join("keys.json"))?;
     let mut lines = Vec::new();

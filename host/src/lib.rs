@@ -11,6 +11,7 @@
 
 pub mod abi;
 pub mod car;
+pub mod chain;
 pub mod devnet;
 pub mod externs;
 pub mod genesis;

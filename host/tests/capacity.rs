@@ -123,7 +123,8 @@ impl World {
 
     /// The same check, for messages applied to the node directly.
     fn check(&self) {
-        check_invariants(&self.h.node, self.h.checked_total.as_ref().unwrap()).unwrap();
+        let total = self.h.checks().total.clone().unwrap();
+        check_invariants(&self.h.node, &total).unwrap();
     }
 
     fn send<P: serde::Serialize>(&mut self, from: &str, method: u64, params: &P) -> ApplyRet {

@@ -24,12 +24,14 @@ fn a_stop_request_leaves_a_consistent_state_and_a_partial_report() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/devnet-quick.toml");
     let loaded = Loaded::load(&path).unwrap();
     let mut observer = StopAfter { at: 2, done: 0 };
-    let outcome = devnet::run(&loaded, cloudless_bundle::BUNDLE_CAR, &mut observer).unwrap();
+    let outcome =
+        devnet::run(&loaded, cloudless_bundle::BUNDLE_CAR, &mut observer, vec![cloudless_host::testing::all_checks()])
+            .unwrap();
     assert_eq!(outcome.end, End::Interrupted);
     assert_eq!(outcome.report.end, "interrupted");
     assert_eq!(outcome.report.periods_run, 2);
     assert_eq!(outcome.report.periods.len(), 2);
-    let node = &outcome.harness.node;
+    let node = &outcome.chain.node;
     assert_eq!(outcome.report.state_root, node.state_root().to_string());
     // Every message of the finished periods is in the journal and the state is whole: the
     // invariants hold and the FLT total is the genesis total.

@@ -53,7 +53,7 @@ fn the_indexer_notices_state_its_events_do_not_explain() {
     let rewards = h.keys.address_of("rewards").unwrap();
     let fund = actor("rewards").unwrap().methods().into_iter().find(|m| m.name == "Fund").unwrap().number;
     assert_ok(&h.send_raw("alice", rewards, fund, RawBytes::default(), TokenAmount::from_whole(1)));
-    let mut indexer = h.indexer.take().unwrap();
+    let mut indexer = h.checks().indexer.take().unwrap();
     assert!(indexer.events > 10, "genesis and the message emitted {} events", indexer.events);
     assert_eq!(indexer.differences(&h.node).unwrap(), Vec::<String>::new());
 
@@ -63,7 +63,8 @@ fn the_indexer_notices_state_its_events_do_not_explain() {
         ..h.message("alice", rewards, fund, RawBytes::default())
     };
     let signed = h.keys.key("alice").unwrap().sign_message(msg);
-    h.node.set_epoch(h.node.epoch() + 1).unwrap();
+    let next = h.node.epoch() + 1;
+    h.node.set_epoch(next).unwrap();
     let ret = h.node.apply_signed(&signed).unwrap();
     assert_ok(&ret);
     let found = indexer.differences(&h.node).unwrap();

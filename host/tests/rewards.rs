@@ -211,7 +211,7 @@ fn withdraw(
     assert_eq!(out.delegator_amount, atto(owed_d - paid_d), "delegator of {} in period {t}", peers[peer].name);
     assert_eq!(out.provider_amount, atto(owed_p - paid_p), "provider of {} in period {t}", peers[peer].name);
     payouts.paid[peer] = (owed_d, owed_p);
-    let fee = |name: &str| if name == who { Harness::fee(&ret) } else { TokenAmount::default() };
+    let fee = |name: &str| if name == who { cloudless_host::chain::Chain::fee(&ret) } else { TokenAmount::default() };
     let (d1, p1) = (h.node.balance(h.id(d_name)).unwrap(), h.node.balance(h.id("provider")).unwrap());
     assert_eq!(d1 - d0 + fee(d_name), out.delegator_amount);
     assert_eq!(p1 - p0 + fee("provider"), out.provider_amount);

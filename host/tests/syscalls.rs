@@ -85,7 +85,8 @@ fn oversized_or_unaffordable_batches_fail_before_any_randomx_work() {
     let failure = h.expect_failure("alice", actor, METHOD_RANDOMX_HASHES, params, ExitCode::USR_ILLEGAL_ARGUMENT);
     assert!(failure.contains("exceeds the limit"), "{failure}");
     let over = RawBytes::serialize(RandomxHashesParams { pairs: vec![7; over_limit] }).unwrap();
-    let ret = h.node.apply_unsigned(h.message("alice", actor, METHOD_RANDOMX_HASHES, over)).unwrap();
+    let msg = h.message("alice", actor, METHOD_RANDOMX_HASHES, over);
+    let ret = h.node.apply_unsigned(msg).unwrap();
     assert_eq!(ret.msg_receipt.exit_code, ExitCode::USR_ILLEGAL_ARGUMENT);
     assert!(ret.msg_receipt.gas_used < gas::RANDOMX_PER_HASH / 10, "refused cheaply: {} gas", ret.msg_receipt.gas_used);
     // One distinct key over the key limit.

@@ -23,9 +23,9 @@ use serde::Serialize;
 
 use super::report;
 use super::scenario::Loaded;
+use crate::chain::parent::Parent;
+use crate::chain::{cid_of, Chain, Journaled};
 use crate::prove::{capacity_proofs, Mode, ProveRequest};
-use crate::testing::parent::Parent;
-use crate::testing::{cid_of, Harness, Journaled};
 
 /// What a run reports as it goes (the CLI draws progress bars from it) and how it is stopped.
 pub trait Observer {
@@ -58,7 +58,8 @@ pub struct Outcome {
     pub end: End,
     /// The genesis state CAR without actor code (the precondition of the run's messages).
     pub genesis: Vec<u8>,
-    pub harness: Harness,
+    /// The chain as of the last message applied.
+    pub chain: Chain,
     /// Every message with its receipt, in order.
     pub journal: Vec<Journaled>,
     pub report: report::Report,
@@ -96,7 +97,7 @@ pub(super) struct DealRec {
 /// The state of a run between steps.
 pub(super) struct Devnet<'a> {
     pub loaded: &'a Loaded,
-    pub h: Harness,
+    pub h: Chain,
     pub parent: Parent,
     pub units: Vec<UnitRec>,
     pub commitments: Vec<CommitmentRec>,
@@ -134,11 +135,17 @@ pub(super) fn peer_id(account: &str, peer: usize) -> Vec<u8> {
     format!("{account}/{peer}").into_bytes()
 }
 
-/// Runs `loaded` on `bundle_car`.
-pub fn run(loaded: &Loaded, bundle_car: &[u8], observer: &mut dyn Observer) -> anyhow::Result<Outcome> {
+/// Runs `loaded` on `bundle_car`, running `checks` after every message (the CLI passes the
+/// test harness's: invariants, the FLT total, declared events, the event indexer).
+pub fn run(
+    loaded: &Loaded,
+    bundle_car: &[u8],
+    observer: &mut dyn Observer,
+    checks: Vec<Box<dyn crate::chain::Check>>,
+) -> anyhow::Result<Outcome> {
     let g = crate::genesis::build(&loaded.genesis, bundle_car)?;
     let genesis = g.node.state_car_without_code()?;
-    let mut h = Harness::from_genesis(g)?;
+    let mut h = Chain::from_genesis(g, checks)?;
     h.journal = Some(Vec::new());
     let scenario = &loaded.scenario;
     let parent_accounts: Vec<(Address, TokenAmount)> =
@@ -193,7 +200,7 @@ pub fn run(loaded: &Loaded, bundle_car: &[u8], observer: &mut dyn Observer) -> a
         }
         observer.period_started(p, scenario.periods);
         net.period = p;
-        // A check that fails inside the parent simulator panics (it drives the harness's
+        // A check that fails inside the parent simulator panics (it drives the chain's
         // checked sends); either way the run stops with the message that broke it.
         let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| net.run_period(p, observer)));
         let result = match step {
@@ -227,7 +234,7 @@ pub fn run(loaded: &Loaded, bundle_car: &[u8], observer: &mut dyn Observer) -> a
     let report = report::build(&net, &end)?;
     let Devnet { mut h, timings, .. } = net;
     let journal = h.journal.take().unwrap_or_default();
-    Ok(Outcome { end, genesis, harness: h, journal, report, timings })
+    Ok(Outcome { end, genesis, chain: h, journal, report, timings })
 }
 
 impl Devnet<'_> {

@@ -1,5 +1,6 @@
-//! Test support shared by integration tests, benchmarks and (later) the conformance runner:
-//! a genesis-backed harness, signed sends by account name, state snapshots and invariant checks.
+//! Test support shared by integration tests, benchmarks, the soak and the conformance runner:
+//! the [`Harness`] (the dev chain with every check after every message), refusal helpers,
+//! state snapshots and invariant checks.
 
 use std::collections::BTreeMap;
 
@@ -10,55 +11,87 @@ use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
-use fvm_shared::message::Message;
 use fvm_shared::{ActorID, MethodNum};
 use serde::Serialize;
 
+use std::cell::RefCell;
+use std::ops::{Deref, DerefMut};
+use std::rc::Rc;
+
+use fvm_shared::event::StampedEvent;
+
+use crate::chain::parent::{Parent, TopDown};
+use crate::chain::{Chain, Check};
 use crate::genesis::{self, GenesisConfig};
-use crate::keys::KeyStore;
-use crate::node::{Node, BLOCK_GAS_LIMIT};
+use crate::node::Node;
 
 pub mod indexer;
-pub mod parent;
 pub mod soak;
+
+pub use crate::chain::{assert_ok, cid_of, Journaled};
 
 /// The gas-fee sinks: the FVM pays premiums to f02 and burns base fees to f099.
 pub const FEE_SINKS: [ActorID; 2] = [2, 99];
-
-/// A node at genesis plus the key store, with helpers to send as a named account.
-pub struct Harness {
-    pub node: Node,
-    pub keys: KeyStore,
-    /// When set (the default), every signed message is followed by [`check_invariants`]
-    /// against this total.
-    pub checked_total: Option<TokenAmount>,
-    /// When set (the default), every message's events are indexed and the records rebuilt
-    /// from them are compared with the real state after it ([`indexer`]).
-    pub indexer: Option<indexer::Indexer>,
-    /// When set, every message applied through the harness is recorded here (off by default;
-    /// the devnet turns it on to write its messages and receipts).
-    pub journal: Option<Vec<Journaled>>,
-    /// The core set the genesis ran on.
-    pub core: genesis::CoreSet,
-}
 
 /// Set to `official` (`CLOUDLESS_CORE=official`), [`Harness::new`] runs every test on the
 /// official core set: the builtin-actors v17 bundle with the given bundle's actors appended
 /// (`make test-official-core`).
 pub const CORE_ENV: &str = "CLOUDLESS_CORE";
 
-/// One message applied through a [`Harness`], as recorded in its journal.
-#[derive(Debug, Clone)]
-pub struct Journaled {
-    pub epoch: fvm_shared::clock::ChainEpoch,
-    /// The key-store name of the sender.
-    pub from: String,
-    pub signed: crate::keys::SignedMessage,
-    pub exit_code: ExitCode,
-    pub return_data: Vec<u8>,
-    pub gas_used: u64,
-    pub events_root: Option<Cid>,
-    pub fee: TokenAmount,
+/// The dev [`Chain`] with the test checks installed, and the refusal helpers of tests.
+/// Everything the chain does (sends by account name, the journal) is reached through it.
+pub struct Harness {
+    pub chain: Chain,
+    checks: Rc<RefCell<Checks>>,
+}
+
+impl Deref for Harness {
+    type Target = Chain;
+    fn deref(&self) -> &Chain {
+        &self.chain
+    }
+}
+
+impl DerefMut for Harness {
+    fn deref_mut(&mut self) -> &mut Chain {
+        &mut self.chain
+    }
+}
+
+/// What the harness checks after every message: every event declared (always), the
+/// invariants of every actor and the FLT total (unless [`Harness::unchecked`]), and the
+/// records the [`indexer`] rebuilds from events against the real state.
+pub struct Checks {
+    /// The FLT total every state must hold.
+    pub total: Option<TokenAmount>,
+    pub indexer: Option<indexer::Indexer>,
+}
+
+impl Check for Rc<RefCell<Checks>> {
+    fn start(&mut self, node: &Node, events: &[StampedEvent]) -> anyhow::Result<()> {
+        let mut c = self.borrow_mut();
+        c.total = Some(Snapshot::take(node)?.total_balance());
+        if let Some(indexer) = &mut c.indexer {
+            indexer.observe(node, events)?;
+            indexer.check(node)?;
+        }
+        Ok(())
+    }
+
+    fn after(&mut self, node: &Node, _from: &str, ret: &ApplyRet) -> anyhow::Result<()> {
+        let undeclared = crate::abi::event_violations(node, &ret.events);
+        if !undeclared.is_empty() {
+            bail!("{undeclared:?}");
+        }
+        let mut c = self.borrow_mut();
+        if let Some(total) = &c.total {
+            check_invariants(node, total)?;
+        }
+        if let Some(indexer) = &mut c.indexer {
+            indexer.observe(node, &ret.events).and_then(|()| indexer.check(node))?;
+        }
+        Ok(())
+    }
 }
 
 impl Harness {
@@ -80,42 +113,31 @@ impl Harness {
 
     /// A built genesis, checked after every message.
     pub fn from_genesis(g: genesis::Genesis) -> anyhow::Result<Self> {
-        let total = Snapshot::take(&g.node)?.total_balance();
-        let mut indexer = indexer::Indexer::default();
-        indexer.observe(&g.node, &g.events)?;
-        indexer.check(&g.node)?;
-        Ok(Self {
-            node: g.node,
-            keys: g.keys,
-            checked_total: Some(total),
-            indexer: Some(indexer),
-            journal: None,
-            core: g.core,
-        })
+        let checks = Rc::new(RefCell::new(Checks { total: None, indexer: Some(indexer::Indexer::default()) }));
+        let chain = Chain::from_genesis(g, vec![Box::new(checks.clone())])?;
+        Ok(Self { chain, checks })
     }
 
-    /// [`genesis::install_at`] with CBOR `params`, on the harness's node.
-    pub fn install(&mut self, id: ActorID, code_name: &str, params: &impl Serialize, eth: bool) -> anyhow::Result<()> {
-        genesis::install_at(&mut self.node, id, code_name, Some(RawBytes::serialize(params)?), eth).map(|_| ())
+    /// The harness's checks (the FLT total, the indexer).
+    pub fn checks(&self) -> std::cell::RefMut<'_, Checks> {
+        self.checks.borrow_mut()
     }
 
-    /// Opts out of the checks after every message (benchmarks, whose worlds are large).
-    pub fn unchecked(mut self) -> Self {
-        self.checked_total = None;
-        self.indexer = None;
+    /// Opts out of the invariant and indexer checks after every message (benchmarks, whose
+    /// worlds are large); declared events are still checked.
+    pub fn unchecked(self) -> Self {
+        {
+            let mut c = self.checks.borrow_mut();
+            c.total = None;
+            c.indexer = None;
+        }
         self
     }
 
-    pub fn address(&self, name: &str) -> Address {
-        self.keys.address_of(name).unwrap_or_else(|e| panic!("{e}"))
-    }
+    // The chain's sends, restated so that a call may name the harness twice
+    // (`h.send_raw("alice", h.address("bob"), ...)`: two-phase borrows stop at `DerefMut`).
 
-    pub fn id(&self, name: &str) -> ActorID {
-        let addr = self.address(name);
-        self.node.resolve(&addr).unwrap().unwrap_or_else(|| panic!("{name} does not exist"))
-    }
-
-    /// Signs with `from`'s key and applies at the next epoch.
+    /// [`Chain::send_raw`].
     pub fn send_raw(
         &mut self,
         from: &str,
@@ -124,116 +146,12 @@ impl Harness {
         params: RawBytes,
         value: TokenAmount,
     ) -> ApplyRet {
-        let msg = Message { value, ..self.message(from, to, method, params) };
-        self.node.set_epoch(self.node.epoch() + 1).unwrap();
-        let signed = self.keys.key(from).unwrap().sign_message(msg);
-        self.apply_signed(from, &signed)
+        self.chain.send_raw(from, to, method, params, value)
     }
 
-    /// Applies a signed message at the current epoch, then runs the checks the harness runs
-    /// after every message (declared events, invariants, the indexer); panics on a violation.
-    pub fn apply_signed(&mut self, from: &str, signed: &crate::keys::SignedMessage) -> ApplyRet {
-        self.try_apply_signed(from, signed).unwrap_or_else(|e| panic!("{e:#}"))
-    }
-
-    /// [`Harness::apply_signed`], with a violated check as an error (the message stays applied).
-    pub fn try_apply_signed(&mut self, from: &str, signed: &crate::keys::SignedMessage) -> anyhow::Result<ApplyRet> {
-        let ret = self.node.apply_signed(signed)?;
-        if let Some(journal) = &mut self.journal {
-            journal.push(Journaled {
-                epoch: self.node.epoch(),
-                from: from.to_string(),
-                signed: signed.clone(),
-                exit_code: ret.msg_receipt.exit_code,
-                return_data: ret.msg_receipt.return_data.to_vec(),
-                gas_used: ret.msg_receipt.gas_used,
-                events_root: ret.msg_receipt.events_root,
-                fee: Self::fee(&ret),
-            });
-        }
-        let undeclared = crate::abi::event_violations(&self.node, &ret.events);
-        if !undeclared.is_empty() {
-            bail!("after a message from {from}: {undeclared:?}");
-        }
-        if let Some(total) = &self.checked_total {
-            check_invariants(&self.node, total).map_err(|e| anyhow!("after a message from {from}: {e}"))?;
-        }
-        if let Some(indexer) = &mut self.indexer {
-            indexer
-                .observe(&self.node, &ret.events)
-                .and_then(|()| indexer.check(&self.node))
-                .map_err(|e| anyhow!("after a message from {from}: {e:#}"))?;
-        }
-        Ok(ret)
-    }
-
-    /// Signs with `from`'s key and applies at the current epoch with the gas limit estimated as
-    /// `cloudless send` does (no over-estimation burn), running every check; a message refused
-    /// before application or a violated check is an error.
-    pub fn try_send_estimated(
-        &mut self,
-        from: &str,
-        to: Address,
-        method: MethodNum,
-        params: RawBytes,
-        value: TokenAmount,
-    ) -> anyhow::Result<ApplyRet> {
-        let key = self.keys.key(from)?;
-        let msg = Message { value, ..self.message(from, to, method, params) };
-        let gas_limit = crate::receipt::estimate_gas_limit(&self.node, &key, &msg)?;
-        let signed = key.sign_message(Message { gas_limit, ..msg });
-        let ret = self.try_apply_signed(from, &signed)?;
-        crate::receipt::applied(ret)
-    }
-
-    /// `from` creates an actor of the bundle's `code_name` through init's `Exec` (no constructor
-    /// params); returns its ID address.
-    ///
-    /// builtin-actors' init creates only multisig and payment channels, so on the official core
-    /// set the actor is placed at the ID init would have given it instead (init's `next_id`
-    /// moves on as after an `Exec`); `from` sends nothing.
+    /// [`Chain::exec`].
     pub fn exec(&mut self, from: &str, code_name: &str) -> Address {
-        if self.core == genesis::CoreSet::Official {
-            let id = self.node.take_next_id().unwrap();
-            genesis::install_at(&mut self.node, id, code_name, None, false).unwrap();
-            return Address::new_id(id);
-        }
-        let code = self.node.code_of(code_name).unwrap();
-        let p = cloudless_actor_init::ExecParams { code_cid: code, constructor_params: Vec::new() };
-        let ret = self.send_raw(
-            from,
-            Address::new_id(1),
-            cloudless_actor_init::METHOD_EXEC,
-            RawBytes::serialize(p).unwrap(),
-            TokenAmount::default(),
-        );
-        assert_ok(&ret);
-        let created: cloudless_actor_init::ExecReturn = ret.msg_receipt.return_data.deserialize().unwrap();
-        created.id_address
-    }
-
-    /// What `ret` charged its sender (base fee burn, over-estimation burn and tip).
-    pub fn fee(ret: &ApplyRet) -> TokenAmount {
-        &ret.base_fee_burn + &ret.over_estimation_burn + &ret.miner_tip
-    }
-
-    /// A message from `from` with its next nonce, no value, the block gas limit and a 1 atto
-    /// tip; override fields with struct update syntax.
-    pub fn message(&self, from: &str, to: Address, method: MethodNum, params: RawBytes) -> Message {
-        let sender = self.keys.key(from).unwrap().address();
-        Message {
-            version: 0,
-            from: sender,
-            to,
-            sequence: self.node.sequence(&sender).unwrap(),
-            value: TokenAmount::default(),
-            method_num: method,
-            params,
-            gas_limit: BLOCK_GAS_LIMIT,
-            // A non-zero tip exercises the premium payment to f02.
-            gas_fee_cap: self.node.meta().base_fee.clone() + TokenAmount::from_atto(1),
-            gas_premium: TokenAmount::from_atto(1),
-        }
+        self.chain.exec(from, code_name)
     }
 
     pub fn send<P: Serialize>(&mut self, from: &str, to: &str, method: MethodNum, params: &P) -> ApplyRet {
@@ -291,6 +209,49 @@ impl Harness {
     }
 }
 
+/// Every check the harness runs (declared events, invariants and the FLT total, the event
+/// indexer), for a chain outside the harness: `cloudless devnet` runs them after every message.
+pub fn all_checks() -> Box<dyn Check> {
+    Box::new(Rc::new(RefCell::new(Checks { total: None, indexer: Some(indexer::Indexer::default()) })))
+}
+
+/// The relayer's refusals, for tests and the soak.
+impl Parent {
+    /// The relayer delivers an already delivered message again: it must fail with
+    /// USR_ILLEGAL_ARGUMENT and change nothing. False when nothing was delivered yet.
+    pub fn replay(&mut self, h: &mut Harness, pick: usize) -> bool {
+        if self.delivered.is_empty() {
+            return false;
+        }
+        let msg = self.delivered[pick % self.delivered.len()].clone();
+        let (method, params) = Self::params(&msg);
+        let relayer = self.relayer.clone();
+        h.expect_failure(&relayer, self.gateway, method, params, ExitCode::USR_ILLEGAL_ARGUMENT);
+        true
+    }
+
+    /// The relayer skips ahead: a queued deposit after the next one arrives first. It must fail
+    /// with USR_ILLEGAL_STATE and change nothing. False when no such deposit is queued.
+    pub fn deliver_with_gap(&mut self, h: &mut Harness) -> bool {
+        let next = self.gateway_state(h).next_deposit_nonce;
+        let Some(TopDown::Deposit(p)) =
+            self.queue.iter().find(|m| matches!(m, TopDown::Deposit(p) if p.nonce > next)).cloned()
+        else {
+            return false;
+        };
+        let relayer = self.relayer.clone();
+        let params = RawBytes::serialize(&p).unwrap();
+        h.expect_failure(
+            &relayer,
+            self.gateway,
+            cloudless_actor_gateway::METHOD_APPLY_DEPOSIT,
+            params,
+            ExitCode::USR_ILLEGAL_STATE,
+        );
+        true
+    }
+}
+
 /// Prints a benchmark's gas table, one row per message, the small world against the large one, and
 /// returns the largest ratio large/small: the scaling benches assert it stays under their limit.
 pub fn print_ratio_table(names: &[&str], columns: [&str; 2], small: &[u64], large: &[u64]) -> f64 {
@@ -317,12 +278,6 @@ pub fn json_files(dir: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBu
     Ok(files)
 }
 
-/// A CID of `data` (raw codec, sha2-256) for tests: metadata, apps, outputs.
-pub fn cid_of(data: &[u8]) -> Cid {
-    use multihash_codetable::{Code, MultihashDigest};
-    Cid::new_v1(0x55, Code::Sha2_256.digest(data))
-}
-
 /// The compute gas of every charge named `name` in a traced message (tracing on), rounded up:
 /// what a syscall charged, e.g. `cloudless_randomx_hashes`.
 pub fn charged(ret: &ApplyRet, name: &str) -> Vec<u64> {
@@ -333,15 +288,6 @@ pub fn charged(ret: &ApplyRet, name: &str) -> Vec<u64> {
             _ => None,
         })
         .collect()
-}
-
-pub fn assert_ok(ret: &ApplyRet) {
-    assert!(
-        ret.msg_receipt.exit_code.is_success(),
-        "message failed with {}: {:?}",
-        ret.msg_receipt.exit_code,
-        ret.failure_info.as_ref().map(|f| f.to_string())
-    );
 }
 
 /// Every actor's state head, balance and nonce.

@@ -33,8 +33,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
-use super::parent::Parent;
 use super::{cid_of, Harness, Snapshot};
+use crate::chain::parent::Parent;
 use cloudless_actor_capacity as capacity;
 use cloudless_actor_gateway as gateway;
 use cloudless_actor_market as market;
@@ -371,7 +371,8 @@ impl Soak {
             54 => self.withdraw_deal(),
             55..=59 => {
                 let epochs = self.rng.gen_range(1..=PERIOD);
-                self.h.node.set_epoch(self.h.node.epoch() + epochs).expect("advance");
+                let now = self.h.node.epoch();
+                self.h.node.set_epoch(now + epochs).expect("advance");
             }
             _ => self.fuzz(),
         }

@@ -1,7 +1,7 @@
 //! A parent-chain simulator for the USDC gateway (docs/protocol.md §5): USDC held by parent accounts and
 //! locked by the bridge, a relayer carrying messages both ways, and liquidity providers doing
 //! fast fills. The subnet side is the real gateway actor in the FVM, driven through a
-//! [`Harness`]; the relayer signs as the gateway's bridge authority.
+//! [`Chain`]; the relayer signs as the gateway's bridge authority.
 //!
 //! Top-down messages (deposits, confirmations, rejections, fills) wait in a queue and are
 //! delivered in order. The bottom-up direction is the relayer reading the gateway's outbox from
@@ -24,11 +24,10 @@ use cloudless_actor_gateway::*;
 use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;
-use fvm_shared::error::ExitCode;
 use fvm_shared::MethodNum;
 use serde::Serialize;
 
-use super::{assert_ok, Harness};
+use super::{assert_ok, Chain};
 
 /// A message from the parent to the subnet, delivered by the relayer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,8 +67,8 @@ pub struct Parent {
     next_deposit_nonce: u64,
     total: TokenAmount,
     /// The subnet account that signs as the bridge authority.
-    relayer: String,
-    gateway: Address,
+    pub(crate) relayer: String,
+    pub(crate) gateway: Address,
 }
 
 impl Parent {
@@ -123,7 +122,7 @@ impl Parent {
         true
     }
 
-    fn params(msg: &TopDown) -> (MethodNum, RawBytes) {
+    pub(crate) fn params(msg: &TopDown) -> (MethodNum, RawBytes) {
         fn encode<P: Serialize>(p: &P) -> RawBytes {
             RawBytes::serialize(p).unwrap()
         }
@@ -139,7 +138,7 @@ impl Parent {
     }
 
     /// Delivers the next top-down message; it must succeed. None when the queue is empty.
-    pub fn deliver_next(&mut self, h: &mut Harness) -> Option<Delivered> {
+    pub fn deliver_next(&mut self, h: &mut Chain) -> Option<Delivered> {
         let msg = self.queue.pop_front()?;
         let (method, params) = Self::params(&msg);
         let ret = h.send_raw(&self.relayer, self.gateway, method, params, TokenAmount::default());
@@ -162,45 +161,17 @@ impl Parent {
         Some(out)
     }
 
-    pub fn deliver_all(&mut self, h: &mut Harness) -> Vec<Delivered> {
+    pub fn deliver_all(&mut self, h: &mut Chain) -> Vec<Delivered> {
         std::iter::from_fn(|| self.deliver_next(h)).collect()
     }
 
-    /// The relayer delivers an already delivered message again: it must fail with
-    /// USR_ILLEGAL_ARGUMENT and change nothing. False when nothing was delivered yet.
-    pub fn replay(&mut self, h: &mut Harness, pick: usize) -> bool {
-        if self.delivered.is_empty() {
-            return false;
-        }
-        let msg = self.delivered[pick % self.delivered.len()].clone();
-        let (method, params) = Self::params(&msg);
-        let relayer = self.relayer.clone();
-        h.expect_failure(&relayer, self.gateway, method, params, ExitCode::USR_ILLEGAL_ARGUMENT);
-        true
-    }
-
-    /// The relayer skips ahead: a queued deposit after the next one arrives first. It must fail
-    /// with USR_ILLEGAL_STATE and change nothing. False when no such deposit is queued.
-    pub fn deliver_with_gap(&mut self, h: &mut Harness) -> bool {
-        let next = self.gateway_state(h).next_deposit_nonce;
-        let Some(TopDown::Deposit(p)) =
-            self.queue.iter().find(|m| matches!(m, TopDown::Deposit(p) if p.nonce > next)).cloned()
-        else {
-            return false;
-        };
-        let relayer = self.relayer.clone();
-        let params = RawBytes::serialize(&p).unwrap();
-        h.expect_failure(&relayer, self.gateway, METHOD_APPLY_DEPOSIT, params, ExitCode::USR_ILLEGAL_STATE);
-        true
-    }
-
-    pub fn gateway_state(&self, h: &Harness) -> State {
+    pub fn gateway_state(&self, h: &Chain) -> State {
         let id = h.node.resolve(&self.gateway).unwrap().unwrap();
         h.node.actor_state(id).unwrap()
     }
 
     /// The outbox entries the parent has not processed yet, as the subnet state shows them.
-    pub fn unprocessed(&self, h: &Harness) -> Vec<OutboxEntryView> {
+    pub fn unprocessed(&self, h: &Chain) -> Vec<OutboxEntryView> {
         let st = self.gateway_state(h);
         let store = h.node.store();
         (self.processed..st.next_outbox_nonce).map(|n| st.entry_view(store, n, h.node.epoch()).unwrap()).collect()
@@ -210,7 +181,7 @@ impl Parent {
     /// `reject` says so, rejects) up to `max` unprocessed entries in nonce order, holding those
     /// whose payee may still change, and queues the confirmations and rejections. Only unfilled
     /// withdrawals can be rejected. Returns how many entries it paid, rejected or held.
-    pub fn process_outbox(&mut self, h: &Harness, max: u64, reject: impl Fn(&OutboxEntryView) -> bool) -> u64 {
+    pub fn process_outbox(&mut self, h: &Chain, max: u64, reject: impl Fn(&OutboxEntryView) -> bool) -> u64 {
         let st = self.gateway_state(h);
         let view = |n| st.entry_view(h.node.store(), n, h.node.epoch()).unwrap();
         let rejects = |v: &OutboxEntryView| v.entry.sender.is_some() && !v.entry.filled && reject(v);
@@ -268,7 +239,7 @@ impl Parent {
     /// An LP pays `amount - fee` for the pending fast entry `nonce` into escrow and the parent
     /// controller queues the fill. False when the entry has no fast terms, the parent already
     /// settled it, or the LP lacks the USDC. (Fills may still arrive late: the subnet decides.)
-    pub fn fast_fill(&mut self, h: &Harness, lp: Address, nonce: u64) -> bool {
+    pub fn fast_fill(&mut self, h: &Chain, lp: Address, nonce: u64) -> bool {
         let st = self.gateway_state(h);
         let settled = nonce < self.processed && !self.held.contains(&nonce);
         if nonce >= st.next_outbox_nonce || settled || self.escrow.contains_key(&(nonce, lp)) {
@@ -288,7 +259,7 @@ impl Parent {
     }
 
     /// USDC in flight: locked on the parent but not (or no longer) in the subnet supply.
-    pub fn in_flight(&self, h: &Harness) -> TokenAmount {
+    pub fn in_flight(&self, h: &Chain) -> TokenAmount {
         let queued: TokenAmount = self
             .queue
             .iter()
@@ -307,7 +278,7 @@ impl Parent {
 
     /// No USDC created or lost: the parent's total is constant, and the bridge's locked USDC
     /// equals the subnet supply plus what is in flight.
-    pub fn check(&self, h: &Harness) -> Result<(), String> {
+    pub fn check(&self, h: &Chain) -> Result<(), String> {
         let held: TokenAmount = self.balances.values().sum();
         let escrowed: TokenAmount = self.escrow.values().map(|(a, _)| a.clone()).sum();
         let parent_total = &held + &self.locked + &escrowed;
