@@ -10,44 +10,10 @@
 //! period in which its failures reach `max_failed_ratio × unit_count`, and becomes inactive when
 //! its last period is settled.
 
-use cloudless_runtime::bytes;
-use cloudless_runtime::{actor_error, amount, ActorResult, Fields, PRECISION};
-use fvm_ipld_encoding::tuple::*;
+use cloudless_runtime::{actor_error, ActorResult, PRECISION};
 use fvm_shared::econ::TokenAmount;
-use fvm_shared::ActorID;
 
-use crate::state::Unit;
 use crate::types::*;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
-pub struct Commitment {
-    pub id: u64,
-    #[serde(with = "bytes::hex")]
-    pub peer_id: Vec<u8>,
-    pub provider: ActorID,
-    /// Named at creation, or the first depositor.
-    pub delegator: Option<ActorID>,
-    pub delegator_reward_rate: u64,
-    /// Units of the peer at creation (they cannot change while the commitment lives).
-    pub unit_count: u32,
-    #[serde(with = "amount")]
-    pub collateral_per_unit: TokenAmount,
-    pub duration: u64,
-    /// Stored status; `WaitStart` is derived (see [`Commitment::status_at`]).
-    pub status: Status,
-    /// First active period (set by the deposit; 0 before).
-    pub start_period: i64,
-    /// Periods before this one are settled.
-    pub settled_through: i64,
-    pub failures: u64,
-    /// Failures per unit, in the order of the peer's unit list.
-    pub unit_failures: Vec<u32>,
-    /// Slashed so far (held by the actor until `FinishCommitment`).
-    #[serde(with = "amount")]
-    pub slashed: TokenAmount,
-    /// The first period in which the commitment is failed.
-    pub failed_period: Option<i64>,
-}
 
 /// What one settlement did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

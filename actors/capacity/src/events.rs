@@ -6,7 +6,7 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 use serde::{Deserialize, Serialize};
 
-use crate::state::Provider;
+use crate::types::Provider;
 
 /// A provider as registered, updated or approved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]

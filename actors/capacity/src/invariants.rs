@@ -10,9 +10,9 @@ use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 
-use crate::commitment::Commitment;
-use crate::state::{Peer, Provider, State, Unit, UnitNonces};
+use crate::state::State;
 use crate::types::*;
+use crate::types::{Commitment, Peer, Provider, Unit, UnitNonces};
 
 impl State {
     fn check<BS: Blockstore>(

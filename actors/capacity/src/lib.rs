@@ -15,10 +15,9 @@ pub mod registry;
 pub mod state;
 pub mod types;
 
-pub use commitment::Commitment;
 pub use events::*;
 pub use period::PeriodState;
-pub use state::{Peer, Provider, State, Totals, Unit, UnitNonces};
+pub use state::State;
 pub use types::*;
 
 use methods as m;

@@ -8,8 +8,9 @@ use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::address::Address;
 
-use crate::state::{Peer, Provider, State, Totals, Unit};
+use crate::state::State;
 use crate::types::*;
+use crate::types::{Peer, Provider, Totals, Unit};
 use crate::{proofs, registry};
 
 pub fn constructor<R: Runtime>(rt: &R, params: ConstructorParams) -> ActorResult<()> {

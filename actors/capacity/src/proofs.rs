@@ -17,10 +17,11 @@ use cloudless_runtime::{actor_error, ActorResult, Ctx, Effects};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::econ::TokenAmount;
 
-use crate::commitment::{eligible, Commitment};
+use crate::commitment::eligible;
 use crate::period::randomx_key;
-use crate::state::{State, Unit, UnitNonces};
+use crate::state::State;
 use crate::types::*;
+use crate::types::{Unit, UnitNonces};
 
 /// One unit's working view during a batch.
 struct Working {

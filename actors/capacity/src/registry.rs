@@ -9,10 +9,10 @@ use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 
-use crate::commitment::Commitment;
 use crate::events::*;
-use crate::state::{Peer, Provider, State, Unit};
+use crate::state::State;
 use crate::types::*;
+use crate::types::{Commitment, Peer, Provider, Unit};
 
 /// The burnt-funds actor: slashed FLT goes here unless a treasury is configured.
 pub const BURNT_FUNDS_ACTOR_ID: ActorID = 99;

@@ -1,4 +1,5 @@
-//! Capacity state, its records and their storage. No SDK here: everything runs natively.
+//! Capacity state and the storage of its records (the records themselves are in `types.rs`). No
+//! SDK here: everything runs natively.
 //!
 //! Layout: five HAMTs keyed by bytes — providers (actor ID, 8 bytes BE), peers (peer id), units
 //! (unit id), unit nonces (unit id: the local nonces accepted this period, for skipping
@@ -8,16 +9,15 @@
 
 use crate::events::{CommitmentSettled, PeriodStarted};
 use cid::Cid;
-use cloudless_runtime::bytes::{self, to_hex, Bytes32};
+use cloudless_runtime::bytes::{to_hex, Bytes32};
 use cloudless_runtime::map::Map;
-use cloudless_runtime::{actor_error, amount, ActorResult, ActorState, Ctx, Effects, Fields, Runtime, PRECISION};
+use cloudless_runtime::{actor_error, ActorResult, ActorState, Ctx, Effects, Fields, Runtime, PRECISION};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::clock::ChainEpoch;
-use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 
-use crate::commitment::{Commitment, Settlement};
+use crate::commitment::Settlement;
 use crate::period::{period_of, PeriodState};
 use crate::types::*;
 
@@ -33,65 +33,6 @@ pub struct State {
     pub commitments: Cid,
     pub next_commitment_id: u64,
     pub totals: Totals,
-}
-
-/// Running totals, for dashboards and invariants.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
-pub struct Totals {
-    pub providers: u64,
-    pub peers: u64,
-    pub units: u64,
-    /// Commitments not yet Removed.
-    pub commitments: u64,
-    /// Units of deposited, unfinished commitments.
-    pub committed_units: u64,
-    /// FLT held as collateral (including slashed FLT not yet paid out).
-    #[serde(with = "amount")]
-    pub collateral: TokenAmount,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
-pub struct Provider {
-    pub id: ActorID,
-    pub name: String,
-    /// CID bytes of the metadata document.
-    #[serde(with = "bytes::cid_bytes")]
-    pub metadata: Vec<u8>,
-    pub approved: bool,
-    pub peers: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
-pub struct Peer {
-    #[serde(with = "bytes::hex")]
-    pub peer_id: Vec<u8>,
-    pub provider: ActorID,
-    pub owner: ActorID,
-    /// Sorted, unique, at most [`MAX_UNITS_PER_PEER`].
-    pub units: Vec<Bytes32>,
-    /// The live (not Removed) commitment, if any.
-    pub commitment: Option<u64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
-pub struct Unit {
-    pub id: Bytes32,
-    #[serde(with = "bytes::hex")]
-    pub peer_id: Vec<u8>,
-    /// The market deal the unit serves, if any.
-    pub deal: Option<u64>,
-    /// Exempt from proofs before this period (the period it returned from a deal).
-    pub exempt_until: i64,
-    /// The period of `proof_count`.
-    pub proof_period: i64,
-    pub proof_count: u32,
-}
-
-/// The local nonces a unit had accepted in `period`, sorted (duplicates are skipped).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
-pub struct UnitNonces {
-    pub period: i64,
-    pub nonces: Vec<Bytes32>,
 }
 
 pub fn id_key(id: u64) -> [u8; 8] {

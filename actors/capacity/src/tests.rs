@@ -6,10 +6,10 @@ use fvm_shared::econ::TokenAmount;
 use multihash_codetable::{Code, MultihashDigest};
 use proptest::prelude::*;
 
-use crate::commitment::{eligible, Commitment};
+use crate::commitment::eligible;
 use crate::period::PeriodState;
 use crate::registry::collateral_at_price;
-use crate::state::Unit;
+use crate::types::Unit;
 use crate::types::*;
 
 fn keccak(data: &[u8]) -> [u8; 32] {

@@ -1,4 +1,6 @@
-//! Parameters, returns, limits and method numbers of the capacity actor.
+//! The capacity actor's types: parameters, returns, limits, and the records it stores (providers,
+//! peers, units, commitments, totals; their rules live in `state.rs`, `registry.rs` and
+//! `commitment.rs`). Nothing here imports the rest of the crate.
 
 use cid::Cid;
 use cloudless_runtime::bytes::{self, Bytes32};
@@ -242,7 +244,7 @@ pub struct PeriodInfo {
     pub max_proofs: u32,
     /// Proofs accepted so far this period.
     pub proofs: u64,
-    pub totals: crate::state::Totals,
+    pub totals: Totals,
 }
 
 /// `GetConfig` result.
@@ -299,7 +301,7 @@ impl Status {
 /// total collateral and end period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct CommitmentInfo {
-    pub commitment: crate::commitment::Commitment,
+    pub commitment: Commitment,
     pub status: Status,
     #[serde(with = "amount")]
     pub collateral: TokenAmount,
@@ -344,4 +346,96 @@ pub struct PeerInfo {
     pub owner: ActorID,
     pub commitment_active: bool,
     pub units: Vec<UnitInfo>,
+}
+
+// --- stored records ---------------------------------------------------------------------------
+
+/// Running totals, for dashboards and invariants.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct Totals {
+    pub providers: u64,
+    pub peers: u64,
+    pub units: u64,
+    /// Commitments not yet Removed.
+    pub commitments: u64,
+    /// Units of deposited, unfinished commitments.
+    pub committed_units: u64,
+    /// FLT held as collateral (including slashed FLT not yet paid out).
+    #[serde(with = "amount")]
+    pub collateral: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct Provider {
+    pub id: ActorID,
+    pub name: String,
+    /// CID bytes of the metadata document.
+    #[serde(with = "bytes::cid_bytes")]
+    pub metadata: Vec<u8>,
+    pub approved: bool,
+    pub peers: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct Peer {
+    #[serde(with = "bytes::hex")]
+    pub peer_id: Vec<u8>,
+    pub provider: ActorID,
+    pub owner: ActorID,
+    /// Sorted, unique, at most [`MAX_UNITS_PER_PEER`].
+    pub units: Vec<Bytes32>,
+    /// The live (not Removed) commitment, if any.
+    pub commitment: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct Unit {
+    pub id: Bytes32,
+    #[serde(with = "bytes::hex")]
+    pub peer_id: Vec<u8>,
+    /// The market deal the unit serves, if any.
+    pub deal: Option<u64>,
+    /// Exempt from proofs before this period (the period it returned from a deal).
+    pub exempt_until: i64,
+    /// The period of `proof_count`.
+    pub proof_period: i64,
+    pub proof_count: u32,
+}
+
+/// The local nonces a unit had accepted in `period`, sorted (duplicates are skipped).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct UnitNonces {
+    pub period: i64,
+    pub nonces: Vec<Bytes32>,
+}
+
+/// A capacity commitment (docs/protocol.md §2); its settlement rules are in `commitment.rs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct Commitment {
+    pub id: u64,
+    #[serde(with = "bytes::hex")]
+    pub peer_id: Vec<u8>,
+    pub provider: ActorID,
+    /// Named at creation, or the first depositor.
+    pub delegator: Option<ActorID>,
+    pub delegator_reward_rate: u64,
+    /// Units of the peer at creation (they cannot change while the commitment lives).
+    pub unit_count: u32,
+    #[serde(with = "amount")]
+    pub collateral_per_unit: TokenAmount,
+    pub duration: u64,
+    /// Stored status; `WaitStart` is derived (see [`Commitment::status_at`]).
+    pub status: Status,
+    /// First active period (set by the deposit; 0 before).
+    pub start_period: i64,
+    /// Periods before this one are settled.
+    pub settled_through: i64,
+    pub failures: u64,
+    /// Failures per unit, in the order of the peer's unit list.
+    pub unit_failures: Vec<u32>,
+    /// Slashed so far (held by the actor until `FinishCommitment`).
+    #[serde(with = "amount")]
+    pub slashed: TokenAmount,
+    /// The first period in which the commitment is failed.
+    pub failed_period: Option<i64>,
 }

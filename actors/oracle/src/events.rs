@@ -6,7 +6,7 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 use serde::{Deserialize, Serialize};
 
-use crate::state::Asset;
+use crate::types::Asset;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
 #[event("price-reported")]

@@ -8,7 +8,7 @@ pub mod state;
 pub mod types;
 
 pub use events::*;
-pub use state::{Asset, Report, Sample, State};
+pub use state::State;
 pub use types::*;
 
 cloudless_runtime::actor! {

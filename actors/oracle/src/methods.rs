@@ -7,7 +7,8 @@ use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::address::Address;
 
-use crate::state::{asset_added_events, Asset, State};
+use crate::state::{asset_added_events, State};
+use crate::types::Asset;
 use crate::types::*;
 
 /// An asset from its params, reporters resolved to IDs.

@@ -8,7 +8,8 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
 use proptest::prelude::*;
 
-use crate::state::{median, Asset, State};
+use crate::state::{median, State};
+use crate::types::Asset;
 use crate::types::*;
 
 fn usd(text: &str) -> TokenAmount {

@@ -73,3 +73,33 @@ pub struct ReporterParams {
 pub struct AdminReturn {
     pub admin: ActorID,
 }
+
+// --- stored records ---------------------------------------------------------------------------
+
+/// A reporter's latest price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct Report {
+    pub reporter: ActorID,
+    #[serde(with = "amount")]
+    pub price: TokenAmount,
+    pub epoch: ChainEpoch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct Sample {
+    pub epoch: ChainEpoch,
+    #[serde(with = "amount")]
+    pub median: TokenAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct Asset {
+    pub symbol: String,
+    pub config: AssetConfig,
+    /// Sorted ascending, unique, at most [`MAX_REPORTERS`].
+    pub reporters: Vec<ActorID>,
+    /// At most one per reporter, sorted by reporter.
+    pub reports: Vec<Report>,
+    /// Ascending by epoch, at most [`MAX_TWAP_SAMPLES`].
+    pub samples: Vec<Sample>,
+}
