@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BUNDLE := target/bundle/cloudless.car
 
-.PHONY: setup bundle install test readme check bench calibrate conformance vectors reproducible kernel-fvm47 test-official-core soak devnet clean
+.PHONY: setup bundle install test readme check bench calibrate conformance vectors reproducible kernel-fvm47 test-official-core test-indexed soak devnet clean
 
 # Installs what the build needs when it is missing: the wasm32 target, cmake (RandomX) and
 # Node.js with npm (the bundle's pinned wasm-opt, docs/bundle.md).
@@ -83,6 +83,11 @@ reproducible: setup
 test-official-core: setup
 	CLOUDLESS_CORE=official $(CARGO) test --locked -p cloudless-host \
 		$(foreach t,$(filter-out core,$(basename $(notdir $(wildcard host/tests/*.rs)))),--test $(t))
+
+# Every host test with the event indexer checked after every message (docs/reliability.md),
+# not only the tests that ask for it.
+test-indexed: setup
+	CLOUDLESS_INDEXER=all $(CARGO) test --locked -p cloudless-host --tests
 
 # The kernel against fendermint's FVM (fvm 4.7.4, its lock in syscalls/fvm-4.7): docs/ipc.md.
 kernel-fvm47: setup

@@ -121,6 +121,11 @@ impl World {
         Self { h: Harness::new(config, cloudless_bundle::BUNDLE_CAR).unwrap() }
     }
 
+    /// With the event indexer checked after every message.
+    fn indexed() -> Self {
+        Self { h: Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap().indexed() }
+    }
+
     /// The same check, for messages applied to the node directly.
     fn check(&self) {
         let total = self.h.checks().total.clone().unwrap();
@@ -225,7 +230,7 @@ fn reward_reports(w: &World, ret: &ApplyRet) -> Vec<RecordProofsParams> {
 #[test]
 fn commitment_life_with_real_proofs_slashing_and_exact_payout() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let mut w = World::new();
+    let mut w = World::indexed();
     let (id, cpu) = w.committed(4);
     // 2 USD at 0.5 USD/FLT, computed independently: 2e18 * 1e18 / 0.5e18 atto.
     assert_eq!(cpu, TokenAmount::from_atto(4_000_000_000_000_000_000u128));

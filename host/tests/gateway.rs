@@ -52,7 +52,15 @@ struct World {
 
 impl World {
     fn new() -> Self {
-        let mut h = Harness::new(CONFIG, cloudless_bundle::TEST_BUNDLE_CAR).unwrap();
+        Self::on(Harness::new(CONFIG, cloudless_bundle::TEST_BUNDLE_CAR).unwrap())
+    }
+
+    /// With the event indexer checked after every message.
+    fn indexed() -> Self {
+        Self::on(Harness::new(CONFIG, cloudless_bundle::TEST_BUNDLE_CAR).unwrap().indexed())
+    }
+
+    fn on(mut h: Harness) -> Self {
         let gateway = h.address("gateway");
         let receiver = h.exec("alice", "test-receiver");
         Self { h, gateway, receiver }
@@ -149,7 +157,7 @@ fn frc46_metadata_balances_and_transfers() {
 
 #[test]
 fn receiver_hooks_accept_reject_and_reenter() {
-    let mut w = World::new();
+    let mut w = World::indexed();
     let (alice, bob, receiver) = (w.h.address("alice"), w.h.address("bob"), w.receiver);
     w.deposit(alice, usdc(10 * WHOLE));
     let (alice_id, receiver_id) = (w.h.id("alice"), w.h.node.resolve(&receiver).unwrap().unwrap());
@@ -186,7 +194,7 @@ fn receiver_hooks_accept_reject_and_reenter() {
 
 #[test]
 fn allowances_transfer_from_and_burns() {
-    let mut w = World::new();
+    let mut w = World::indexed();
     let (alice, bob, carol) = (w.h.address("alice"), w.h.address("bob"), w.h.address("carol"));
     w.deposit(alice, usdc(10 * WHOLE));
     let allowance = |w: &mut World| {
@@ -273,7 +281,7 @@ fn allowances_transfer_from_and_burns() {
 
 #[test]
 fn deposits_that_cannot_land_are_refunded_through_the_outbox() {
-    let mut w = World::new();
+    let mut w = World::indexed();
     w.set_mode(Mode::Reject, None);
     let receiver = w.receiver;
     let unknown_actor = Address::new_actor(b"never created");
@@ -428,7 +436,7 @@ fn withdrawals_validate_and_every_method_rejects_malformed_params() {
 /// withdrawal re-minted, relayer replays and a gap. No USDC is created or lost at any step.
 #[test]
 fn end_to_end_with_the_parent_chain() {
-    let mut w = World::new();
+    let mut w = World::indexed();
     let (alice, bob) = (w.h.address("alice"), w.h.address("bob"));
     let (p_alice, p_bob, lp) = (parent("p-alice"), parent("p-bob"), parent("lp"));
     let start = usdc(100 * WHOLE);

@@ -166,7 +166,7 @@ fn balance(h: &mut Harness, who: Address) -> TokenAmount {
 }
 
 fn harness(bundle: &[u8]) -> Harness {
-    let mut h = Harness::new(CONFIG, bundle).unwrap();
+    let mut h = Harness::new(CONFIG, bundle).unwrap().indexed();
     let network = sim::ConstructorParams { network_root: ROOT, network_route: vec![fvm_address(SUBNET_ACTOR)] };
     h.install(IPC_GATEWAY_ID, "test-ipc-gateway", &network, true).unwrap();
     h.keys.actors.insert("ipc".into(), Address::new_id(IPC_GATEWAY_ID).to_string());

@@ -49,7 +49,7 @@ fn value_sent_to_a_method_that_does_not_take_it_is_refused_everywhere() {
 /// state") sees a state change whose events it did not index, and events indexed twice.
 #[test]
 fn the_indexer_notices_state_its_events_do_not_explain() {
-    let mut h = Harness::new(EXAMPLE, cloudless_bundle::BUNDLE_CAR).unwrap();
+    let mut h = Harness::new(EXAMPLE, cloudless_bundle::BUNDLE_CAR).unwrap().indexed();
     let rewards = h.keys.address_of("rewards").unwrap();
     let fund = actor("rewards").unwrap().methods().into_iter().find(|m| m.name == "Fund").unwrap().number;
     assert_ok(&h.send_raw("alice", rewards, fund, RawBytes::default(), TokenAmount::from_whole(1)));

@@ -81,7 +81,15 @@ struct World {
 
 impl World {
     fn new() -> Self {
-        let h = Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap();
+        Self::on(Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap())
+    }
+
+    /// With the event indexer checked after every message.
+    fn indexed() -> Self {
+        Self::on(Harness::new(&config(), cloudless_bundle::BUNDLE_CAR).unwrap().indexed())
+    }
+
+    fn on(h: Harness) -> Self {
         let market = h.address("market");
         Self { h, market, deposits: 0 }
     }
@@ -209,7 +217,7 @@ fn offer(price: u64, peers: &[u8], effectors: &[&[u8]]) -> OfferParams {
 #[test]
 fn a_deal_from_offer_to_stop_with_exact_usdc() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let mut w = World::new();
+    let mut w = World::indexed();
     // Period 0: two providers, four committed units; offers; a user with 50 USDC.
     w.provider("alice", &[1, 2]);
     w.provider("bob", &[3, 4]);
@@ -376,7 +384,7 @@ fn verified_results_through_the_groth16_syscall() {
     use cloudless_actor_market::results::{output_scalar, scalar};
     use cloudless_kernel::groth16::testing::BoundProver;
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let mut w = World::new();
+    let mut w = World::indexed();
     let prover = BoundProver::new(BOUND_INPUTS);
     // A malformed key is refused at creation: alpha moved off the curve.
     let mut bad = prover.vk.clone();

@@ -68,7 +68,15 @@ struct Test {
 
 impl Test {
     fn new() -> Self {
-        let h = Harness::new(CONFIG, cloudless_bundle::BUNDLE_CAR).unwrap();
+        Self::on(Harness::new(CONFIG, cloudless_bundle::BUNDLE_CAR).unwrap())
+    }
+
+    /// With the event indexer checked after every message.
+    fn indexed() -> Self {
+        Self::on(Harness::new(CONFIG, cloudless_bundle::BUNDLE_CAR).unwrap().indexed())
+    }
+
+    fn on(h: Harness) -> Self {
         let total = Snapshot::take(&h.node).unwrap().total_balance();
         let t = Test { h, total, oracle: Address::new_id(83) };
         t.check();
@@ -101,7 +109,7 @@ impl Test {
 
 #[test]
 fn three_reporters_make_a_median_and_twap() {
-    let mut t = Test::new();
+    let mut t = Test::indexed();
     let ret = t.ok("r1", METHOD_REPORT, &report("FLT/USD", "0.50"));
     let types: Vec<_> = ret.events.iter().filter_map(|e| event_type(&e.event)).collect();
     assert_eq!(types, ["price-reported"]);
@@ -146,7 +154,7 @@ fn report_rejects_outsiders_bad_params_and_deviation() {
 
 #[test]
 fn stale_reports_expire_the_price_and_lift_the_deviation_guard() {
-    let mut t = Test::new();
+    let mut t = Test::indexed();
     t.ok("r1", METHOD_REPORT, &report("FLT/USD", "1.00"));
     t.ok("r2", METHOD_REPORT, &report("FLT/USD", "1.00"));
     t.price();

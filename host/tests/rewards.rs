@@ -224,7 +224,7 @@ fn period_info(h: &mut Harness, period: i64) -> PeriodInfo {
 #[test]
 fn multi_period_rewards_with_real_proofs_price_moves_failure_and_vesting() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let mut h = Harness::new(&scenario_config(), cloudless_bundle::BUNDLE_CAR).unwrap();
+    let mut h = Harness::new(&scenario_config(), cloudless_bundle::BUNDLE_CAR).unwrap().indexed();
     let total_flt = Snapshot::take(&h.node).unwrap().total_balance();
     let unit = |i: u8| Bytes32([i; 32]);
     let mut peers = vec![

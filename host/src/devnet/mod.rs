@@ -5,13 +5,13 @@
 //!
 //! - [`scenario`]: the scenario file and its checks (errors name the key);
 //! - [`run`]: the run, period by period, every message checked;
-//! - [`report`]: `report.json` (deterministic figures), `timings.json` and `report.html`;
-//! - [`svg`]: the page's charts.
+//! - [`report`]: `report.json` (deterministic figures) and `timings.json` as plain types, built
+//!   from a [`report::Snapshot`] of the run (`report/build.rs`) and shown as `report.html`
+//!   (`report/html.rs`, its charts in `report/svg.rs`).
 
 pub mod report;
 pub mod run;
 pub mod scenario;
-pub mod svg;
 
 pub use run::{run, End, Observer, Outcome, Quiet};
 pub use scenario::Loaded;

@@ -53,6 +53,17 @@ pub enum End {
     Failed(String),
 }
 
+/// As `report.json` has it: `complete`, `interrupted` or `failed: <why>`.
+impl std::fmt::Display for End {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            End::Complete => f.write_str("complete"),
+            End::Interrupted => f.write_str("interrupted"),
+            End::Failed(why) => write!(f, "failed: {why}"),
+        }
+    }
+}
+
 /// Everything a run produced.
 pub struct Outcome {
     pub end: End,
@@ -231,7 +242,7 @@ pub fn run(
         }
     }
     net.timings.total_ms = started.elapsed().as_millis() as u64;
-    let report = report::build(&net, &end)?;
+    let report = report::build(&net.snapshot(), &end.to_string())?;
     let Devnet { mut h, timings, .. } = net;
     let journal = h.journal.take().unwrap_or_default();
     Ok(Outcome { end, genesis, chain: h, journal, report, timings })
@@ -333,7 +344,7 @@ impl Devnet<'_> {
     fn report_prices(&mut self, p: u32, _: &mut dyn Observer) -> anyhow::Result<()> {
         let Some(price) = self.loaded.scenario.price_at(p).cloned() else { return Ok(()) };
         let Some(oracle) = &self.loaded.genesis.actors.oracle else { return Ok(()) };
-        let asset = self.oracle_asset();
+        let asset = self.loaded.genesis.flt_asset();
         let reporters =
             oracle.assets.iter().find(|a| a.symbol == asset).map(|a| a.reporters.clone()).unwrap_or_default();
         let to = self.addr("oracle");
@@ -349,10 +360,6 @@ impl Devnet<'_> {
             )?;
         }
         Ok(())
-    }
-
-    pub fn oracle_asset(&self) -> String {
-        self.loaded.genesis.actors.rewards.as_ref().map(|r| r.oracle_asset.clone()).unwrap_or_else(|| "FLT/USD".into())
     }
 
     fn deposits(&mut self, p: u32, _: &mut dyn Observer) -> anyhow::Result<()> {
@@ -763,7 +770,29 @@ impl Devnet<'_> {
 
     /// The period's figures, read from the state at its last message.
     fn figures(&self, p: u32) -> anyhow::Result<report::PeriodFigures> {
-        report::period_figures(self, p)
+        report::period_figures(&self.snapshot(), p)
+    }
+
+    /// What the report is built from.
+    fn snapshot(&self) -> report::Snapshot<'_> {
+        let deals = &self.loaded.scenario.deals;
+        report::Snapshot {
+            chain: &self.h,
+            parent: &self.parent,
+            genesis: &self.loaded.genesis,
+            scenario: &self.loaded.scenario.name,
+            periods_planned: self.loaded.scenario.periods,
+            genesis_epoch: self.genesis_epoch,
+            period_length: self.period_length,
+            proofs_per_unit: self.proofs_per_unit,
+            difficulty: self.difficulty,
+            commitments: self.commitments.iter().map(|c| (c.id, c.peer)).collect(),
+            deals: self.deals.iter().map(|d| (d.id, deals[d.plan].name.clone())).collect(),
+            proof_messages: &self.proof_messages,
+            unit_periods: self.unit_periods,
+            figures: &self.figures,
+            mining: &self.timings.mining,
+        }
     }
 }
 

@@ -423,6 +423,11 @@ impl GenesisConfig {
         Address::from_str(reference).map_err(|_| anyhow!("{reference:?} is neither a genesis account nor an address"))
     }
 
+    /// The oracle asset FLT is priced in: the rewards section's, else the default.
+    pub fn flt_asset(&self) -> String {
+        self.actors.rewards.as_ref().map(|r| r.oracle_asset.clone()).unwrap_or_else(capacity::default_oracle_asset)
+    }
+
     fn total_balance(&self) -> TokenAmount {
         let accounts = self.accounts.iter().map(|a| a.balance.clone());
         accounts.chain(self.singletons().into_iter().map(|s| s.balance())).sum()

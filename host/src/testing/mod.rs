@@ -33,6 +33,10 @@ pub use crate::chain::{assert_ok, cid_of, Journaled};
 /// The gas-fee sinks: the FVM pays premiums to f02 and burns base fees to f099.
 pub const FEE_SINKS: [ActorID; 2] = [2, 99];
 
+/// Set to `all` (`CLOUDLESS_INDEXER=all`), every harness runs the [`indexer`] after every
+/// message, as if each test had asked for it with [`Harness::indexed`] (`make test-indexed`).
+pub const INDEXER_ENV: &str = "CLOUDLESS_INDEXER";
+
 /// Set to `official` (`CLOUDLESS_CORE=official`), [`Harness::new`] runs every test on the
 /// official core set: the builtin-actors v17 bundle with the given bundle's actors appended
 /// (`make test-official-core`).
@@ -43,6 +47,9 @@ pub const CORE_ENV: &str = "CLOUDLESS_CORE";
 pub struct Harness {
     pub chain: Chain,
     checks: Rc<RefCell<Checks>>,
+    /// The genesis constructors' events, kept until [`Harness::indexed`] feeds them to the
+    /// indexer (or the first message makes that too late).
+    genesis_events: Option<Vec<StampedEvent>>,
 }
 
 impl Deref for Harness {
@@ -59,8 +66,9 @@ impl DerefMut for Harness {
 }
 
 /// What the harness checks after every message: every event declared (always), the
-/// invariants of every actor and the FLT total (unless [`Harness::unchecked`]), and the
-/// records the [`indexer`] rebuilds from events against the real state.
+/// invariants of every actor and the FLT total (unless [`Harness::unchecked`]), and, where a
+/// test asks for it ([`Harness::indexed`]), the records the [`indexer`] rebuilds from events
+/// against the real state.
 pub struct Checks {
     /// The FLT total every state must hold.
     pub total: Option<TokenAmount>,
@@ -111,11 +119,39 @@ impl Harness {
         }
     }
 
-    /// A built genesis, checked after every message.
+    /// A built genesis, checked after every message (the indexer only when
+    /// [`INDEXER_ENV`] is `all`; a test asks for it with [`Harness::indexed`]).
     pub fn from_genesis(g: genesis::Genesis) -> anyhow::Result<Self> {
-        let checks = Rc::new(RefCell::new(Checks { total: None, indexer: Some(indexer::Indexer::default()) }));
+        let genesis_events = Some(g.events.clone());
+        let checks = Rc::new(RefCell::new(Checks { total: None, indexer: None }));
         let chain = Chain::from_genesis(g, vec![Box::new(checks.clone())])?;
-        Ok(Self { chain, checks })
+        let h = Self { chain, checks, genesis_events };
+        match std::env::var(INDEXER_ENV).as_deref() {
+            Ok("all") => Ok(h.indexed()),
+            Ok(other) => bail!("{INDEXER_ENV}={other:?}: only \"all\" is known"),
+            Err(_) => Ok(h),
+        }
+    }
+
+    /// Runs the event [`indexer`] after every message from now on: it starts from the genesis
+    /// constructors' events, so it must be asked for before the first message.
+    pub fn indexed(mut self) -> Self {
+        if self.is_indexed() {
+            return self;
+        }
+        let events = self.genesis_events.take().expect("Harness::indexed before the first message");
+        let mut indexer = indexer::Indexer::default();
+        indexer
+            .observe(&self.node, &events)
+            .and_then(|()| indexer.check(&self.node))
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        self.checks.borrow_mut().indexer = Some(indexer);
+        self
+    }
+
+    /// Whether the indexer runs after every message.
+    pub fn is_indexed(&self) -> bool {
+        self.checks.borrow().indexer.is_some()
     }
 
     /// The harness's checks (the FLT total, the indexer).
@@ -146,11 +182,13 @@ impl Harness {
         params: RawBytes,
         value: TokenAmount,
     ) -> ApplyRet {
+        self.genesis_events = None;
         self.chain.send_raw(from, to, method, params, value)
     }
 
     /// [`Chain::exec`].
     pub fn exec(&mut self, from: &str, code_name: &str) -> Address {
+        self.genesis_events = None;
         self.chain.exec(from, code_name)
     }
 

@@ -177,7 +177,7 @@ impl Soak {
     /// A genesis with every product actor, parent USDC for every user, and providers whose
     /// peers have funded commitments and whose offers are listed.
     pub fn new(seed: u64, corpus: Vec<(MethodNum, Vec<u8>)>, bundle_car: &[u8]) -> anyhow::Result<Self> {
-        let h = Harness::new(&genesis_config(), bundle_car)?;
+        let h = Harness::new(&genesis_config(), bundle_car)?.indexed();
         let users: Vec<String> = (0..USERS).map(|i| format!("u{i}")).collect();
         let parent_accounts: Vec<_> = users.iter().map(|u| (h.address(u), usdc(1_000_000))).collect();
         let parent = Parent::new(&parent_accounts, "relayer", h.address("gateway"));
