@@ -38,7 +38,7 @@ test: setup
 SOAK_MESSAGES ?= 100000
 SOAK_SEED ?= 1
 soak: setup
-	$(CARGO) run --locked --release -p cloudless-host --bin cloudless-soak -- \
+	$(CARGO) run --locked --release -p cloudless-testing --bin cloudless-soak -- \
 		--messages $(SOAK_MESSAGES) --seed $(SOAK_SEED) --corpus test-vectors/corpus
 
 # The one-command demo: rehearses the default scenario (examples/devnet-scenario.toml on

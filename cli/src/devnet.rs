@@ -102,7 +102,7 @@ pub fn devnet(args: DevnetArgs) -> anyhow::Result<i32> {
     );
     let mut terminal = Terminal { bars: bars.clone(), periods, mining, stop };
     let outcome =
-        devnet::run(&loaded, cloudless_bundle::BUNDLE_CAR, &mut terminal, vec![cloudless_host::testing::all_checks()])?;
+        devnet::run(&loaded, cloudless_bundle::BUNDLE_CAR, &mut terminal, vec![cloudless_testing::all_checks()])?;
     terminal.mining.finish_and_clear();
     terminal.periods.finish_and_clear();
     write_outputs(&args.out, &loaded, &outcome)?;

@@ -18,11 +18,11 @@ use cloudless_actor_capacity::*;
 use cloudless_host::devnet::report::{grouped, units_per_subnet};
 use cloudless_host::node::BLOCK_GAS_LIMIT;
 use cloudless_host::prove::{capacity_proofs, Mode, ProveRequest};
-use cloudless_host::testing::{assert_ok, Harness};
 use cloudless_kernel::randomx::{self, RandomxConfig};
 use cloudless_runtime::bytes::Bytes32;
 use cloudless_syscalls::abi::RANDOMX_PAIR_LEN;
 use cloudless_syscalls::price;
+use cloudless_testing::{assert_ok, Harness};
 use multihash_codetable::{Code, MultihashDigest};
 
 const PERIOD: i64 = 1000;

@@ -7,8 +7,8 @@
 use std::time::{Duration, Instant};
 
 use cloudless_actor_oracle::{AssetQuery, ReportParams, METHOD_GET_PRICE, METHOD_REPORT};
-use cloudless_host::testing::{assert_ok, Harness};
 use cloudless_runtime::amount::parse_decimal;
+use cloudless_testing::{assert_ok, Harness};
 
 const CONFIG: &str = include_str!("../../examples/devnet.toml");
 const RUNS: usize = 60;

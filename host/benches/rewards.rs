@@ -13,7 +13,7 @@
 use std::time::Instant;
 
 use cloudless_actor_rewards::*;
-use cloudless_host::testing::{assert_ok, check_invariants, print_ratio_table, Harness, Snapshot};
+use cloudless_testing::{assert_ok, check_invariants, print_ratio_table, Harness, Snapshot};
 use fvm_shared::econ::TokenAmount;
 
 const PERIOD: i64 = 1_000_000;

@@ -7,9 +7,9 @@ use std::time::Instant;
 use cloudless_actor_test_syscall::{
     Groth16VerifyParams, RandomxHashesParams, METHOD_GROTH16_VERIFY, METHOD_GROTH16_VERIFY_WASM, METHOD_RANDOMX_HASHES,
 };
-use cloudless_host::testing::{assert_ok, Harness};
 use cloudless_kernel::abi::{MAX_RANDOMX_HASHES, MAX_RANDOMX_KEYS, RANDOMX_PAIR_LEN};
 use cloudless_kernel::randomx::{self, hash_batch, parse_batch, RandomxConfig};
+use cloudless_testing::{assert_ok, Harness};
 use fvm_ipld_encoding::RawBytes;
 use fvm_shared::message::Message;
 

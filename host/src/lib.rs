@@ -8,6 +8,11 @@
 //! - [`prove`]: mining capacity proofs (RandomX) for a unit, as `cloudless prove` does.
 //! - [`receipt`]: exit codes by name, the fee a message paid, a failure's call chain.
 //! - [`groth16`]: circuit tools' Groth16 files (snarkjs) in the encoding deals and results take.
+//! - [`chain`]: the dev chain (a node, its keys, a journal, the parent simulation), what the
+//!   devnet stands on; [`devnet`]: `cloudless devnet`.
+//!
+//! The test harness, the event indexer and the soak are the dev-only `cloudless-testing` crate
+//! (`host/testing`), which stands on this one.
 
 pub mod abi;
 pub mod car;
@@ -20,7 +25,6 @@ pub mod keys;
 pub mod node;
 pub mod prove;
 pub mod receipt;
-pub mod testing;
 
 pub use node::{ChainMeta, Node, Outcome};
 

@@ -8,9 +8,9 @@ use std::sync::Mutex;
 
 use cloudless_actor_capacity::*;
 use cloudless_host::prove::{capacity_proofs, Mode, ProveRequest};
-use cloudless_host::testing::{assert_ok, charged, check_invariants, Harness, Snapshot};
 use cloudless_runtime::amount::parse_decimal;
 use cloudless_runtime::bytes::Bytes32;
+use cloudless_testing::{assert_ok, charged, check_invariants, Harness, Snapshot};
 use fvm::executor::ApplyRet;
 use fvm::trace::ExecutionEvent;
 use fvm_ipld_encoding::RawBytes;

@@ -2,7 +2,7 @@
 
 use cloudless_actor_account::{AuthenticateMessageParams, METHOD_AUTHENTICATE_MESSAGE, METHOD_PUBKEY_ADDRESS};
 use cloudless_actor_init::{ExecParams, ExecReturn, METHOD_EXEC};
-use cloudless_host::testing::{assert_ok, charged, check_invariants, Harness, Snapshot};
+use cloudless_testing::{assert_ok, charged, check_invariants, Harness, Snapshot};
 use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;

@@ -2,7 +2,7 @@
 //! messages with a consistent state and a report of the finished periods.
 
 use cloudless_host::devnet::{self, report, End, Loaded, Observer};
-use cloudless_host::testing::{check_invariants, Snapshot};
+use cloudless_testing::{check_invariants, Snapshot};
 
 /// Requests a stop once `at` periods have finished.
 struct StopAfter {
@@ -25,7 +25,7 @@ fn a_stop_request_leaves_a_consistent_state_and_a_partial_report() {
     let loaded = Loaded::load(&path).unwrap();
     let mut observer = StopAfter { at: 2, done: 0 };
     let outcome =
-        devnet::run(&loaded, cloudless_bundle::BUNDLE_CAR, &mut observer, vec![cloudless_host::testing::all_checks()])
+        devnet::run(&loaded, cloudless_bundle::BUNDLE_CAR, &mut observer, vec![cloudless_testing::all_checks()])
             .unwrap();
     assert_eq!(outcome.end, End::Interrupted);
     assert_eq!(outcome.report.end, "interrupted");

@@ -5,7 +5,7 @@
 //! already there, a reserved ID, code missing from the custom CAR.
 
 use cloudless_host::genesis::{self, fendermint, GenesisConfig, IpcConfig};
-use cloudless_host::testing::Harness;
+use cloudless_testing::Harness;
 
 const DEVNET: &str = include_str!("../../examples/devnet.toml");
 
@@ -70,7 +70,7 @@ fn the_recipe_gives_the_state_the_constructors_gave() {
         h.call("alice", "gateway", cloudless_actor_gateway::METHOD_GET_BRIDGE, &());
     assert_eq!(info.ipc.unwrap().gateway, 64);
     let ret = h.send("alice", "oracle", cloudless_actor_oracle::METHOD_GET_ADMIN, &());
-    cloudless_host::testing::assert_ok(&ret);
+    cloudless_testing::assert_ok(&ret);
 }
 
 #[test]

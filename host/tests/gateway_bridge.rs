@@ -16,7 +16,7 @@ use cloudless_actor_gateway::*;
 use cloudless_actor_test_receiver::{Mode, SetModeParams, METHOD_SET_MODE};
 use cloudless_host::chain::parent::{Delivered, Parent, TopDown};
 use cloudless_host::keys::Key;
-use cloudless_host::testing::{assert_ok, Harness};
+use cloudless_testing::{assert_ok, Harness, Refusals};
 use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;

@@ -110,14 +110,14 @@ fn genesis_is_deterministic_and_conserves_flt() {
     let accounts: fvm_shared::econ::TokenAmount = config.accounts.iter().map(|a| a.balance.clone()).sum();
     // The example also funds the reward pool at genesis.
     let total = accounts + config.actors.rewards.as_ref().unwrap().balance.clone();
-    let snapshot = cloudless_host::testing::Snapshot::take(&a.node).unwrap();
+    let snapshot = cloudless_testing::Snapshot::take(&a.node).unwrap();
     assert_eq!(snapshot.total_balance(), total);
     assert_eq!(
         a.node.balance(0).unwrap(),
         fvm_shared::econ::TokenAmount::default(),
         "system actor gave everything away"
     );
-    cloudless_host::testing::check_invariants(&a.node, &total).unwrap();
+    cloudless_testing::check_invariants(&a.node, &total).unwrap();
 
     // The state CAR round-trips to the same root.
     let dir = std::env::temp_dir().join(format!("cloudless-genesis-{}", std::process::id()));
@@ -211,20 +211,20 @@ fn genesis_on_the_official_core_set() {
     }
     let init: cloudless_actor_init::State = g.node.actor_state(1).unwrap();
     assert_eq!(init.network_name, config.network.name);
-    let total = cloudless_host::testing::Snapshot::take(&g.node).unwrap().total_balance();
-    cloudless_host::testing::check_invariants(&g.node, &total).unwrap();
+    let total = cloudless_testing::Snapshot::take(&g.node).unwrap().total_balance();
+    cloudless_testing::check_invariants(&g.node, &total).unwrap();
     two_reports_give_the_median(g);
 }
 
 /// reporter1 and reporter2 report FLT/USD on the example genesis; the median is their mean.
 fn two_reports_give_the_median(g: cloudless_host::genesis::Genesis) {
-    let mut h = cloudless_host::testing::Harness::from_genesis(g).unwrap();
+    let mut h = cloudless_testing::Harness::from_genesis(g).unwrap();
     for (r, p) in [("reporter1", "0.5"), ("reporter2", "0.6")] {
         let params = cloudless_actor_oracle::ReportParams {
             asset: "FLT/USD".into(),
             price: cloudless_runtime::amount::parse_decimal(p).unwrap(),
         };
-        cloudless_host::testing::assert_ok(&h.send(r, "oracle", cloudless_actor_oracle::METHOD_REPORT, &params));
+        cloudless_testing::assert_ok(&h.send(r, "oracle", cloudless_actor_oracle::METHOD_REPORT, &params));
     }
     let q = cloudless_actor_oracle::AssetQuery { asset: "FLT/USD".into() };
     let price: cloudless_actor_oracle::PriceInfo =

@@ -2,7 +2,7 @@
 
 use cloudless_host::abi::actor;
 use cloudless_host::genesis::product_actors;
-use cloudless_host::testing::{assert_ok, Harness};
+use cloudless_testing::{assert_ok, Harness};
 use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;

@@ -4,9 +4,9 @@
 //! every message.
 
 use cloudless_actor_oracle::*;
-use cloudless_host::testing::{assert_ok, check_invariants, Harness, Snapshot};
 use cloudless_runtime::amount::parse_decimal;
 use cloudless_runtime::events::event_type;
+use cloudless_testing::{assert_ok, check_invariants, Harness, Snapshot};
 use fvm_ipld_encoding::RawBytes;
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;

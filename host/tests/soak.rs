@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use cloudless_host::testing::soak::{corpus_seeds, Soak};
+use cloudless_testing::soak::{corpus_seeds, Soak};
 
 #[test]
 fn a_short_soak_keeps_every_invariant_and_refuses_cleanly() {

@@ -3,10 +3,10 @@
 //! error that does no RandomX work.
 
 use cloudless_actor_test_syscall::*;
-use cloudless_host::testing::{assert_ok, charged, Harness};
 use cloudless_kernel::abi::{MAX_RANDOMX_HASHES, MAX_RANDOMX_KEYS};
 use cloudless_kernel::groth16::testing::fixture;
 use cloudless_kernel::{gas, randomx};
+use cloudless_testing::{assert_ok, charged, Harness};
 use fvm_ipld_encoding::{BytesDe, RawBytes};
 use fvm_shared::address::Address;
 use fvm_shared::econ::TokenAmount;

@@ -146,7 +146,7 @@ pub fn from_journal(
     description: &str,
     bundle_car: &[u8],
     genesis_car: &[u8],
-    journal: &[cloudless_host::testing::Journaled],
+    journal: &[cloudless_testing::Journaled],
     final_root: &cid::Cid,
 ) -> anyhow::Result<Vector> {
     let genesis = cloudless_host::Node::from_car_with_bundle(genesis_car, bundle_car)?;

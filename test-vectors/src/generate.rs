@@ -4,8 +4,8 @@ use anyhow::{anyhow, bail, Context};
 use cloudless_host::abi;
 use cloudless_host::genesis;
 use cloudless_host::node::BLOCK_GAS_LIMIT;
-use cloudless_host::testing::{check_invariants, Snapshot};
 use cloudless_runtime::amount::parse_decimal;
+use cloudless_testing::{check_invariants, Snapshot};
 use fvm_shared::message::Message;
 
 use crate::format::*;

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use cloudless_host::testing::{check_invariants, Snapshot};
 use cloudless_host::Node;
+use cloudless_testing::{check_invariants, Snapshot};
 use fvm_shared::message::Message;
 
 use crate::format::*;
@@ -112,7 +112,7 @@ fn replay(vector: &Vector, bundle_car: &[u8]) -> anyhow::Result<Vec<String>> {
 
 /// Every `*.json` vector under `dir`, sorted by path.
 pub fn vector_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    cloudless_host::testing::json_files(dir)
+    cloudless_testing::json_files(dir)
 }
 
 /// Runs a directory of vectors, each against the bundle it names ([`bundle_for`]), printing

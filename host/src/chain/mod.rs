@@ -1,7 +1,7 @@
 //! The dev chain: a node at genesis with its key store, applying signed messages epoch by epoch
 //! and keeping a journal of them with their receipts, plus the parent simulation ([`parent`]).
 //! What the devnet (and the coming `cloudless node`) stand on; the test harness
-//! (`crate::testing::Harness`) is this chain with its checks installed ([`Check`]).
+//! (`cloudless_testing::Harness`, a dev-only crate) is this chain with its checks installed ([`Check`]).
 
 use cid::Cid;
 use fvm::executor::ApplyRet;

@@ -67,8 +67,8 @@ pub struct Parent {
     next_deposit_nonce: u64,
     total: TokenAmount,
     /// The subnet account that signs as the bridge authority.
-    pub(crate) relayer: String,
-    pub(crate) gateway: Address,
+    pub relayer: String,
+    pub gateway: Address,
 }
 
 impl Parent {
@@ -122,7 +122,8 @@ impl Parent {
         true
     }
 
-    pub(crate) fn params(msg: &TopDown) -> (MethodNum, RawBytes) {
+    /// The gateway method and params that deliver `msg`.
+    pub fn params(msg: &TopDown) -> (MethodNum, RawBytes) {
         fn encode<P: Serialize>(p: &P) -> RawBytes {
             RawBytes::serialize(p).unwrap()
         }

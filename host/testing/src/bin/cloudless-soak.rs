@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use cloudless_host::testing::soak::{corpus_seeds, Soak, Stats};
+use cloudless_testing::soak::{corpus_seeds, Soak, Stats};
 
 fn main() -> anyhow::Result<()> {
     let (mut messages, mut seed, mut corpus) = (100_000u64, 1u64, PathBuf::from("test-vectors/corpus"));

@@ -34,12 +34,12 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
 use super::{cid_of, Harness, Snapshot};
-use crate::chain::parent::Parent;
 use cloudless_actor_capacity as capacity;
 use cloudless_actor_gateway as gateway;
 use cloudless_actor_market as market;
 use cloudless_actor_oracle as oracle;
 use cloudless_actor_rewards as rewards;
+use cloudless_host::chain::parent::Parent;
 
 const USERS: usize = 8;
 const PROVIDERS: usize = 2;
@@ -500,7 +500,7 @@ impl Soak {
     /// A random method of a random actor with mutated params, sometimes with FLT attached.
     fn fuzz(&mut self) {
         let (name, to, code) = self.targets[self.rng.gen_range(0..self.targets.len())].clone();
-        let methods = crate::abi::methods(&code);
+        let methods = cloudless_host::abi::methods(&code);
         let (method, label) = if methods.is_empty() || self.rng.gen_bool(0.1) {
             let m = [0, 1, 2, 3, self.rng.gen_range(4..64), self.rng.gen::<u32>() as u64, u64::MAX];
             let m = m[self.rng.gen_range(0..m.len())];

@@ -39,7 +39,7 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::event::{ActorEvent, StampedEvent};
 use fvm_shared::ActorID;
 
-use crate::node::Node;
+use cloudless_host::node::Node;
 
 /// Records rebuilt from events, per product actor.
 #[derive(Default)]
@@ -89,8 +89,8 @@ impl<V: IndexView> AnyView for V {
 /// whose names are the actor crates' aliases).
 mod prelude {
     pub(super) use super::{add, diff, diff_map, ev, get, no_zeros, walk, At, IndexView};
-    pub(super) use crate::node::Node;
     pub(super) use anyhow::{anyhow, bail};
+    pub(super) use cloudless_host::node::Node;
     pub(super) use cloudless_runtime::admin::AdminTransferred;
     pub(super) use cloudless_runtime::bytes::Bytes32;
     pub(super) use cloudless_runtime::tree::Tree;

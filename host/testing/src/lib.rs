@@ -1,6 +1,8 @@
-//! Test support shared by integration tests, benchmarks, the soak and the conformance runner:
-//! the [`Harness`] (the dev chain with every check after every message), refusal helpers,
-//! state snapshots and invariant checks.
+//! Test support (dev-only) shared by integration tests, benchmarks, the soak and the conformance
+//! runner: the [`Harness`] (the dev chain with every check after every message), refusal
+//! helpers, state snapshots and invariant checks, the event [`indexer`] and the [`soak`]. It
+//! stands on `cloudless-host` (as builtin-actors' `test_vm` stands on the actors); nothing in
+//! `cloudless-host` imports it.
 
 use std::collections::BTreeMap;
 
@@ -20,15 +22,15 @@ use std::rc::Rc;
 
 use fvm_shared::event::StampedEvent;
 
-use crate::chain::parent::{Parent, TopDown};
-use crate::chain::{Chain, Check};
-use crate::genesis::{self, GenesisConfig};
-use crate::node::Node;
+use cloudless_host::chain::parent::{Parent, TopDown};
+use cloudless_host::chain::{Chain, Check};
+use cloudless_host::genesis::{self, GenesisConfig};
+use cloudless_host::node::Node;
 
 pub mod indexer;
 pub mod soak;
 
-pub use crate::chain::{assert_ok, cid_of, Journaled};
+pub use cloudless_host::chain::{assert_ok, cid_of, Journaled};
 
 /// The gas-fee sinks: the FVM pays premiums to f02 and burns base fees to f099.
 pub const FEE_SINKS: [ActorID; 2] = [2, 99];
@@ -75,9 +77,12 @@ pub struct Checks {
     pub indexer: Option<indexer::Indexer>,
 }
 
-impl Check for Rc<RefCell<Checks>> {
+/// The checks as the chain runs them; the harness keeps a second handle to read and change them.
+struct Shared(Rc<RefCell<Checks>>);
+
+impl Check for Shared {
     fn start(&mut self, node: &Node, events: &[StampedEvent]) -> anyhow::Result<()> {
-        let mut c = self.borrow_mut();
+        let mut c = self.0.borrow_mut();
         c.total = Some(Snapshot::take(node)?.total_balance());
         if let Some(indexer) = &mut c.indexer {
             indexer.observe(node, events)?;
@@ -87,11 +92,11 @@ impl Check for Rc<RefCell<Checks>> {
     }
 
     fn after(&mut self, node: &Node, _from: &str, ret: &ApplyRet) -> anyhow::Result<()> {
-        let undeclared = crate::abi::event_violations(node, &ret.events);
+        let undeclared = cloudless_host::abi::event_violations(node, &ret.events);
         if !undeclared.is_empty() {
             bail!("{undeclared:?}");
         }
-        let mut c = self.borrow_mut();
+        let mut c = self.0.borrow_mut();
         if let Some(total) = &c.total {
             check_invariants(node, total)?;
         }
@@ -124,7 +129,7 @@ impl Harness {
     pub fn from_genesis(g: genesis::Genesis) -> anyhow::Result<Self> {
         let genesis_events = Some(g.events.clone());
         let checks = Rc::new(RefCell::new(Checks { total: None, indexer: None }));
-        let chain = Chain::from_genesis(g, vec![Box::new(checks.clone())])?;
+        let chain = Chain::from_genesis(g, vec![Box::new(Shared(checks.clone()))])?;
         let h = Self { chain, checks, genesis_events };
         match std::env::var(INDEXER_ENV).as_deref() {
             Ok("all") => Ok(h.indexed()),
@@ -250,27 +255,33 @@ impl Harness {
 /// Every check the harness runs (declared events, invariants and the FLT total, the event
 /// indexer), for a chain outside the harness: `cloudless devnet` runs them after every message.
 pub fn all_checks() -> Box<dyn Check> {
-    Box::new(Rc::new(RefCell::new(Checks { total: None, indexer: Some(indexer::Indexer::default()) })))
+    Box::new(Shared(Rc::new(RefCell::new(Checks { total: None, indexer: Some(indexer::Indexer::default()) }))))
 }
 
-/// The relayer's refusals, for tests and the soak.
-impl Parent {
+/// The relayer's refusals on the parent simulation, for tests and the soak.
+pub trait Refusals {
     /// The relayer delivers an already delivered message again: it must fail with
     /// USR_ILLEGAL_ARGUMENT and change nothing. False when nothing was delivered yet.
-    pub fn replay(&mut self, h: &mut Harness, pick: usize) -> bool {
+    fn replay(&mut self, h: &mut Harness, pick: usize) -> bool;
+
+    /// The relayer skips ahead: a queued deposit after the next one arrives first. It must fail
+    /// with USR_ILLEGAL_STATE and change nothing. False when no such deposit is queued.
+    fn deliver_with_gap(&mut self, h: &mut Harness) -> bool;
+}
+
+impl Refusals for Parent {
+    fn replay(&mut self, h: &mut Harness, pick: usize) -> bool {
         if self.delivered.is_empty() {
             return false;
         }
         let msg = self.delivered[pick % self.delivered.len()].clone();
-        let (method, params) = Self::params(&msg);
+        let (method, params) = Parent::params(&msg);
         let relayer = self.relayer.clone();
         h.expect_failure(&relayer, self.gateway, method, params, ExitCode::USR_ILLEGAL_ARGUMENT);
         true
     }
 
-    /// The relayer skips ahead: a queued deposit after the next one arrives first. It must fail
-    /// with USR_ILLEGAL_STATE and change nothing. False when no such deposit is queued.
-    pub fn deliver_with_gap(&mut self, h: &mut Harness) -> bool {
+    fn deliver_with_gap(&mut self, h: &mut Harness) -> bool {
         let next = self.gateway_state(h).next_deposit_nonce;
         let Some(TopDown::Deposit(p)) =
             self.queue.iter().find(|m| matches!(m, TopDown::Deposit(p) if p.nonce > next)).cloned()
@@ -368,7 +379,7 @@ pub fn check_invariants(node: &Node, expected_total: &TokenAmount) -> anyhow::Re
     }
     for (id, state) in node.actors()? {
         let name = node.code_name(&state.code)?.ok_or_else(|| anyhow!("f0{id} has unknown code"))?;
-        let found = match crate::abi::actor(&name) {
+        let found = match cloudless_host::abi::actor(&name) {
             Some(actor) => actor.check_state_invariants(node, id, &state.balance)?,
             None => foreign_invariants(node, id, &name)?,
         };
