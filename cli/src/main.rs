@@ -97,6 +97,10 @@ enum Command {
         /// The key store (default: keys.json next to the state CAR).
         #[arg(long)]
         keys: Option<PathBuf>,
+        /// Addresses as they are, with a `names` map of the named ones (default: each named
+        /// address shown with its name, `f0104 (alice)`).
+        #[arg(long)]
+        json: bool,
     },
     /// Mine capacity proofs (RandomX) for a unit: writes `SubmitProofs` params.
     Prove(prove::ProveArgs),
@@ -165,10 +169,13 @@ enum Groth16Command {
     },
     /// Check a proof locally with the verifier the syscall runs; exits 2 when it is invalid.
     Verify {
+        /// snarkjs verification_key.json, or gnark's exported Solidity verifier.
         #[arg(long)]
         vk: PathBuf,
+        /// snarkjs proof.json, or gnark's proof (MarshalSolidity: hex or a JSON list of eight).
         #[arg(long)]
         proof: PathBuf,
+        /// The public inputs: a JSON list of numbers (snarkjs public.json); as many as the key takes.
         #[arg(long)]
         public: PathBuf,
     },
@@ -202,6 +209,8 @@ fn groth16(command: Groth16Command) -> anyhow::Result<()> {
             let vk = in_file(&vk, g::read_verifying_key)?;
             let proof = in_file(&proof, g::read_proof)?;
             let inputs = g::read_public_inputs(&read(&public)?).with_context(|| public.display().to_string())?;
+            g::check_input_count(&vk, inputs.len())
+                .with_context(|| format!("{} does not match the verifying key", public.display()))?;
             let valid = g::verify(&vk, &proof, &inputs)?;
             println!("{}", serde_json::json!({ "valid": valid }));
             if !valid {
@@ -321,15 +330,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Send(args) => send::send(args),
         Command::Call(args) => send::call(args),
-        Command::State { actor, state, keys } => {
+        Command::State { actor, state, keys, json: as_json } => {
             let node = Node::load_car(&state)?;
             let store = send::load_keys(keys.as_deref(), &state)?;
             let addr = store.address_of(&actor)?;
             let id = node.resolve(&addr)?.with_context(|| format!("{actor} ({addr}) does not exist in this state"))?;
             let mut json = cloudless_host::abi::actor_json(&node, id)?;
-            let mut used = std::collections::BTreeMap::new();
-            output::Names::new(&store, &node).used(&json, &mut used);
-            json["names"] = serde_json::json!(used);
+            let names = output::Names::new(&store, &node);
+            if as_json {
+                let mut used = std::collections::BTreeMap::new();
+                names.used(&json, &mut used);
+                json["names"] = serde_json::json!(used);
+            } else {
+                json = names.annotate(&json);
+            }
             println!("{}", serde_json::to_string_pretty(&json)?);
             Ok(())
         }

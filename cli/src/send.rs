@@ -3,12 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Context};
+use anyhow::{anyhow, bail, Context};
 use clap::Args;
 use cloudless_host::abi::{self, MethodAbi};
 use cloudless_host::keys::{Key, KeyStore};
 use cloudless_host::node::BLOCK_GAS_LIMIT;
-use cloudless_host::receipt::{applied, estimate_gas_limit, Fee};
+use cloudless_host::receipt::{applied, check_funds, estimate_gas_limit, Fee};
 use cloudless_host::Node;
 use cloudless_runtime::amount::parse_decimal;
 use fvm_shared::address::Address;
@@ -29,6 +29,8 @@ pub struct MessageArgs {
     #[arg(long)]
     to: String,
     /// Method name (e.g. Report; any case) or number; default Send (method 0, a plain transfer).
+    /// A number the actor declares no method for is sent as that number, its --params the hex
+    /// of their CBOR bytes (e.g. '"0x8201"').
     #[arg(long, default_value = "Send")]
     method: String,
     /// Params as JSON: a struct is an array of its fields in order, e.g. '["FLT/USD", "0.52"]', or
@@ -36,10 +38,10 @@ pub struct MessageArgs {
     /// the JSON from a file.
     #[arg(long)]
     params: Option<String>,
-    /// FLT to send with the message (decimal).
-    #[arg(long, default_value = "0")]
+    /// FLT to send with the message (decimal, 0 or more).
+    #[arg(long, default_value = "0", allow_hyphen_values = true)]
     value: String,
-    /// Epoch to run at (send: default one after the state's epoch; call: default the state's).
+    /// Epoch to apply the message at (default: one after the state's epoch; never earlier).
     #[arg(long)]
     epoch: Option<i64>,
     /// The key store (default: keys.json next to the state CAR).
@@ -63,28 +65,40 @@ pub struct SendArgs {
     #[arg(long)]
     gas_limit: Option<u64>,
     /// FLT per gas the sender pays at most (default: the base fee).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     fee_cap: Option<String>,
     /// FLT per gas tipped to the block producer.
-    #[arg(long, default_value = "0")]
+    #[arg(long, default_value = "0", allow_hyphen_values = true)]
     premium: String,
     /// Where to write the new state (default: overwrite --state).
     #[arg(short, long)]
     out: Option<PathBuf>,
 }
 
+/// `call` shares `send`'s message options; these say what they mean for a read-only call.
 #[derive(Args)]
+#[command(
+    mut_arg("epoch", |a| a.help("Epoch to run the call at (default: the state's; a later one is not written)")),
+    mut_arg("json", |a| a.help("Print the return and events as JSON")),
+    mut_arg("method", |a| a.help("Method name (e.g. GetPrice; any case) or number (one the actor does not declare is called as it is, --params the hex of their CBOR bytes)").required(true).default_value(None::<&str>)),
+    mut_arg("value", |a| a.help("FLT the call pretends to send (decimal, 0 or more; nothing is paid)"))
+)]
 pub struct CallArgs {
-    /// Caller: a name from the key store or an address (default: f099, an account with no
-    /// privileges anywhere).
+    /// Caller: a name from the key store or an address; the default, f099, has no privileges
+    /// anywhere.
     #[arg(long, default_value = "f099")]
     from: String,
     #[command(flatten)]
     message: MessageArgs,
 }
 
+/// An amount option: a decimal of 0 or more (refused before anything is loaded or signed).
 fn amount(text: &str, what: &str) -> anyhow::Result<TokenAmount> {
-    parse_decimal(text).map_err(|e| anyhow!("--{what}: {e}"))
+    let amount = parse_decimal(text).map_err(|e| anyhow!("--{what}: {e}"))?;
+    if amount.is_negative() {
+        bail!("--{what} {text}: an amount is 0 or more (e.g. --{what} 5)");
+    }
+    Ok(amount)
 }
 
 /// The state, the key store and the names, loaded for a message.
@@ -124,7 +138,7 @@ impl Loaded {
     /// The receiver, the method and its encoded params.
     fn prepare(&self, args: &MessageArgs) -> anyhow::Result<(Address, MethodAbi, fvm_ipld_encoding::RawBytes)> {
         let to = self.keys.address_of(&args.to)?;
-        let method = abi::find_method(&self.node.code_name_at(&to)?, &args.method)?;
+        let method = abi::find_method_or_number(&self.node.code_name_at(&to)?, &args.method)?;
         let params_json: Value = match args.params.as_deref() {
             Some(file) if file.starts_with('@') => {
                 let path = &file[1..];
@@ -153,6 +167,9 @@ fn signing_key(keys: &KeyStore, node: &Node, from: &str) -> anyhow::Result<Key> 
 /// Refuses a message the FVM would not apply (bad nonce, a balance below the gas it may burn,
 /// inclusion gas over the limit): nothing is written and the CLI exits 1.
 pub fn send(args: SendArgs) -> anyhow::Result<()> {
+    let value = amount(&args.message.value, "value")?;
+    let premium = amount(&args.premium, "premium")?;
+    let fee_cap = args.fee_cap.as_deref().map(|text| amount(text, "fee-cap")).transpose()?;
     let mut cx = Loaded::load(&args.message)?;
     let (to, method, params) = cx.prepare(&args.message)?;
     let key = signing_key(&cx.keys, &cx.node, &args.from)?;
@@ -164,20 +181,18 @@ pub fn send(args: SendArgs) -> anyhow::Result<()> {
         from,
         to,
         sequence: cx.node.sequence(&from)?,
-        value: amount(&args.message.value, "value")?,
+        value,
         method_num: method.number,
         params,
         gas_limit: 0,
-        gas_fee_cap: match &args.fee_cap {
-            Some(text) => amount(text, "fee-cap")?,
-            None => cx.node.meta().base_fee.clone(),
-        },
-        gas_premium: amount(&args.premium, "premium")?,
+        gas_fee_cap: fee_cap.unwrap_or_else(|| cx.node.meta().base_fee.clone()),
+        gas_premium: premium,
     };
     message.gas_limit = match args.gas_limit {
         Some(limit) => limit,
         None => estimate_gas_limit(&cx.node, &key, &message)?,
     };
+    check_funds(&cx.node, &message)?;
     let signed = key.sign_message(message);
     let ret = applied(cx.node.apply_signed(&signed)?)?;
     let out = args.out.clone().unwrap_or(args.message.state.clone());
@@ -199,6 +214,7 @@ pub fn send(args: SendArgs) -> anyhow::Result<()> {
 }
 
 pub fn call(args: CallArgs) -> anyhow::Result<()> {
+    let value = amount(&args.message.value, "value")?;
     let mut cx = Loaded::load(&args.message)?;
     let (to, method, params) = cx.prepare(&args.message)?;
     if let Some(epoch) = args.message.epoch {
@@ -210,7 +226,7 @@ pub fn call(args: CallArgs) -> anyhow::Result<()> {
         from,
         to,
         sequence: 0,
-        value: amount(&args.message.value, "value")?,
+        value,
         method_num: method.number,
         params,
         gas_limit: BLOCK_GAS_LIMIT,

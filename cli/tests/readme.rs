@@ -164,3 +164,38 @@ fn blocks_and_assignments_parse() {
     assert!(is_make_only(&["make bundle   # builds".into(), "# c".into()]));
     assert!(!is_make_only(&["cloudless keys".into()]));
 }
+
+/// The README's prose about what `genesis` prints (`f0100 admin` … `fNNN name`) names the first
+/// and the last actor the binary prints for examples/devnet.toml.
+#[test]
+fn the_genesis_prose_names_the_first_and_last_actor_printed() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let claim = readme
+        .lines()
+        .find(|l| l.starts_with("`genesis` prints the state root and every actor it created"))
+        .expect("the README says what genesis prints");
+    let quoted: Vec<&str> = claim.split('`').skip(1).step_by(2).skip(1).collect();
+    assert_eq!(quoted.len(), 2, "{claim}: expected `first` … `last`");
+    let dir = std::env::temp_dir().join(format!("cloudless-genesis-claim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cloudless"))
+        .args(["genesis", repo().join("examples/devnet.toml").to_str().unwrap(), "-o"])
+        .arg(dir.join("state.car"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    // Actor lines: an ID address and a name.
+    let actors: Vec<String> = stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|w| w.len() == 2 && w[0].starts_with("f0") && w[0][2..].chars().all(|c| c.is_ascii_digit()))
+        .map(|w| w.join(" "))
+        .collect();
+    assert_eq!(
+        (actors.first().map(String::as_str), actors.last().map(String::as_str)),
+        (Some(quoted[0]), Some(quoted[1])),
+        "README: {claim}\ngenesis printed:\n{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -49,7 +49,7 @@ fn walkthrough_reports_and_reads_the_median() {
     assert_eq!(r["return"]["median"], "0.53");
     assert_eq!(r["return"]["fresh_reports"], 3);
 
-    let st: Value = serde_json::from_str(&ok(&["state", "oracle", "--state", state])).unwrap();
+    let st: Value = serde_json::from_str(&ok(&["state", "oracle", "--state", state, "--json"])).unwrap();
     assert_eq!(st["code"], "oracle");
     assert_eq!(st["state"]["assets"][0]["reports"].as_array().unwrap().len(), 3);
 
@@ -164,10 +164,38 @@ fn bad_input_exits_1_and_leaves_the_state_file_as_it_was() {
     // A message the chain would refuse before applying it: the sender cannot pay for its gas.
     let mut args = send(s, "alice", "oracle", "GetPrice", r#"["FLT/USD"]"#);
     args.extend(["--gas-limit", "10000000000", "--fee-cap", "1"]);
-    refused(s, &args, "not applied");
+    refused(s, &args, "short by");
     let mut args = send(s, "alice", "oracle", "GetPrice", r#"["FLT/USD"]"#);
     args.extend(["--fee-cap", "1000"]);
     refused(s, &args, "not applied");
+    // Amounts are 0 or more, refused before signing; a value above the balance says by how much
+    // it is short, counting the maximum fee.
+    for value in ["--value=-5", "--premium=-1", "--fee-cap=-1"] {
+        let mut args = send(s, "alice", "alice", "Send", "null");
+        args.push(value);
+        refused(s, &args, "an amount is 0 or more");
+    }
+    let mut args = send(s, "alice", "alice", "Send", "null");
+    args.extend(["--value", "-5"]);
+    refused(s, &args, "--value -5: an amount is 0 or more (e.g. --value 5)");
+    let mut args = send(s, "alice", "alice", "Send", "null");
+    args.extend(["--value", "five"]);
+    refused(s, &args, "is not a decimal amount");
+    for value in ["2000000", "12345678901234567890123456789012345678901"] {
+        let mut args = send(s, "alice", "alice", "Send", "null");
+        args.extend(["--value", value]);
+        refused(s, &args, "short by");
+    }
+    let mut args = send(s, "alice", "alice", "Send", "null");
+    args.extend(["--value", "1", "--gas-limit", "100000000", "--fee-cap", "0.01"]);
+    refused(s, &args, "plus the maximum fee 1000000 FLT (gas limit 100000000 × fee cap 0.01 FLT)");
+    // A method number the actor does not declare is sent as that number, params as hex.
+    refused(s, &send(s, "alice", "oracle", "99", "[1]"), "hex of their CBOR bytes");
+    let out = cloudless(&["call", "--state", s, "--to", "oracle", "--method", "99"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(2), "{stdout} {stderr}");
+    assert!(format!("{stdout}{stderr}").contains("USR_UNHANDLED_MESSAGE"), "{stdout} {stderr}");
     // Epochs never go back.
     let mut args = send(s, "alice", "oracle", "GetAdmin", "null");
     args.push("--epoch=-1");
@@ -187,7 +215,7 @@ fn queries_cost_nothing_and_messages_cost_their_gas() {
     let (dir, state) = devnet("fees");
     let s = state.as_str();
     let alice_balance = |s: &str| {
-        let v: Value = serde_json::from_str(&ok(&["state", "alice", "--state", s])).unwrap();
+        let v: Value = serde_json::from_str(&ok(&["state", "alice", "--state", s, "--json"])).unwrap();
         cloudless_runtime::amount::parse_decimal(v["balance"].as_str().unwrap()).unwrap()
     };
     let before_file = std::fs::read(s).unwrap();
@@ -234,8 +262,11 @@ fn output_names_addresses_decodes_events_and_survives_a_closed_pipe() {
     );
     // CIDs are accepted as text or {"/": text} and shown as text.
     ok(&send(s, "provider", "capacity", "RegisterProvider", r#"["acme", {"/": "bafkqaaa"}]"#));
-    let v: Value = serde_json::from_str(&ok(&["state", "capacity", "--state", s])).unwrap();
+    let v: Value = serde_json::from_str(&ok(&["state", "capacity", "--state", s, "--json"])).unwrap();
     assert_eq!(v["names"]["f0100"], "admin");
+    // Without --json every named address carries its name, as the README shows.
+    let shown = ok(&["state", "capacity", "--state", s]);
+    assert!(shown.contains("\"f0100 (admin)\"") && !shown.contains("\"names\""), "{shown}");
     let out = ok(&["call", "--state", s, "--to", "capacity", "--method", "GetProvider", "--params", r#"["provider"]"#]);
     assert!(out.contains(r#""metadata":"bafkqaaa""#), "{out}");
     // Keys: one row per name, with headers.
@@ -247,6 +278,12 @@ fn output_names_addresses_decodes_events_and_survives_a_closed_pipe() {
     for word in ["prove", "keys", "call", "groth16", "Exit codes"] {
         assert!(help.contains(word), "help lacks {word}: {help}");
     }
+    // `call --help` says what its options mean for a call, not what they mean for `send`.
+    let help = ok(&["call", "--help"]);
+    for text in ["Print the receipt", "[default: Send]", "(send:", "(default: f099"] {
+        assert!(!help.contains(text), "call --help says {text:?}: {help}");
+    }
+    assert!(help.contains("--method <METHOD>") && help.contains("Print the return and events as JSON"), "{help}");
     // Piped into a reader that stops early: no panic.
     let out = Command::new("bash")
         .args(["-c", &format!("{} state capacity --state {s} | head -1", env!("CARGO_BIN_EXE_cloudless"))])
@@ -281,6 +318,24 @@ fn groth16_tools_refuse_invalid_proofs_and_malformed_files() {
     let malformed = verify(&path(&dir.join("junk.json")), &path(&fixture.join("public.json")));
     assert_eq!(malformed.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&malformed.stderr).contains("junk.json"), "names the file");
+    // Public inputs of the wrong length: the mismatch between the key and the file, not the key.
+    let mut longer = public.clone();
+    longer.push("7".into());
+    std::fs::write(dir.join("longer.json"), serde_json::to_string(&longer).unwrap()).unwrap();
+    let mismatch = verify(&proof, &path(&dir.join("longer.json")));
+    let stderr = String::from_utf8_lossy(&mismatch.stderr).to_string();
+    assert_eq!(mismatch.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("longer.json does not match the verifying key")
+            && stderr.contains(&format!(
+                "the verifying key takes {} public inputs, got {}",
+                public.len(),
+                longer.len()
+            )),
+        "{stderr}"
+    );
+    let help = ok(&["groth16", "verify", "--help"]);
+    assert!(help.contains("snarkjs public.json") && help.contains("snarkjs proof.json"), "{help}");
     let encoded: Value = serde_json::from_str(&String::from_utf8_lossy(
         &cloudless(&["groth16", "encode", "--proof", &proof, "--public", &path(&fixture.join("public.json"))]).stdout,
     ))

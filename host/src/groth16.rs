@@ -198,14 +198,43 @@ pub fn read_public_inputs(text: &str) -> anyhow::Result<Vec<[u8; 32]>> {
 
 /// Verifies with the same verifier the syscall runs.
 pub fn verify(vk: &[u8], proof: &[u8], inputs: &[[u8; 32]]) -> anyhow::Result<bool> {
+    check_input_count(vk, inputs.len())?;
     cloudless_kernel::groth16::verify(vk, proof, &inputs.concat())
         .map_err(|e| anyhow!("malformed: {}", e.0))
         .context("verifying")
 }
 
+/// Refuses `count` public inputs for a key that takes another number (a key of no valid length
+/// is left to the verifier's own message).
+pub fn check_input_count(vk: &[u8], count: usize) -> anyhow::Result<()> {
+    match key_inputs(vk) {
+        Some(n) if n != count => bail!("the verifying key takes {n} public inputs, got {count}"),
+        _ => Ok(()),
+    }
+}
+
+/// How many public inputs a verifying key of this length takes (none when no key is this long).
+fn key_inputs(vk: &[u8]) -> Option<usize> {
+    use cloudless_syscalls::abi::{groth16_vk_len, G1_LEN};
+    let n = vk.len().checked_sub(groth16_vk_len(0))? / G1_LEN;
+    (groth16_vk_len(n) == vk.len()).then_some(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_says_how_many_inputs_it_takes() {
+        use cloudless_syscalls::abi::groth16_vk_len;
+        for n in [0, 1, 2, 64] {
+            assert_eq!(key_inputs(&vec![0; groth16_vk_len(n)]), Some(n));
+        }
+        assert_eq!(key_inputs(&vec![0; groth16_vk_len(1) + 1]), None);
+        assert_eq!(key_inputs(&[0; 10]), None);
+        let err = verify(&vec![0; groth16_vk_len(1)], &[0; 256], &[[0; 32], [0; 32]]).unwrap_err();
+        assert_eq!(err.to_string(), "the verifying key takes 1 public inputs, got 2");
+    }
 
     fn fixture(name: &str) -> Value {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snarkjs").join(name);

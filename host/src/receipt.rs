@@ -1,6 +1,7 @@
 //! What a receipt means to a person: exit codes by name, the fee a message paid, and the call
 //! chain of a failure (without the FVM's leftovers from earlier, handled errors).
 
+use cloudless_runtime::amount::format_decimal;
 use fvm::executor::{ApplyFailure, ApplyRet};
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::error::ExitCode;
@@ -121,7 +122,16 @@ pub fn estimate_gas_limit(
     message: &fvm_shared::message::Message,
 ) -> anyhow::Result<u64> {
     let id = node.resolve(&message.from)?.ok_or_else(|| anyhow::anyhow!("sender {} does not exist", message.from))?;
-    let spendable = node.balance(id)? - &message.value;
+    let balance = node.balance(id)?;
+    let spendable = &balance - &message.value;
+    if spendable.is_negative() {
+        anyhow::bail!(
+            "not sent: the sender's balance is {} FLT, short by {} FLT of the value {} FLT (before any fee)",
+            format_decimal(&balance),
+            format_decimal(&-spendable),
+            format_decimal(&message.value)
+        );
+    }
     let affordable = if message.gas_fee_cap.is_zero() {
         crate::node::BLOCK_GAS_LIMIT
     } else if spendable.is_negative() {
@@ -136,10 +146,32 @@ pub fn estimate_gas_limit(
     if ret.msg_receipt.exit_code == ExitCode::SYS_OUT_OF_GAS {
         anyhow::bail!(
             "not applied: the message needs more gas than the {affordable} the sender can pay for at a fee cap of {} FLT",
-            cloudless_runtime::amount::format_decimal(&message.gas_fee_cap)
+            format_decimal(&message.gas_fee_cap)
         );
     }
     Ok(used.saturating_add(used.div_ceil(10)).min(affordable))
+}
+
+/// Refuses a message whose sender cannot pay its value plus its maximum fee (gas limit × fee
+/// cap): the FVM would take the fee and fail the transfer. Says by how much the balance is short.
+pub fn check_funds(node: &crate::Node, message: &fvm_shared::message::Message) -> anyhow::Result<()> {
+    let id = node.resolve(&message.from)?.ok_or_else(|| anyhow::anyhow!("sender {} does not exist", message.from))?;
+    let balance = node.balance(id)?;
+    let max_fee = TokenAmount::from_atto(message.gas_fee_cap.atto() * message.gas_limit);
+    let needed = &message.value + &max_fee;
+    if balance < needed {
+        anyhow::bail!(
+            "not sent: the sender's balance is {} FLT, short by {} FLT of the value {} FLT plus the maximum fee {} FLT \
+             (gas limit {} × fee cap {} FLT)",
+            format_decimal(&balance),
+            format_decimal(&(needed - &balance)),
+            format_decimal(&message.value),
+            format_decimal(&max_fee),
+            message.gas_limit,
+            format_decimal(&message.gas_fee_cap)
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -464,6 +464,38 @@ pub fn find_method(code_name: &str, method: &str) -> anyhow::Result<MethodAbi> {
     })
 }
 
+/// [`find_method`], or, for a number the actor declares no method for, that number as it is:
+/// its params are the CBOR bytes as a hex string (`"0x…"` or bare; none for `null`) and its
+/// return is shown as hex. What `cloudless send|call --method NUMBER` sends.
+pub fn find_method_or_number(code_name: &str, method: &str) -> anyhow::Result<MethodAbi> {
+    match (find_method(code_name, method), method.parse::<MethodNum>()) {
+        (Ok(m), _) => Ok(m),
+        (Err(_), Ok(number)) => Ok(MethodAbi {
+            name: "(undeclared)",
+            number,
+            params: raw_params,
+            params_shape: None,
+            ret: no_return,
+            ret_shape: Shape::Leaf,
+            payable: true,
+        }),
+        (Err(e), Err(_)) => Err(e),
+    }
+}
+
+/// Params given as the hex of their bytes.
+fn raw_params(v: Value) -> anyhow::Result<Option<RawBytes>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(text) => {
+            let digits = text.strip_prefix("0x").unwrap_or(&text);
+            let bytes = hex::decode(digits).map_err(|e| anyhow!("{text:?} is not hex ({e})"))?;
+            Ok(Some(RawBytes::new(bytes)))
+        }
+        _ => bail!("an undeclared method takes its params as the hex of their CBOR bytes, e.g. \"0x8201\""),
+    }
+}
+
 /// Levenshtein distance (short names only).
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -584,6 +616,15 @@ mod tests {
         let err = find_method("oracle", "Steal").err().unwrap().to_string();
         assert!(err.contains("GetPrice"), "{err}");
         assert_eq!(find_method("oracle", "getprice").unwrap().name, "GetPrice");
+        assert!(find_method("oracle", "99").is_err());
+        let raw = find_method_or_number("oracle", "99").unwrap();
+        assert_eq!((raw.number, raw.name), (99, "(undeclared)"));
+        assert_eq!(raw.encode_params(json!("0x8201")).unwrap().unwrap().to_vec(), vec![0x82, 0x01]);
+        assert!(raw.encode_params(json!(null)).unwrap().is_none());
+        assert!(raw.encode_params(json!([1])).is_err());
+        assert!(raw.encode_params(json!("zz")).is_err());
+        assert_eq!(find_method_or_number("oracle", "report").unwrap().name, "Report");
+        assert!(find_method_or_number("oracle", "Steal").is_err());
         let err = find_method("oracle", "GetPrise").err().unwrap().to_string();
         assert!(err.contains("did you mean GetPrice?"), "{err}");
         assert!(find_method("oracle", "GetAdmin").unwrap().encode_params(json!([1])).is_err());
