@@ -85,8 +85,7 @@ impl Check for Shared {
         let mut c = self.0.borrow_mut();
         c.total = Some(Snapshot::take(node)?.total_balance());
         if let Some(indexer) = &mut c.indexer {
-            indexer.observe(node, events)?;
-            indexer.check(node)?;
+            indexer.follow(node, events)?;
         }
         Ok(())
     }
@@ -101,7 +100,7 @@ impl Check for Shared {
             check_invariants(node, total)?;
         }
         if let Some(indexer) = &mut c.indexer {
-            indexer.observe(node, &ret.events).and_then(|()| indexer.check(node))?;
+            indexer.follow(node, &ret.events)?;
         }
         Ok(())
     }
@@ -146,10 +145,7 @@ impl Harness {
         }
         let events = self.genesis_events.take().expect("Harness::indexed before the first message");
         let mut indexer = indexer::Indexer::default();
-        indexer
-            .observe(&self.node, &events)
-            .and_then(|()| indexer.check(&self.node))
-            .unwrap_or_else(|e| panic!("{e:#}"));
+        indexer.follow(&self.node, &events).unwrap_or_else(|e| panic!("{e:#}"));
         self.checks.borrow_mut().indexer = Some(indexer);
         self
     }

@@ -176,6 +176,12 @@ impl Indexer {
         Ok(out)
     }
 
+    /// Applies `events` (genesis constructors' or one message's), then [`Indexer::check`]s.
+    pub fn follow(&mut self, node: &Node, events: &[StampedEvent]) -> anyhow::Result<()> {
+        self.observe(node, events)?;
+        self.check(node)
+    }
+
     /// Fails with every difference, if any.
     pub fn check(&self, node: &Node) -> anyhow::Result<()> {
         let d = self.differences(node)?;
