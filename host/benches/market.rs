@@ -190,7 +190,7 @@ fn matching(h: &mut Harness) -> Vec<(usize, u64, u64)> {
 }
 
 fn submit_result(h: &mut Harness) -> u64 {
-    use cloudless_actor_market::results::{output_scalar, scalar};
+    use cloudless_actor_market::results::bound_inputs;
     let prover = cloudless_kernel::groth16::testing::BoundProver::new(BOUND_INPUTS);
     let d = create(h, &deal_params(1, prover.vk.clone()));
     fund(h, d, usdc(100));
@@ -199,7 +199,8 @@ fn submit_result(h: &mut Harness) -> u64 {
     let period = (h.node.epoch() + 1) / PERIOD + 1;
     h.node.set_epoch(period * PERIOD).unwrap();
     let output = cid(b"output");
-    let (proof, inputs) = prover.prove(&[scalar(d).0, scalar(period as u64).0, output_scalar(Some(&output)).0], 3);
+    let bound = bound_inputs(d, period, Some(&output), &unit(10), &Bytes32([1; 32])).map(|b| b.0);
+    let (proof, inputs) = prover.prove(&bound, 3);
     let p = SubmitResultParams {
         deal: d,
         unit: unit(10),

@@ -381,7 +381,7 @@ fn one_unit_deal() -> CreateDealParams {
 
 #[test]
 fn verified_results_through_the_groth16_syscall() {
-    use cloudless_actor_market::results::{output_scalar, scalar};
+    use cloudless_actor_market::results::bound_inputs;
     use cloudless_kernel::groth16::testing::BoundProver;
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut w = World::indexed();
@@ -395,7 +395,7 @@ fn verified_results_through_the_groth16_syscall() {
     let params = CreateDealParams { verifying_key: prover.vk.clone(), require_results: true, ..one_unit_deal() };
     let d = running_deal(&mut w, params, 7);
     let submit = |deal: u64, period: i64, output: &cid::Cid| {
-        let bound = [scalar(deal).0, scalar(period as u64).0, output_scalar(Some(output)).0];
+        let bound = bound_inputs(deal, period, Some(output), &unit(1), &Bytes32([7; 32])).map(|b| b.0);
         let (proof, inputs) = prover.prove(&bound, 4);
         SubmitResultParams {
             deal: d,
@@ -421,7 +421,7 @@ fn verified_results_through_the_groth16_syscall() {
     tampered.proof[40] ^= 1;
     w.fails("owner", METHOD_SUBMIT_RESULT, &tampered, ExitCode::USR_ILLEGAL_ARGUMENT);
     let mut wrong = good.clone();
-    wrong.public_inputs[3] = Bytes32([0; 32]);
+    wrong.public_inputs[BOUND_INPUTS] = Bytes32([0; 32]); // the application's input
     w.fails("owner", METHOD_SUBMIT_RESULT, &wrong, ExitCode::USR_ILLEGAL_ARGUMENT);
     let r: ResultReturn = w.market("owner", METHOD_SUBMIT_RESULT, &good);
     assert_eq!((r.verified, r.paid), (true, usdc(3)));
@@ -437,6 +437,61 @@ fn verified_results_through_the_groth16_syscall() {
     let c: ClaimReturn = w.market("alice", METHOD_CLAIM_EARNINGS, &UnitParams { deal: d, unit: unit(1) });
     assert_eq!(c.amount, usdc(6));
     assert_eq!(w.usdc_of("alice"), usdc(6));
+}
+
+/// Audit finding (High), in the FVM: one computation, two units; the second unit's owner copies
+/// the first unit's proof from the chain and is refused with the state unchanged.
+#[test]
+fn a_proof_copied_from_another_unit_is_refused() {
+    use cloudless_actor_market::results::bound_inputs;
+    use cloudless_kernel::groth16::testing::BoundProver;
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut w = World::new();
+    let prover = BoundProver::new(BOUND_INPUTS);
+    w.provider("alice", &[1, 2]);
+    let o: OfferReturn = w.market("alice", METHOD_REGISTER_OFFER, &offer(1, &[1, 2], &[]));
+    w.bridge_in("user", usdc(100));
+    let params = CreateDealParams {
+        verifying_key: prover.vk.clone(),
+        require_results: true,
+        target_workers: 2,
+        max_workers_per_provider: 2,
+        ..one_unit_deal()
+    };
+    let d: DealQuery = w.market("user", METHOD_CREATE_DEAL, &params);
+    let d = d.deal;
+    assert_ok(&w.fund("user", d, usdc(20)));
+    w.at_period(1);
+    let c = vec![Candidate { offer: o.offer, units: vec![unit(1), unit(2)] }];
+    let m: MatchReturn = w.market("mallory", METHOD_MATCH_DEAL, &MatchDealParams { deal: d, candidates: c });
+    assert_eq!(m.matched, [unit(1), unit(2)]);
+    for u in [1, 2] {
+        let set = SetWorkerParams { deal: d, unit: unit(u), worker: Bytes32([u; 32]) };
+        let _: () = w.market("owner", METHOD_SET_WORKER, &set);
+    }
+    w.at_period(2);
+    let out = cid(b"one computation");
+    let prove = |u: u8| {
+        let bound = bound_inputs(d, 2, Some(&out), &unit(u), &Bytes32([u; 32])).map(|b| b.0);
+        let (proof, inputs) = prover.prove(&bound, 4);
+        SubmitResultParams {
+            deal: d,
+            unit: unit(u),
+            period: 2,
+            output: Some(out),
+            public_inputs: inputs.into_iter().map(Bytes32).collect(),
+            proof,
+        }
+    };
+    let honest = prove(1);
+    let r: ResultReturn = w.market("owner", METHOD_SUBMIT_RESULT, &honest);
+    assert_eq!(r.paid, usdc(3));
+    let copied = SubmitResultParams { unit: unit(2), ..honest };
+    let msg = w.fails("owner", METHOD_SUBMIT_RESULT, &copied, ExitCode::USR_ILLEGAL_ARGUMENT);
+    assert!(msg.contains("another deal, period, output, unit or worker"), "{msg}");
+    let r: ResultReturn = w.market("owner", METHOD_SUBMIT_RESULT, &prove(2));
+    assert_eq!(r.paid, usdc(3));
+    assert_eq!(w.deal(d).deal.balance, usdc(14));
 }
 
 #[test]

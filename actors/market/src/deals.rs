@@ -59,7 +59,7 @@ pub fn key_inputs(vk: &[u8]) -> ActorResult<usize> {
         Some(n) if (BOUND_INPUTS..=cloudless_syscalls::abi::MAX_GROTH16_PUBLIC_INPUTS).contains(&n) => Ok(n),
         _ => Err(actor_error!(
             illegal_argument;
-            "a verifying key of {} bytes is not one of {BOUND_INPUTS} to {} public inputs (deal, period, output, ...)",
+            "a verifying key of {} bytes is not one of {BOUND_INPUTS} to {} public inputs (deal, period, output, unit ×2, worker ×2, ...)",
             vk.len(), cloudless_syscalls::abi::MAX_GROTH16_PUBLIC_INPUTS
         )),
     }

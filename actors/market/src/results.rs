@@ -1,7 +1,8 @@
 //! Verified results (docs/protocol.md §6): a worker's Groth16 proof for a unit-period, checked by the native
-//! syscall. Its first public inputs bind it to the deal, the period and the output's CID, so one
-//! proof cannot be replayed for another deal or period or claim another output; each unit's
-//! results come in period order, so none is submitted twice.
+//! syscall. Its first public inputs bind it to the deal, the period, the output's CID, the unit and
+//! its worker, so one proof cannot be replayed for another deal, period or unit (a provider cannot
+//! copy another unit's proof from the chain) or claim another output; each unit's results come in
+//! period order, so none is submitted twice.
 
 use crate::events::ResultSubmitted;
 use cid::Cid;
@@ -36,6 +37,30 @@ pub fn output_scalar(output: Option<&Cid>) -> Bytes32 {
         out[0] &= 0x1f;
     }
     Bytes32(out)
+}
+
+/// A 32-byte value as two 128-bit limbs (high half, low half), each a 32-byte big-endian scalar:
+/// exact, where one scalar would lose the bits above BN254's field order.
+pub fn limbs(b: &Bytes32) -> [Bytes32; 2] {
+    let mut hi = [0u8; 32];
+    let mut lo = [0u8; 32];
+    hi[16..].copy_from_slice(&b.0[..16]);
+    lo[16..].copy_from_slice(&b.0[16..]);
+    [Bytes32(hi), Bytes32(lo)]
+}
+
+/// The public inputs every verified result starts with (docs/market.md): [deal, period, output
+/// digest, unit high, unit low, worker high, worker low].
+pub fn bound_inputs(
+    deal: u64,
+    period: i64,
+    output: Option<&Cid>,
+    unit: &Bytes32,
+    worker: &Bytes32,
+) -> [Bytes32; BOUND_INPUTS] {
+    let [unit_hi, unit_lo] = limbs(unit);
+    let [worker_hi, worker_lo] = limbs(worker);
+    [scalar(deal), scalar(period.max(0) as u64), output_scalar(output), unit_hi, unit_lo, worker_hi, worker_lo]
 }
 
 /// `SubmitResult`: records a unit's result for a period (this one or the previous), verified
@@ -78,12 +103,14 @@ pub fn submit<BS: Blockstore>(
         return Err(actor_error!(illegal_argument; "the output CID is longer than {MAX_CID_LEN} bytes"));
     }
     let verified = if deal.has_key {
-        let bound = [scalar(deal.id), scalar(p.period.max(0) as u64), output_scalar(p.output.as_ref())];
+        let worker =
+            record.worker.as_ref().ok_or_else(|| actor_error!(illegal_state; "unit {} has no worker", p.unit))?;
+        let bound = bound_inputs(deal.id, p.period, p.output.as_ref(), &p.unit, worker);
         if p.public_inputs.len() < BOUND_INPUTS || p.public_inputs[..BOUND_INPUTS] != bound {
             return Err(actor_error!(
                 illegal_argument;
-                "the first public inputs must be [deal {}, period {}, output digest]: the proof is for another deal, period or output",
-                deal.id, p.period
+                "the first public inputs must be [deal {}, period {}, output digest, unit {} (2 limbs), worker (2 limbs)]: the proof is for another deal, period, output, unit or worker",
+                deal.id, p.period, p.unit
             ));
         }
         if p.public_inputs.len() > cloudless_syscalls::abi::MAX_GROTH16_PUBLIC_INPUTS {

@@ -27,8 +27,9 @@ pub const MAX_AUTO_OFFERS: usize = 16;
 pub const MAX_OFFERS_PER_TOKEN: usize = 1024;
 /// Longest CID (app, data, effector, result output), in bytes.
 pub const MAX_CID_LEN: usize = 128;
-/// Public inputs a verified result starts with: deal id, period, output digest.
-pub const BOUND_INPUTS: usize = 3;
+/// Public inputs a verified result starts with: deal id, period, output digest, unit (two
+/// 128-bit limbs), worker (two limbs).
+pub const BOUND_INPUTS: usize = 7;
 /// Longest Groth16 verifying key: the syscall's published input limit.
 pub const MAX_VK_LEN: usize =
     cloudless_syscalls::abi::groth16_vk_len(cloudless_syscalls::abi::MAX_GROTH16_PUBLIC_INPUTS);
@@ -415,7 +416,8 @@ pub struct SubmitResultParams {
     pub period: i64,
     /// The output's CID, if the work produced data.
     pub output: Option<Cid>,
-    /// 32-byte big-endian scalars: [deal, period, output digest (0 without output), app inputs…].
+    /// 32-byte big-endian scalars: [deal, period, output digest (0 without output), unit high, unit
+    /// low, worker high, worker low, app inputs…] (`results::bound_inputs`).
     pub public_inputs: Vec<Bytes32>,
     /// The Groth16 proof (docs/protocol.md §1 encoding); empty for a deal without a key.
     #[serde(with = "bytes::hex")]

@@ -74,9 +74,16 @@ impl Default for RandomxConfig {
     }
 }
 
-/// The machine's cores, at most 8.
+/// This machine's cores, at most the reference validator's ([`crate::gas::REFERENCE_CORES`]):
+/// gas is priced for a call spread over that many threads, so a node that has the cores uses them
+/// (audit finding: a default of at most 8 made the largest call take ~1.5x its gas in time).
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
+    threads_for(std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// The default thread count on a machine of `cores` cores.
+pub fn threads_for(cores: usize) -> usize {
+    cores.clamp(1, crate::gas::REFERENCE_CORES as usize)
 }
 
 /// A validated batch: pairs in input order and how many distinct keys they use.

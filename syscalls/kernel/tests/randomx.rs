@@ -105,6 +105,20 @@ fn the_memory_a_call_holds_is_bounded_by_the_node_setting() {
     assert_eq!((mib(0, 1), mib(2, 1), mib(8, 2), mib(16, 8)), (2052, 2052, 2056, 4128));
 }
 
+/// Audit finding: gas prices a call spread over the reference validator's 16 cores
+/// (`REFERENCE_CORES`), so the default uses that many threads where the machine has them (it was
+/// at most 8: the largest call took ~1.5x its gas in time). The memory bound at that default:
+/// 8 caches and 16 VMs.
+#[test]
+fn the_default_thread_count_is_the_priced_one() {
+    let priced = cloudless_kernel::gas::REFERENCE_CORES as usize;
+    let defaults: Vec<usize> = [1, 2, 8, 16, 64].into_iter().map(randomx::threads_for).collect();
+    assert_eq!(defaults, [1, 2, 8, priced, priced]);
+    assert!(randomx::default_threads() <= priced);
+    let at_default = RandomxConfig { cached_keys: 2, jit: true, threads: priced };
+    assert_eq!(randomx::memory_bound(&at_default) >> 20, 8 * 256 + 16 * 4);
+}
+
 /// Parallel verification gives serial verification's results for every batch shape: one key
 /// with many hashes (split across VMs), several keys (initialised together), repeated keys in
 /// any order, on the JIT and the interpreter, with and without the node cache.

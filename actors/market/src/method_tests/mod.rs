@@ -21,7 +21,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::ext::{capacity as cap, token};
-use crate::results::{output_scalar, scalar};
+use crate::results::bound_inputs;
 use crate::*;
 
 mod matching;

@@ -22,11 +22,23 @@ fn result(
     period: i64,
     output: &Cid,
 ) -> SubmitResultParams {
-    let bound = [scalar(deal).0, scalar(period as u64).0, output_scalar(Some(output)).0];
+    result_of(prover, deal, period, output, unit(1), Bytes32([1; 32]))
+}
+
+/// A proof of `unit`'s work with `worker`.
+fn result_of(
+    prover: &cloudless_groth16::testing::BoundProver,
+    deal: u64,
+    period: i64,
+    output: &Cid,
+    unit: Bytes32,
+    worker: Bytes32,
+) -> SubmitResultParams {
+    let bound = bound_inputs(deal, period, Some(output), &unit, &worker).map(|b| b.0);
     let (proof, inputs) = prover.prove(&bound, 3);
     SubmitResultParams {
         deal,
-        unit: unit(1),
+        unit,
         period,
         output: Some(*output),
         public_inputs: inputs.into_iter().map(Bytes32).collect(),
@@ -71,6 +83,48 @@ fn verified_results_pay_result_required_deals_and_cannot_be_replayed() {
     let v: DealUnitView = w.ok(MALLORY, METHOD_GET_DEAL_UNIT, &UnitParams { deal: d, unit: unit(1) });
     assert_eq!((v.claimable, v.record.last_result.unwrap().period), (usdc(20), 4));
     assert_eq!(w.view(d).deal.balance, usdc(5));
+    w.sound();
+}
+
+/// Audit finding (High): a proof names its unit and worker, so a provider cannot copy another
+/// unit's proof from the chain and be paid for work it never did.
+#[test]
+fn a_proof_copied_from_another_unit_or_worker_is_refused() {
+    let prover = cloudless_groth16::testing::BoundProver::new(BOUND_INPUTS);
+    let (w, _, o1, o2) = matched_world();
+    let p = CreateDealParams { verifying_key: prover.vk.clone(), require_results: true, ..deal_params(10, 1, 2) };
+    let d = w.deal(&p);
+    w.deposit(USDC, d, usdc(60)).unwrap();
+    let c = vec![Candidate { offer: o1, units: vec![unit(1)] }, Candidate { offer: o2, units: vec![unit(2)] }];
+    w.ok::<_, MatchReturn>(MALLORY, METHOD_MATCH_DEAL, &MatchDealParams { deal: d, candidates: c });
+    let (w1, w2) = (Bytes32([1; 32]), Bytes32([2; 32]));
+    w.ok::<_, ()>(PEER_OWNER, METHOD_SET_WORKER, &SetWorkerParams { deal: d, unit: unit(1), worker: w1 });
+    w.ok::<_, ()>(PEER_OWNER, METHOD_SET_WORKER, &SetWorkerParams { deal: d, unit: unit(2), worker: w2 });
+    w.at_period(1);
+    let out = cid(b"one computation");
+    let honest = result_of(&prover, d, 1, &out, unit(1), w1);
+    // Unit 2's owner copies unit 1's proof and public inputs from the chain.
+    let copied = SubmitResultParams { unit: unit(2), ..honest.clone() };
+    let msg = w.refused(PEER_OWNER, METHOD_SUBMIT_RESULT, &copied, ExitCode::USR_ILLEGAL_ARGUMENT);
+    assert!(msg.contains("unit"), "{msg}");
+    // Re-bound to unit 2 without a new proof: the proof fails. With the wrong worker: refused.
+    let mut rebound = copied.clone();
+    let bound = bound_inputs(d, 1, Some(&out), &unit(2), &w2);
+    rebound.public_inputs[..BOUND_INPUTS].clone_from_slice(&bound);
+    w.refused(PEER_OWNER, METHOD_SUBMIT_RESULT, &rebound, ExitCode::USR_ILLEGAL_ARGUMENT);
+    let wrong_worker = result_of(&prover, d, 1, &out, unit(2), w1);
+    w.refused(PEER_OWNER, METHOD_SUBMIT_RESULT, &wrong_worker, ExitCode::USR_ILLEGAL_ARGUMENT);
+    // Units whose ids differ only above the field order's bits still bind apart (two limbs).
+    assert_ne!(
+        bound_inputs(d, 1, None, &Bytes32([0xff; 32]), &w1),
+        bound_inputs(d, 1, None, &Bytes32([0x1f; 32]), &w1)
+    );
+    // Each unit's own proof pays it once.
+    let r: ResultReturn = w.ok(PEER_OWNER, METHOD_SUBMIT_RESULT, &honest);
+    assert_eq!(r.paid, usdc(10));
+    let r: ResultReturn = w.ok(PEER_OWNER, METHOD_SUBMIT_RESULT, &result_of(&prover, d, 1, &out, unit(2), w2));
+    assert_eq!(r.paid, usdc(10));
+    assert_eq!(w.view(d).deal.balance, usdc(40));
     w.sound();
 }
 
