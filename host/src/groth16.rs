@@ -246,7 +246,7 @@ mod tests {
         let vk = snarkjs_verifying_key(&fixture("verification_key.json")).unwrap();
         let proof = snarkjs_proof(&fixture("proof.json")).unwrap();
         let mut inputs = public_inputs(&fixture("public.json")).unwrap();
-        assert_eq!((vk.len(), proof.len(), inputs.len()), (64 + 3 * 128 + 5 * 64, 256, 4));
+        assert_eq!((vk.len(), proof.len(), inputs.len()), (64 + 3 * 128 + 9 * 64, 256, 8));
         assert!(verify(&vk, &proof, &inputs).unwrap());
         inputs[1][31] = 3; // period 3 instead of 2
         assert!(!verify(&vk, &proof, &inputs).unwrap());
