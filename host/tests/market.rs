@@ -379,9 +379,30 @@ fn one_unit_deal() -> CreateDealParams {
     }
 }
 
+/// A result for `unit`'s work with `worker` in `deal` and `period`, proved by `prover` (the
+/// circuit's own input is x = 4).
+fn proved(
+    prover: &cloudless_kernel::groth16::testing::BoundProver,
+    deal: u64,
+    u: u8,
+    worker: Bytes32,
+    period: i64,
+    output: &cid::Cid,
+) -> SubmitResultParams {
+    let bound = cloudless_actor_market::results::bound_inputs(deal, period, Some(output), &unit(u), &worker);
+    let (proof, inputs) = prover.prove(&bound.map(|b| b.0), 4);
+    SubmitResultParams {
+        deal,
+        unit: unit(u),
+        period,
+        output: Some(*output),
+        public_inputs: inputs.into_iter().map(Bytes32).collect(),
+        proof,
+    }
+}
+
 #[test]
 fn verified_results_through_the_groth16_syscall() {
-    use cloudless_actor_market::results::bound_inputs;
     use cloudless_kernel::groth16::testing::BoundProver;
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut w = World::indexed();
@@ -394,17 +415,10 @@ fn verified_results_through_the_groth16_syscall() {
     assert!(msg.contains("verifying key"), "{msg}");
     let params = CreateDealParams { verifying_key: prover.vk.clone(), require_results: true, ..one_unit_deal() };
     let d = running_deal(&mut w, params, 7);
-    let submit = |deal: u64, period: i64, output: &cid::Cid| {
-        let bound = bound_inputs(deal, period, Some(output), &unit(1), &Bytes32([7; 32])).map(|b| b.0);
-        let (proof, inputs) = prover.prove(&bound, 4);
-        SubmitResultParams {
-            deal: d,
-            unit: unit(1),
-            period,
-            output: Some(*output),
-            public_inputs: inputs.into_iter().map(Bytes32).collect(),
-            proof,
-        }
+    // The proof binds `deal` (which may be another deal's id); it is submitted for `d`.
+    let submit = |deal: u64, period: i64, output: &cid::Cid| SubmitResultParams {
+        deal: d,
+        ..proved(&prover, deal, 1, Bytes32([7; 32]), period, output)
     };
     let out = cid(b"results of period 2");
     w.at_period(2);
@@ -443,7 +457,6 @@ fn verified_results_through_the_groth16_syscall() {
 /// the first unit's proof from the chain and is refused with the state unchanged.
 #[test]
 fn a_proof_copied_from_another_unit_is_refused() {
-    use cloudless_actor_market::results::bound_inputs;
     use cloudless_kernel::groth16::testing::BoundProver;
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut w = World::new();
@@ -471,18 +484,7 @@ fn a_proof_copied_from_another_unit_is_refused() {
     }
     w.at_period(2);
     let out = cid(b"one computation");
-    let prove = |u: u8| {
-        let bound = bound_inputs(d, 2, Some(&out), &unit(u), &Bytes32([u; 32])).map(|b| b.0);
-        let (proof, inputs) = prover.prove(&bound, 4);
-        SubmitResultParams {
-            deal: d,
-            unit: unit(u),
-            period: 2,
-            output: Some(out),
-            public_inputs: inputs.into_iter().map(Bytes32).collect(),
-            proof,
-        }
-    };
+    let prove = |u: u8| proved(&prover, d, u, Bytes32([u; 32]), 2, &out);
     let honest = prove(1);
     let r: ResultReturn = w.market("owner", METHOD_SUBMIT_RESULT, &honest);
     assert_eq!(r.paid, usdc(3));

@@ -669,7 +669,7 @@ impl Devnet<'_> {
                 let view: anyhow::Result<market::DealUnitView> =
                     self.query("market", market::METHOD_GET_DEAL_UNIT, &market::UnitParams { deal: d.id, unit: *unit });
                 let Ok(view) = view else { continue }; // the unit left the deal
-                if let (true, true, Some(worker)) = (plan.verified, *from <= period, view.record.worker) {
+                if let Some(worker) = view.record.worker.filter(|_| plan.verified && *from <= period) {
                     let output = cid_of(format!("{}/{}/{p}", plan.name, rec.label).as_bytes());
                     let bound = market::results::bound_inputs(d.id, period, Some(&output), unit, &worker).map(|b| b.0);
                     let (proof, inputs) = self.prover().prove(&bound, u64::from(p) + 1);

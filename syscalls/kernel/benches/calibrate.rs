@@ -74,7 +74,7 @@ fn wave_rows() {
         "reference validator ({} cores): a call of k keys and h hashes takes key wave x ceil(k/{0}) + hash wave x ceil(h/{0})",
         gas::REFERENCE_CORES
     );
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = randomx::machine_cores();
     println!(
         "threads: gas is priced for {} per call; this machine has {cores} cores, so a node here defaults to {threads} (--randomx-threads){}",
         gas::REFERENCE_CORES,

@@ -78,7 +78,12 @@ impl Default for RandomxConfig {
 /// gas is priced for a call spread over that many threads, so a node that has the cores uses them
 /// (audit finding: a default of at most 8 made the largest call take ~1.5x its gas in time).
 pub fn default_threads() -> usize {
-    threads_for(std::thread::available_parallelism().map_or(1, |n| n.get()))
+    threads_for(machine_cores())
+}
+
+/// The cores this machine offers the process (1 if it cannot tell).
+pub fn machine_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// The default thread count on a machine of `cores` cores.
