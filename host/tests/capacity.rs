@@ -486,7 +486,8 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
     let r: SubmitProofsReturn = w.call("owner", METHOD_SUBMIT_PROOFS, &submit(good[..5].to_vec()));
     assert_eq!((r.accepted, r.skipped), (1, 4));
 
-    // Market hooks: only the market; a unit in a deal proves nothing and blocks the finish.
+    // Market hooks: only the market; a unit in a deal still proves, min_proofs_in_deal (1) a
+    // period for no rewards, and blocks the finish.
     let deal = MoveUnitParams { unit_id: unit(1), deal: 7 };
     w.fail("mallory", METHOD_MOVE_UNIT_TO_DEAL, &deal, E::USR_FORBIDDEN);
     w.fail("mallory", METHOD_RETURN_UNIT_FROM_DEAL, &UnitQuery { unit_id: unit(1) }, E::USR_FORBIDDEN);
@@ -494,20 +495,21 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
     w.fail("market", METHOD_MOVE_UNIT_TO_DEAL, &MoveUnitParams { unit_id: unit(5), deal: 7 }, E::USR_ILLEGAL_STATE); // WaitDelegation
     w.ok("market", METHOD_MOVE_UNIT_TO_DEAL, &deal);
     w.fail("market", METHOD_MOVE_UNIT_TO_DEAL, &deal, E::USR_ILLEGAL_STATE);
-    w.fail("owner", METHOD_SUBMIT_PROOFS, &submit(unit1), E::USR_ILLEGAL_STATE);
+    let r: SubmitProofsReturn = w.call("owner", METHOD_SUBMIT_PROOFS, &submit(unit1));
+    assert_eq!((r.accepted, r.skipped), (1, 0));
     assert_eq!(w.call::<_, Unit>("owner", METHOD_GET_UNIT, &UnitQuery { unit_id: unit(1) }).deal, Some(7));
 
-    // The commitment runs to its end: unit 1 is exempt while in the deal (no failures), unit 0
-    // fails periods 2 and 3 (it proved only in period 1).
+    // The commitment runs to its end: unit 1 proved in period 1 but not in 2 and 3 while it
+    // served the deal, unit 0 proved only in period 1: two failures each.
     w.goto_period(4);
     let msg = w.fail("provider", METHOD_FINISH_COMMITMENT, &CommitmentQuery { id }, E::USR_ILLEGAL_STATE);
     assert!(msg.contains("in deal 7"), "{msg}");
     w.ok("market", METHOD_RETURN_UNIT_FROM_DEAL, &UnitQuery { unit_id: unit(1) });
     let info = w.commitment(id);
-    assert_eq!((info.status, info.commitment.unit_failures.clone()), (Status::Inactive, vec![2, 0]));
+    assert_eq!((info.status, info.commitment.unit_failures.clone()), (Status::Inactive, vec![2, 2]));
     let fin: FinishReturn = w.call("delegator", METHOD_FINISH_COMMITMENT, &CommitmentQuery { id });
     let slash = TokenAmount::from_atto(cpu.atto() / 10u64);
-    assert_eq!((fin.returned, fin.slashed), (&cpu * 2u64 - &slash * 2u64, &slash * 2u64));
+    assert_eq!((fin.returned, fin.slashed), (&cpu * 2u64 - &slash * 4u64, &slash * 4u64));
     w.fail("provider", METHOD_FINISH_COMMITMENT, &CommitmentQuery { id }, E::USR_ILLEGAL_STATE);
 }
 

@@ -117,11 +117,20 @@ impl World {
 
     /// A registered, approved provider with one committed peer per unit (collateral 1 FLT each).
     fn provider(&mut self, name: &str, units: &[u8]) {
+        for cc in self.registered(name, units) {
+            self.deposit(cc);
+        }
+    }
+
+    /// A registered, approved provider with one peer per unit, each with a commitment that
+    /// waits for its collateral; returns the commitment ids.
+    fn registered(&mut self, name: &str, units: &[u8]) -> Vec<u64> {
         let p = capacity::ProviderParams { name: name.into(), metadata: cid(name.as_bytes()) };
         let _: () = self.call(name, "capacity", capacity::METHOD_REGISTER_PROVIDER, &p);
         let provider = self.h.address(name);
         let _: () =
             self.call("admin", "capacity", capacity::METHOD_APPROVE_PROVIDER, &capacity::ProviderQuery { provider });
+        let mut ids = Vec::new();
         for u in units {
             let peer_id = vec![b'p', *u];
             let owner = self.h.address("owner");
@@ -135,16 +144,27 @@ impl World {
             };
             let cc: capacity::CreateCommitmentReturn =
                 self.call(name, "capacity", capacity::METHOD_CREATE_COMMITMENT, &create);
-            let to = self.h.address("capacity");
-            let dep = RawBytes::serialize(capacity::DepositParams { ids: vec![cc.id] }).unwrap();
-            assert_ok(&self.h.send_raw(
-                "delegator",
-                to,
-                capacity::METHOD_DEPOSIT_COLLATERAL,
-                dep,
-                TokenAmount::from_whole(1),
-            ));
+            ids.push(cc.id);
         }
+        ids
+    }
+
+    /// The delegator deposits commitment `cc`'s collateral (1 FLT).
+    fn deposit(&mut self, cc: u64) {
+        let to = self.h.address("capacity");
+        let dep = RawBytes::serialize(capacity::DepositParams { ids: vec![cc] }).unwrap();
+        assert_ok(&self.h.send_raw(
+            "delegator",
+            to,
+            capacity::METHOD_DEPOSIT_COLLATERAL,
+            dep,
+            TokenAmount::from_whole(1),
+        ));
+    }
+
+    fn usable_offers(&mut self) -> Vec<u64> {
+        let index: Vec<IndexEntry> = self.market("mallory", METHOD_GET_OFFER_INDEX, &TokenQuery { token: None });
+        index.iter().filter(|e| e.usable).map(|e| e.offer).collect()
     }
 
     fn usdc_of(&self, name: &str) -> TokenAmount {
@@ -496,6 +516,34 @@ fn a_proof_copied_from_another_unit_is_refused() {
     assert_eq!(w.deal(d).deal.balance, usdc(14));
 }
 
+/// Audit finding (issue 34): the cheapest offer lists three peers without collateral; it used to
+/// take the whole two-peer budget of a one-unit `MatchDealAuto` and starve it. The capacity actor
+/// now tells the market when collateral arrives, and only usable peers are considered.
+#[test]
+fn automatic_matching_skips_peers_it_cannot_use() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut w = World::indexed();
+    w.registered("bob", &[5, 6, 7]);
+    let idle: OfferReturn = w.market("bob", METHOD_REGISTER_OFFER, &offer(1, &[5, 6, 7], &[]));
+    let ccs = w.registered("alice", &[1]);
+    let good: OfferReturn = w.market("alice", METHOD_REGISTER_OFFER, &offer(2, &[1], &[]));
+    assert_eq!(w.usable_offers(), Vec::<u64>::new());
+    w.deposit(ccs[0]);
+    assert_eq!(w.usable_offers(), [good.offer]);
+    w.bridge_in("user", usdc(100));
+    let d: DealQuery = w.market("user", METHOD_CREATE_DEAL, &one_unit_deal());
+    assert_ok(&w.fund("user", d.deal, usdc(30)));
+    w.at_period(1);
+    let m: MatchReturn = w.market("mallory", METHOD_MATCH_DEAL_AUTO, &MatchAutoParams { deal: d.deal, max_units: 1 });
+    assert_eq!(m.matched, [unit(1)]);
+    assert_eq!(w.usable_offers(), Vec::<u64>::new(), "alice's one unit is busy now");
+    let told = PeerUnitsParams { peers: vec![PeerUnits { peer_id: b"p5".to_vec(), free_units: 1 }] };
+    w.fails("mallory", METHOD_PEER_UNITS_CHANGED, &told, ExitCode::USR_FORBIDDEN);
+    let r: RefreshReturn = w.market("mallory", METHOD_REFRESH_OFFER, &OfferQuery { offer: idle.offer });
+    assert_eq!((r.free_units, r.usable_peers), (0, 0));
+    w.fails("mallory", METHOD_REFRESH_OFFER, &OfferQuery { offer: 9 }, ExitCode::USR_NOT_FOUND);
+}
+
 #[test]
 fn bad_input_and_outsiders_change_nothing() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -518,6 +566,8 @@ fn bad_input_and_outsiders_change_nothing() {
         METHOD_CLAIM_EARNINGS,
         METHOD_CLAIM_PAYABLE,
         METHOD_SUBMIT_RESULT,
+        METHOD_REFRESH_OFFER,
+        METHOD_PEER_UNITS_CHANGED,
         METHOD_TRANSFER_ADMIN,
         METHOD_GET_OFFER,
         METHOD_GET_DEAL,

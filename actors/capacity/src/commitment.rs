@@ -1,9 +1,10 @@
 //! Capacity commitments and their lazy settlement (failures and slashing).
 //!
 //! A commitment is settled period by period from `settled_through` up to the current period
-//! (never past its end). In a settled period q each unit of the peer that is not exempt (in a deal
-//! during q, or returned from one in q) either succeeded — its proof counter is for q and reached
-//! `min_proofs` — or counts one failure. A unit's counter is only overwritten by proofs of a later
+//! (never past its end). In a settled period q each unit of the peer that is not exempt (returned
+//! from a deal in q, or in a deal during q when `min_proofs_in_deal` is 0) either succeeded — its
+//! proof counter is for q and reached `min_proofs`, or `min_proofs_in_deal` while it serves a
+//! deal — or counts one failure. A unit's counter is only overwritten by proofs of a later
 //! period, and submitting them settles the commitment first, so every counter is read before it
 //! is replaced. Each failure slashes `collateral_per_unit × slashing_rate / PRECISION`, and a
 //! unit's slashing is capped at its collateral. The commitment fails at the end of the first
@@ -27,13 +28,20 @@ pub struct Settlement {
     pub remaining: u64,
 }
 
-/// Whether a unit must have proven in period `q`.
-fn required(unit: &Unit, q: i64) -> bool {
-    unit.deal.is_none() && q >= unit.exempt_until
+/// The proofs a unit needs in period `q` (0: none). A unit serving a deal needs
+/// `min_proofs_in_deal`, and none in the period it returned from a deal (`exempt_until`).
+pub fn needed(unit: &Unit, q: i64, config: &Config) -> u32 {
+    if q < unit.exempt_until {
+        0
+    } else if unit.deal.is_some() {
+        config.min_proofs_in_deal
+    } else {
+        config.min_proofs
+    }
 }
 
-fn succeeded(unit: &Unit, q: i64, min_proofs: u32) -> bool {
-    unit.proof_period == q && unit.proof_count >= min_proofs
+fn succeeded(unit: &Unit, q: i64, needed: u32) -> bool {
+    unit.proof_period == q && unit.proof_count >= needed
 }
 
 /// Reward-eligible proofs of a unit-period with `count` proofs (docs/protocol.md §2).
@@ -98,7 +106,8 @@ impl Commitment {
         while self.settled_through < target && out.periods < max_periods {
             let q = self.settled_through;
             for (i, unit) in units.iter().enumerate() {
-                if required(unit, q) && !succeeded(unit, q, config.min_proofs) {
+                let needed = needed(unit, q, config);
+                if needed > 0 && !succeeded(unit, q, needed) {
                     let before = self.unit_slashed(self.unit_failures[i], config);
                     self.unit_failures[i] += 1;
                     let delta = self.unit_slashed(self.unit_failures[i], config) - before;

@@ -8,3 +8,8 @@ pub mod rewards {
     /// `RecordProofs` takes [`crate::RecordProofsParams`].
     pub const METHOD_RECORD_PROOFS: u64 = frc42_dispatch::method_hash!("RecordProofs");
 }
+
+pub mod market {
+    /// `PeerUnitsChanged` takes [`crate::PeerUnitsParams`]: a commitment started or finished.
+    pub const METHOD_PEER_UNITS_CHANGED: u64 = frc42_dispatch::method_hash!("PeerUnitsChanged");
+}

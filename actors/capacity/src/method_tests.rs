@@ -14,6 +14,7 @@ use fvm_shared::error::ExitCode;
 use fvm_shared::ActorID;
 use serde::de::DeserializeOwned;
 
+use crate::ext::market::METHOD_PEER_UNITS_CHANGED;
 use crate::ext::rewards::METHOD_RECORD_PROOFS;
 use crate::*;
 
@@ -38,7 +39,6 @@ fn tenths(n: u64) -> TokenAmount {
     TokenAmount::from_atto(u128::from(n) * 100_000_000_000_000_000)
 }
 
-/// The native tests' configuration, with the oracle, rewards and market wired in.
 /// The native tests' configuration, with the oracle, rewards and market wired in.
 fn config() -> Config {
     Config {
@@ -67,6 +67,7 @@ fn capacity() -> MockRuntime {
     rt.add_actor(DELEGATOR, flt(100));
     rt.set_randomx(|pairs| Ok(pairs.iter().map(|(k, h)| fake_hash(k, h)).collect()));
     rt.on_send(REWARDS, Some(METHOD_RECORD_PROOFS), |_, _| Ok(None));
+    rt.on_send(MARKET, Some(METHOD_PEER_UNITS_CHANGED), |_, _| Ok(None));
     let price = PriceInfo { median: tenths(5), updated_epoch: 0, fresh_reports: 2, twap: tenths(5) };
     rt.reply_with(ORACLE, METHOD_GET_PRICE, &price);
     let p = ConstructorParams {
@@ -106,6 +107,16 @@ fn create(rt: &MockRuntime, peer: &[u8]) -> CreateCommitmentReturn {
         delegator_reward_rate: 2_000_000,
     };
     rt.ok(PROVIDER, METHOD_CREATE_COMMITMENT, &p)
+}
+
+/// What the actor told the market's `PeerUnitsChanged` since the records were cleared.
+fn told_market(rt: &MockRuntime) -> Vec<(Vec<u8>, u32)> {
+    rt.sent()
+        .into_iter()
+        .filter(|s| s.to == MARKET && s.method == METHOD_PEER_UNITS_CHANGED)
+        .flat_map(|s| s.decode::<PeerUnitsParams>().peers)
+        .map(|p| (p.peer_id, p.free_units))
+        .collect()
 }
 
 /// Proofs of `unit` in the current period, with local nonces `from..to`.
@@ -261,8 +272,11 @@ fn deposit_prove_report_settle_and_finish() {
     let deposit = DepositParams { ids: vec![cc] };
     rt.refused_paying(DELEGATOR, METHOD_DEPOSIT_COLLATERAL, &deposit, flt(7), ExitCode::USR_ILLEGAL_ARGUMENT);
     rt.refused_paying(MALLORY, METHOD_DEPOSIT_COLLATERAL, &deposit, flt(0), ExitCode::USR_FORBIDDEN);
+    rt.clear_records();
     rt.pay::<_, ()>(DELEGATOR, METHOD_DEPOSIT_COLLATERAL, &deposit, flt(8));
     assert_eq!(rt.balance_of(CAPACITY), flt(8));
+    // The market hears that the peer's two units may now be matched.
+    assert_eq!(told_market(&rt), vec![(b"p1".to_vec(), 2)]);
     rt.refused_paying(DELEGATOR, METHOD_DEPOSIT_COLLATERAL, &deposit, flt(8), ExitCode::USR_ILLEGAL_STATE);
 
     // Period 0: not started yet.
@@ -301,8 +315,10 @@ fn deposit_prove_report_settle_and_finish() {
     assert_eq!((view.commitment.failures, view.commitment.slashed.clone()), (1, tenths(12)));
 
     rt.refused(MALLORY, METHOD_FINISH_COMMITMENT, &CommitmentQuery { id: cc }, ExitCode::USR_FORBIDDEN);
+    rt.clear_records();
     let f: FinishReturn = rt.ok(PROVIDER, METHOD_FINISH_COMMITMENT, &CommitmentQuery { id: cc });
     assert_eq!((f.returned.clone(), f.slashed.clone()), (tenths(68), tenths(12)));
+    assert_eq!(told_market(&rt), vec![(b"p1".to_vec(), 0)]);
     assert_eq!(rt.balance_of(DELEGATOR), flt(92) + tenths(68));
     assert_eq!(rt.balance_of(BURNT), tenths(12));
     assert_eq!(rt.balance_of(CAPACITY), TokenAmount::default());
@@ -321,7 +337,13 @@ fn market_hooks_difficulty_and_admin() {
     rt.refused(MALLORY, METHOD_MOVE_UNIT_TO_DEAL, &mv, ExitCode::USR_FORBIDDEN);
     rt.ok::<_, ()>(MARKET, METHOD_MOVE_UNIT_TO_DEAL, &mv);
     rt.refused(MARKET, METHOD_MOVE_UNIT_TO_DEAL, &mv, ExitCode::USR_ILLEGAL_STATE);
-    rt.refused(OWNER, METHOD_SUBMIT_PROOFS, &proofs(&rt, unit(1), 0..2), ExitCode::USR_ILLEGAL_STATE);
+    // In a deal the unit still proves, min_proofs_in_deal (1) a period, for no rewards.
+    rt.clear_records();
+    let r: SubmitProofsReturn = rt.ok(OWNER, METHOD_SUBMIT_PROOFS, &proofs(&rt, unit(1), 0..2));
+    assert_eq!((r.accepted, r.skipped), (1, 1));
+    assert!(rt.sent().iter().all(|s| s.to != REWARDS), "proofs in a deal earn no rewards");
+    let u: Unit = rt.ok(MALLORY, METHOD_GET_UNIT, &UnitQuery { unit_id: unit(1) });
+    assert_eq!((u.proof_period, u.proof_count), (1, 1));
     let back = UnitQuery { unit_id: unit(1) };
     rt.refused(MALLORY, METHOD_RETURN_UNIT_FROM_DEAL, &back, ExitCode::USR_FORBIDDEN);
     rt.ok::<_, ()>(MARKET, METHOD_RETURN_UNIT_FROM_DEAL, &back);

@@ -2,10 +2,11 @@
 //!
 //! Order of work, so that a retried batch never fails and no RandomX work is wasted:
 //! 1. decode-level limits (at most [`MAX_PROOFS_PER_MESSAGE`] proofs, [`MAX_UNITS_PER_MESSAGE`] units);
-//! 2. every unit: caller is its peer's owner or provider, not in a deal, commitment settled and
-//!    proving this period;
-//! 3. skip, silently, proofs beyond `max_proofs` for the unit this period and duplicates of an
-//!    accepted local nonce (this period, or earlier in the same batch);
+//! 2. every unit: caller is its peer's owner or provider, not in a deal (unless
+//!    `min_proofs_in_deal` is positive), commitment settled and proving this period;
+//! 3. skip, silently, proofs beyond `max_proofs` for the unit this period (beyond
+//!    `min_proofs_in_deal` for a unit in a deal, whose proofs earn no rewards) and duplicates of
+//!    an accepted local nonce (this period, or earlier in the same batch);
 //! 4. the rest: result hash at or below the difficulty, then one `randomx_hashes` call; any
 //!    mismatch fails the whole message naming the proof's index in the params. The limits of 1.
 //!    keep every batch's syscall price within [`MAX_PROOF_GAS`] (checked when the actor is
@@ -72,7 +73,7 @@ pub fn submit_proofs<BS: Blockstore>(
                 "caller f0{} is neither the owner nor the provider of unit {unit_id}", ctx.caller
             ));
         }
-        if let Some(deal) = unit.deal {
+        if let Some(deal) = unit.deal.filter(|_| st.config.min_proofs_in_deal == 0) {
             return Err(actor_error!(illegal_state; "unit {unit_id} is in deal {deal}; it needs no proofs"));
         }
         let cc_id = peer.commitment.ok_or_else(|| actor_error!(illegal_state; "unit {unit_id} has no commitment"))?;
@@ -98,12 +99,14 @@ pub fn submit_proofs<BS: Blockstore>(
     }
 
     // Skip, then check the difficulty of what is left.
-    let (max_proofs, difficulty) = (st.config.max_proofs, st.period.difficulty);
+    let (max_proofs, in_deal, difficulty) = (st.config.max_proofs, st.config.min_proofs_in_deal, st.period.difficulty);
     let mut verify: Vec<(usize, usize)> = Vec::new(); // (proof index, work index)
     for (i, p) in proofs.iter().enumerate() {
         let w = work.iter().position(|w| w.unit.id == p.unit_id).expect("every unit has a working entry");
         let entry = &mut work[w];
-        if entry.unit.proof_count >= max_proofs {
+        // A unit serving a deal proves it is still there, no more: its proofs earn no rewards.
+        let cap = if entry.unit.deal.is_some() { in_deal } else { max_proofs };
+        if entry.unit.proof_count >= cap {
             continue;
         }
         let Err(pos) = entry.nonces.binary_search(&p.local_nonce) else { continue };
@@ -140,7 +143,7 @@ pub fn submit_proofs<BS: Blockstore>(
     let mut records: Vec<RecordProofsParams> = Vec::new();
     for (index, w) in work.iter().enumerate().filter(|(_, w)| w.accepted > 0) {
         let before = eligible(w.count_before, &st.config);
-        let gained = eligible(w.unit.proof_count, &st.config) - before;
+        let gained = if w.unit.deal.is_some() { 0 } else { eligible(w.unit.proof_count, &st.config) - before };
         if gained > 0 && st.config.rewards.is_some() {
             let succeeded = u64::from(before == 0);
             match records.iter_mut().find(|r| r.commitment == w.commitment) {

@@ -349,6 +349,7 @@ pub fn deposit_collateral<BS: Blockstore>(
             "deposit must be exactly {required} atto FLT for these commitments, got {value}"
         ));
     }
+    let mut started = Vec::with_capacity(ccs.len());
     for mut cc in ccs {
         cc.delegator = Some(ctx.caller);
         cc.status = Status::Active;
@@ -363,9 +364,26 @@ pub fn deposit_collateral<BS: Blockstore>(
         })?;
         st.totals.committed_units += cc.unit_count as u64;
         st.totals.collateral += cc.total_collateral();
+        let peer = st.get_peer(store, &cc.peer_id)?;
+        let free = st.peer_units(store, &peer)?.iter().filter(|u| u.deal.is_none()).count() as u32;
+        started.push(PeerUnits { peer_id: cc.peer_id.clone(), free_units: free });
         st.put_commitment(store, cc)?;
     }
-    Ok(())
+    tell_market(st, started, fx)
+}
+
+/// Tells the market (if one is configured) how many free committed units these peers have now,
+/// so its automatic matcher considers exactly the peers it can use (docs/market.md).
+fn tell_market(st: &State, peers: Vec<PeerUnits>, fx: &mut Effects) -> ActorResult<()> {
+    let Some(market) = st.config.market else { return Ok(()) };
+    let what = "telling the market of the peers' free committed units";
+    fx.call(
+        market,
+        crate::ext::market::METHOD_PEER_UNITS_CHANGED,
+        &PeerUnitsParams { peers },
+        TokenAmount::default(),
+        what,
+    )
 }
 
 pub fn settle_commitment<BS: Blockstore>(
@@ -426,7 +444,9 @@ pub fn finish_commitment<BS: Blockstore>(
     st.totals.collateral -= cc.total_collateral();
     cc.status = Status::Removed;
     release_peer(st, store, &cc)?;
+    let peer_id = cc.peer_id.clone();
     st.put_commitment(store, cc)?;
+    tell_market(st, vec![PeerUnits { peer_id, free_units: 0 }], fx)?;
     Ok(FinishReturn { returned, slashed })
 }
 

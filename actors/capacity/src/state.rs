@@ -53,6 +53,12 @@ pub fn validate_config(c: &Config) -> ActorResult<()> {
     if c.min_proofs == 0 || c.min_proofs > c.max_proofs {
         return bad(format!("need 0 < min_proofs ({}) <= max_proofs ({})", c.min_proofs, c.max_proofs));
     }
+    if c.min_proofs_in_deal > c.min_proofs {
+        return bad(format!(
+            "min_proofs_in_deal ({}) must not exceed min_proofs ({})",
+            c.min_proofs_in_deal, c.min_proofs
+        ));
+    }
     if c.max_proofs > 1_000 {
         return bad(format!("max_proofs {} exceeds 1000", c.max_proofs));
     }

@@ -25,6 +25,7 @@ pub(crate) fn config() -> Config {
         max_failed_ratio: 2,
         min_proofs: 2,
         max_proofs: 4,
+        min_proofs_in_deal: 1,
         slashing_rate: 3_000_000, // 30%
         withdraw_periods_after_failed: 1,
         usd_collateral_per_unit: TokenAmount::from_whole(2),
@@ -63,7 +64,8 @@ fn unit(proof_period: i64, proof_count: u32) -> Unit {
 
 #[test]
 fn settlement_counts_failures_skips_exempt_units_and_ends() {
-    let cfg = config();
+    // A deployer who trusts every deal: a unit in one needs no proofs.
+    let cfg = Config { min_proofs_in_deal: 0, ..config() };
     let mut cc = commitment(3, 1, 3);
     // Period 1: unit 0 succeeded, unit 1 proved too little, unit 2 is in a deal.
     let units = [unit(1, 2), unit(1, 1), Unit { deal: Some(5), ..unit(-1, 0) }];
@@ -79,6 +81,29 @@ fn settlement_counts_failures_skips_exempt_units_and_ends() {
     let s = cc.settle(&cfg, &units, 100, 10);
     assert_eq!((s.periods, s.became), (1, Some(Status::Inactive)));
     assert_eq!(cc.settled_through, cc.end_period());
+}
+
+/// Audit finding (issue 34): a unit in a deal used to need no proofs at all, so a provider could
+/// match its units into its own near-free deal, stop proving and never be slashed. It now needs
+/// `min_proofs_in_deal`; a deployer who sets 0 keeps the old exemption.
+#[test]
+fn a_unit_in_a_deal_that_stops_proving_fails() {
+    let silent = [Unit { deal: Some(5), ..unit(-1, 0) }];
+    let mut cc = commitment(1, 1, 3);
+    let s = cc.settle(&config(), &silent, 2, 10);
+    assert_eq!((s.failures, cc.unit_failures.clone()), (1, vec![1]));
+    assert_eq!(cc.slashed, TokenAmount::from_whole(3));
+    let trusting = Config { min_proofs_in_deal: 0, ..config() };
+    let mut cc = commitment(1, 1, 3);
+    assert_eq!(cc.settle(&trusting, &silent, 2, 10).failures, 0);
+    // One proof in the period is enough while it serves.
+    let proving = [Unit { deal: Some(5), ..unit(1, 1) }];
+    let mut cc = commitment(1, 1, 3);
+    assert_eq!(cc.settle(&config(), &proving, 2, 10).failures, 0);
+    // Back from the deal in period 1: exempt for that period either way.
+    let back = [Unit { exempt_until: 2, ..unit(-1, 0) }];
+    let mut cc = commitment(1, 1, 3);
+    assert_eq!(cc.settle(&config(), &back, 2, 10).failures, 0);
 }
 
 #[test]

@@ -66,6 +66,11 @@ pub struct Config {
     pub min_proofs: u32,
     /// Proofs per unit per period beyond which further proofs are skipped.
     pub max_proofs: u32,
+    /// Proofs a unit serving a deal still needs in a period (0: a unit in a deal needs none,
+    /// which trusts every deal to be real). They earn no rewards: the deal pays the unit.
+    /// Audit finding (issue 34): with 0, a provider could match its units into its own
+    /// near-free deal, stop proving and never be slashed.
+    pub min_proofs_in_deal: u32,
     /// Share of a unit's collateral slashed per failure, PRECISION-scaled.
     pub slashing_rate: u64,
     /// Periods a failed commitment waits before `FinishCommitment`.
@@ -267,6 +272,21 @@ pub struct RecordProofsParams {
     pub provider: ActorID,
     pub delegator: ActorID,
     pub delegator_reward_rate: u64,
+}
+
+/// One peer's free committed units, as the capacity actor tells the market's `PeerUnitsChanged`
+/// when a commitment of the peer starts or finishes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct PeerUnits {
+    #[serde(with = "cloudless_runtime::bytes::hex")]
+    pub peer_id: Vec<u8>,
+    pub free_units: u32,
+}
+
+/// The market's `PeerUnitsChanged` params.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct PeerUnitsParams {
+    pub peers: Vec<PeerUnits>,
 }
 
 /// Commitment status (docs/protocol.md §2). `WaitStart` is never stored: it is `Active` before the start

@@ -236,10 +236,13 @@ pub fn release<BS: Blockstore>(
     }
     st.delete_unit(store, slot.slot)?;
     let mut offer = st.get_offer(store, slot.offer)?;
+    let was_usable = offer.usable();
     if let Some(p) = offer.peers.iter_mut().find(|p| p.peer_id == slot.peer_id) {
         p.units_in_deals -= 1;
+        // The unit is free again; if its commitment has ended, the next query says so.
+        p.free_units = p.free_units.saturating_add(1);
     }
-    st.put_offer(store, &offer)?;
+    st.save_offer(store, &offer, was_usable)?;
     fx.emit(&UnitLeft { deal: deal.id, unit: *unit, provider: slot.provider, earned: earned.clone() })?;
     fx.call(
         st.config.capacity,

@@ -6,7 +6,7 @@ use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 use serde::{Deserialize, Serialize};
 
-use crate::types::{Access, Deal, Offer};
+use crate::types::{Access, Deal, Offer, PeerUnits};
 
 /// An offer as registered or updated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
@@ -21,6 +21,8 @@ pub struct OfferChanged {
     pub effectors: Vec<Vec<u8>>,
     #[serde(with = "bytes::hex_vec")]
     pub peers: Vec<Vec<u8>>,
+    /// Each peer's free committed units, as the market knows them (in `peers`' order).
+    pub free_units: Vec<u32>,
     pub min_version: u64,
     pub max_version: u64,
 }
@@ -34,10 +36,22 @@ impl OfferChanged {
             token: o.token,
             effectors: o.effectors.clone(),
             peers: o.peers.iter().map(|p| p.peer_id.clone()).collect(),
+            free_units: o.peers.iter().map(|p| p.free_units).collect(),
             min_version: o.min_version,
             max_version: o.max_version,
         }
     }
+}
+
+/// The capacity actor said (in an answer, or by `PeerUnitsChanged`) that these peers of the
+/// offer have these free committed units now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]
+#[event("offer-peers-learned")]
+pub struct OfferPeersLearned {
+    pub offer: u64,
+    pub peers: Vec<PeerUnits>,
+    /// Whether the offer now has a peer with a free committed unit (its index entry).
+    pub usable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Fields, Event)]

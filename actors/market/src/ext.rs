@@ -64,6 +64,17 @@ pub mod capacity {
         pub units: Vec<UnitInfo>,
     }
 
+    impl PeerInfo {
+        /// Units the matcher may use now: free, under an Active commitment.
+        pub fn free_units(&self) -> u32 {
+            if self.commitment_active {
+                self.units.iter().filter(|u| u.deal.is_none()).count() as u32
+            } else {
+                0
+            }
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
     pub struct MoveUnitParams {
         pub unit_id: Bytes32,

@@ -62,7 +62,7 @@ impl State {
             }
             for e in entries {
                 match offers.get(&e.offer) {
-                    Some(o) if id_key(o.token) == k && o.min_price == e.price => {}
+                    Some(o) if id_key(o.token) == k && o.min_price == e.price && o.usable() == e.usable => {}
                     _ => errors.push(format!("index entry of offer {} does not match it", e.offer)),
                 }
             }

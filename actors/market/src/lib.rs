@@ -29,7 +29,7 @@ cloudless_runtime::actor! {
     pub struct MarketActor = "market";
     state: State, view: methods::StateView = methods::state_view;
     events: [
-        OfferChanged, OfferRemoved, DealCreated, DealSettled, Deposited, Withdrawn, UnitMatched, DealMatched,
+        OfferChanged, OfferPeersLearned, OfferRemoved, DealCreated, DealSettled, Deposited, Withdrawn, UnitMatched, DealMatched,
         WorkerSet, UnitLeft, DealEnded, EarningsClaimed, PayableClaimed, ResultSubmitted,
         cloudless_runtime::admin::AdminTransferred,
     ];
@@ -49,6 +49,9 @@ cloudless_runtime::actor! {
     METHOD_CLAIM_EARNINGS = "ClaimEarnings"(UnitParams) -> ClaimReturn => m::claim_earnings;
     METHOD_CLAIM_PAYABLE = "ClaimPayable"(PayableQuery) -> ClaimReturn => m::claim_payable;
     METHOD_SUBMIT_RESULT = "SubmitResult"(SubmitResultParams) -> ResultReturn => m::submit_result;
+    METHOD_REFRESH_OFFER = "RefreshOffer"(OfferQuery) -> RefreshReturn => m::refresh_offer;
+    // The capacity actor's hook: a commitment of these peers started or finished.
+    METHOD_PEER_UNITS_CHANGED = "PeerUnitsChanged"(PeerUnitsParams) => m::peer_units_changed;
     METHOD_TRANSFER_ADMIN = "TransferAdmin"(TransferAdminParams) => cloudless_runtime::admin::transfer_admin::<_, State>;
     METHOD_GET_CONFIG = "GetConfig" -> ConfigReturn => m::get_config;
     METHOD_GET_OFFER = "GetOffer"(OfferQuery) -> Offer => m::get_offer;

@@ -6,7 +6,7 @@
 //! `MatchDeal` about the units the caller names, `MatchDealAuto` about the peers of the
 //! cheapest suitable offers in the price index ([`auto_offers`]).
 
-use crate::events::{DealMatched, UnitMatched};
+use crate::events::{DealMatched, OfferPeersLearned, UnitMatched};
 use cloudless_runtime::bytes::Bytes32;
 use cloudless_runtime::{actor_error, ActorResult, Ctx, Effects};
 use fvm_ipld_blockstore::Blockstore;
@@ -95,9 +95,10 @@ pub fn matchable_deal<BS: Blockstore>(
     Ok(deal)
 }
 
-/// `MatchDealAuto`'s candidates: the offers of the deal's token, cheapest first, at most
-/// [`MAX_AUTO_OFFERS`] that suit the deal, and at most `max_peers` of their peers not in the
-/// deal yet (the capacity actor is asked about each).
+/// `MatchDealAuto`'s candidates: the usable offers of the deal's token, cheapest first, at most
+/// [`MAX_AUTO_OFFERS`] that suit the deal, and at most `max_peers` of their peers that have a
+/// free committed unit (as last learned) and are not in the deal yet. Entries of offers without
+/// such a peer are skipped without reading the offer, so idle or busy peers cost the budget nothing.
 pub fn auto_offers<BS: Blockstore>(
     st: &State,
     store: &BS,
@@ -110,6 +111,9 @@ pub fn auto_offers<BS: Blockstore>(
         if entry.price > deal.price || out.len() >= MAX_AUTO_OFFERS || peers >= max_peers {
             break;
         }
+        if !entry.usable {
+            continue;
+        }
         let offer = st.get_offer(store, entry.offer)?;
         if offer_mismatch(deal, &offer).is_some() {
             continue;
@@ -117,7 +121,7 @@ pub fn auto_offers<BS: Blockstore>(
         let chosen: Vec<Vec<u8>> = offer
             .peers
             .iter()
-            .filter(|p| deal.units.iter().all(|s| s.peer_id != p.peer_id))
+            .filter(|p| p.free_units > 0 && deal.units.iter().all(|s| s.peer_id != p.peer_id))
             .take(max_peers - peers)
             .map(|p| p.peer_id.clone())
             .collect();
@@ -127,6 +131,38 @@ pub fn auto_offers<BS: Blockstore>(
         }
     }
     Ok(out)
+}
+
+/// What a capacity answer said of a peer of an offer: its free committed units now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Learned {
+    pub offer: u64,
+    pub peer_id: Vec<u8>,
+    pub free_units: u32,
+}
+
+/// Records what the capacity actor said of offers' peers (`free_units`, and so each offer's
+/// index entry). Peers no longer in the named offer are ignored.
+pub fn learn<BS: Blockstore>(st: &mut State, store: &BS, learned: &[Learned], fx: &mut Effects) -> ActorResult<()> {
+    let mut offers: Vec<u64> = learned.iter().map(|l| l.offer).collect();
+    offers.sort_unstable();
+    offers.dedup();
+    for id in offers {
+        let Some(mut offer) = st.find_offer(store, id)? else { continue };
+        let was_usable = offer.usable();
+        let mut changed = Vec::new();
+        for l in learned.iter().filter(|l| l.offer == id) {
+            if let Some(p) = offer.peers.iter_mut().find(|p| p.peer_id == l.peer_id && p.free_units != l.free_units) {
+                p.free_units = l.free_units;
+                changed.push(PeerUnits { peer_id: l.peer_id.clone(), free_units: l.free_units });
+            }
+        }
+        if !changed.is_empty() {
+            st.save_offer(store, &offer, was_usable)?;
+            fx.emit(&OfferPeersLearned { offer: id, peers: changed, usable: offer.usable() })?;
+        }
+    }
+    Ok(())
 }
 
 /// Candidate units of one offer, each with what the capacity actor says of it.
@@ -159,6 +195,7 @@ pub fn match_units<BS: Blockstore>(
             skipped.push(Skipped { offer: *offer_id, unit: None, reason });
             continue;
         }
+        let was_usable = offer.usable();
         let mut changed = false;
         for (unit, info) in units {
             if let Some(reason) = unit_mismatch(&deal, &offer, unit, info.as_ref()) {
@@ -190,6 +227,7 @@ pub fn match_units<BS: Blockstore>(
             });
             if let Some(p) = offer.peers.iter_mut().find(|p| p.peer_id == info.peer_id) {
                 p.units_in_deals += 1;
+                p.free_units = p.free_units.saturating_sub(1);
             }
             changed = true;
             matched.push(*unit);
@@ -211,7 +249,7 @@ pub fn match_units<BS: Blockstore>(
             )?;
         }
         if changed {
-            st.put_offer(store, &offer)?;
+            st.save_offer(store, &offer, was_usable)?;
         }
     }
     if deal.units.len() < deal.min_workers as usize {

@@ -121,11 +121,19 @@ pub fn match_deal<R: Runtime>(rt: &R, p: MatchDealParams) -> ActorResult<MatchRe
         let infos: Vec<Option<capacity::UnitInfo>> =
             ask_capacity(rt, st.config.capacity, capacity::METHOD_GET_UNITS_INFO, &capacity::UnitsQuery { units })?;
         let mut infos = infos.into_iter();
-        let candidates: Vec<_> = p
+        let candidates: Vec<matching::OfferCandidates> = p
             .candidates
             .iter()
             .map(|c| (c.offer, c.units.iter().map(|u| (*u, infos.next().flatten())).collect()))
             .collect();
+        // A peer whose commitment no longer accepts deals has no usable unit.
+        let learned: Vec<matching::Learned> = candidates
+            .iter()
+            .flat_map(|(offer, units)| units.iter().map(move |(_, info)| (*offer, info)))
+            .filter_map(|(offer, info)| info.as_ref().filter(|i| !i.commitment_active).map(|i| (offer, i)))
+            .map(|(offer, i)| matching::Learned { offer, peer_id: i.peer_id.clone(), free_units: 0 })
+            .collect();
+        matching::learn(st, rt.store(), &learned, fx)?;
         matching::match_units(st, rt.store(), ctx, p.deal, &candidates, fx)
     })
 }
@@ -144,12 +152,16 @@ pub fn match_deal_auto<R: Runtime>(rt: &R, p: MatchAutoParams) -> ActorResult<Ma
         if !peers.is_empty() {
             let infos: Vec<Option<capacity::PeerInfo>> =
                 ask_capacity(rt, st.config.capacity, capacity::METHOD_GET_PEERS_INFO, &capacity::PeersQuery { peers })?;
-            let mut infos = infos.into_iter().flatten();
+            let mut infos = infos.into_iter();
             let mut budget = p.max_units as usize;
+            let mut learned = Vec::new();
             for (offer, peers) in &chosen {
                 let mut units = Vec::new();
-                for _ in peers {
-                    let Some(info) = infos.next() else { break };
+                for peer_id in peers {
+                    let info = infos.next().flatten();
+                    let free_units = info.as_ref().map_or(0, capacity::PeerInfo::free_units);
+                    learned.push(matching::Learned { offer: offer.id, peer_id: peer_id.clone(), free_units });
+                    let Some(info) = info else { continue };
                     // One unit per peer per deal: the first free, committed one.
                     if let Some(u) = info.units.into_iter().find(|u| u.deal.is_none() && u.commitment_active) {
                         if budget > 0 {
@@ -162,8 +174,59 @@ pub fn match_deal_auto<R: Runtime>(rt: &R, p: MatchAutoParams) -> ActorResult<Ma
                     candidates.push((offer.id, units));
                 }
             }
+            matching::learn(st, rt.store(), &learned, fx)?;
         }
         matching::match_units(st, rt.store(), ctx, p.deal, &candidates, fx)
+    })
+}
+
+/// `RefreshOffer` (anyone): asks the capacity actor about the offer's peers and records their
+/// free committed units, so the automatic matcher neither skips a peer that has some nor spends
+/// its budget on one that has none.
+pub fn refresh_offer<R: Runtime>(rt: &R, p: OfferQuery) -> ActorResult<RefreshReturn> {
+    transact(rt, |st: &mut State, _ctx, fx| {
+        let offer = st.get_offer(rt.store(), p.offer)?;
+        let peers: Vec<Vec<u8>> = offer.peers.iter().map(|p| p.peer_id.clone()).collect();
+        let infos: Vec<Option<capacity::PeerInfo>> =
+            ask_capacity(rt, st.config.capacity, capacity::METHOD_GET_PEERS_INFO, &capacity::PeersQuery { peers })?;
+        let learned: Vec<matching::Learned> = offer
+            .peers
+            .iter()
+            .zip(&infos)
+            .map(|(op, info)| matching::Learned {
+                offer: offer.id,
+                peer_id: op.peer_id.clone(),
+                free_units: info.as_ref().map_or(0, capacity::PeerInfo::free_units),
+            })
+            .collect();
+        matching::learn(st, rt.store(), &learned, fx)?;
+        let offer = st.get_offer(rt.store(), p.offer)?;
+        Ok(RefreshReturn {
+            free_units: offer.peers.iter().map(|p| p.free_units).sum(),
+            usable_peers: offer.peers.iter().filter(|p| p.free_units > 0).count() as u32,
+        })
+    })
+}
+
+/// `PeerUnitsChanged` (the capacity actor only): a commitment started or finished, so these
+/// peers' free committed units are as given. A peer in no offer is ignored.
+pub fn peer_units_changed<R: Runtime>(rt: &R, p: PeerUnitsParams) -> ActorResult<()> {
+    if p.peers.is_empty() || p.peers.len() > MAX_OFFER_PEERS {
+        return Err(actor_error!(illegal_argument; "name 1 to {MAX_OFFER_PEERS} peers, not {}", p.peers.len()));
+    }
+    transact(rt, |st: &mut State, ctx, fx| {
+        if ctx.caller != st.config.capacity {
+            return Err(
+                actor_error!(forbidden; "caller f0{} is not the capacity actor (f0{})", ctx.caller, st.config.capacity),
+            );
+        }
+        let mut learned = Vec::new();
+        for peer in &p.peers {
+            if let Some(offer) = st.peer_offer(rt.store(), &peer.peer_id)? {
+                learned.push(matching::Learned { offer, peer_id: peer.peer_id.clone(), free_units: peer.free_units });
+            }
+        }
+        matching::learn(st, rt.store(), &learned, fx)
     })
 }
 

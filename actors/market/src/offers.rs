@@ -32,6 +32,15 @@ pub fn cid_set(cids: &[Cid], what: &str) -> ActorResult<Vec<Vec<u8>>> {
 /// Byte strings, sorted (effector CIDs, peer ids).
 type SortedBytes = Vec<Vec<u8>>;
 
+/// The capacity actor's answer about `peer_id` among `infos` (in `ids`' order): its free committed units.
+fn free_units(ids: &[Vec<u8>], infos: &[Option<PeerInfo>], peer_id: &[u8]) -> u32 {
+    ids.iter()
+        .zip(infos)
+        .find(|(id, _)| id.as_slice() == peer_id)
+        .and_then(|(_, i)| i.as_ref())
+        .map_or(0, PeerInfo::free_units)
+}
+
 /// Checks the params and the capacity actor's answers about the peers; returns the effectors
 /// and the peer ids, sorted.
 fn check(
@@ -96,11 +105,11 @@ pub fn register<BS: Blockstore>(
         min_price: p.min_price.clone(),
         token,
         effectors,
-        peers: peers.iter().map(|id| OfferPeer { peer_id: id.clone(), units_in_deals: 0 }).collect(),
+        peers: peers.iter().map(|id| OfferPeer::new(id.clone(), free_units(&p.peers, infos, id))).collect(),
         min_version: p.min_version,
         max_version: p.max_version,
     };
-    st.reindex(store, offer.id, None, Some((token, &offer.min_price)))?;
+    st.reindex(store, offer.id, None, Some(&offer))?;
     st.set_peer_offers(store, offer.id, &peers, &[])?;
     st.put_offer(store, &offer)?;
     st.next_offer += 1;
@@ -133,7 +142,7 @@ pub fn update<BS: Blockstore>(
     let mut removed = Vec::new();
     for op in &old.peers {
         if peers.binary_search(&op.peer_id).is_ok() {
-            kept.push(op.clone());
+            kept.push(OfferPeer { free_units: free_units(&p.params.peers, infos, &op.peer_id), ..op.clone() });
         } else if op.units_in_deals > 0 {
             return Err(actor_error!(
                 illegal_state;
@@ -145,7 +154,7 @@ pub fn update<BS: Blockstore>(
     }
     let added: Vec<Vec<u8>> = peers.iter().filter(|id| old.peers.iter().all(|o| &&o.peer_id != id)).cloned().collect();
     let mut all: Vec<OfferPeer> = kept;
-    all.extend(added.iter().map(|id| OfferPeer { peer_id: id.clone(), units_in_deals: 0 }));
+    all.extend(added.iter().map(|id| OfferPeer::new(id.clone(), free_units(&p.params.peers, infos, id))));
     all.sort_by(|a, b| a.peer_id.cmp(&b.peer_id));
     let offer = Offer {
         min_price: p.params.min_price.clone(),
@@ -156,7 +165,7 @@ pub fn update<BS: Blockstore>(
         max_version: p.params.max_version,
         ..old.clone()
     };
-    st.reindex(store, offer.id, Some((old.token, &old.min_price)), Some((token, &offer.min_price)))?;
+    st.reindex(store, offer.id, Some((old.token, &old.min_price)), Some(&offer))?;
     st.set_peer_offers(store, offer.id, &added, &removed)?;
     st.put_offer(store, &offer)?;
     fx.emit_as("offer-updated", &OfferChanged::of(&offer))

@@ -155,13 +155,13 @@ impl State {
         Ok(Map::load(store, &self.offer_index, "offer index")?.get(&id_key(token))?.unwrap_or_default())
     }
 
-    /// Removes `offer` from `token`'s index (if `old` is given) and adds it at `new` (if given).
+    /// Removes `offer` from `token`'s index (if `old` is given) and adds `new` at its price.
     pub fn reindex<BS: Blockstore>(
         &mut self,
         store: &BS,
         offer: u64,
         old: Option<(ActorID, &TokenAmount)>,
-        new: Option<(ActorID, &TokenAmount)>,
+        new: Option<&Offer>,
     ) -> ActorResult<()> {
         let mut map = Map::<BS, Vec<IndexEntry>>::load(store, &self.offer_index, "offer index")?;
         if let Some((token, _)) = old {
@@ -173,7 +173,8 @@ impl State {
                 map.set(&id_key(token), entries)?;
             }
         }
-        if let Some((token, price)) = new {
+        if let Some(new) = new {
+            let token = new.token;
             let mut entries = map.get(&id_key(token))?.unwrap_or_default();
             if entries.len() >= MAX_OFFERS_PER_TOKEN {
                 return Err(actor_error!(
@@ -181,11 +182,30 @@ impl State {
                     "token f0{token} already has the most offers the index keeps ({MAX_OFFERS_PER_TOKEN})"
                 ));
             }
-            let entry = IndexEntry { price: price.clone(), offer };
+            let entry = IndexEntry { price: new.min_price.clone(), offer, usable: new.usable() };
             let at = entries.partition_point(|e| (&e.price, e.offer) < (&entry.price, entry.offer));
             entries.insert(at, entry);
             map.set(&id_key(token), entries)?;
         }
+        self.offer_index = map.flush()?;
+        Ok(())
+    }
+
+    /// Saves `offer` whose peers' free units may have changed; its index entry is rewritten
+    /// only when the offer became usable or stopped being usable (`was_usable`).
+    pub fn save_offer<BS: Blockstore>(&mut self, store: &BS, offer: &Offer, was_usable: bool) -> ActorResult<()> {
+        self.put_offer(store, offer)?;
+        if offer.usable() == was_usable {
+            return Ok(());
+        }
+        let mut map = Map::<BS, Vec<IndexEntry>>::load(store, &self.offer_index, "offer index")?;
+        let mut entries = map.get(&id_key(offer.token))?.unwrap_or_default();
+        let entry = entries
+            .iter_mut()
+            .find(|e| e.offer == offer.id)
+            .ok_or_else(|| actor_error!(illegal_state; "offer {} is missing from its price index", offer.id))?;
+        entry.usable = offer.usable();
+        map.set(&id_key(offer.token), entries)?;
         self.offer_index = map.flush()?;
         Ok(())
     }

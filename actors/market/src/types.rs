@@ -95,12 +95,22 @@ pub struct OfferReturn {
     pub offer: u64,
 }
 
-/// A peer of an offer and how many of its units serve deals.
+/// A peer of an offer, how many of its units serve deals, and how many the matcher may use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
 pub struct OfferPeer {
     #[serde(with = "bytes::hex")]
     pub peer_id: Vec<u8>,
     pub units_in_deals: u32,
+    /// Units of the peer that are free and under an Active commitment, as the market last
+    /// learned from the capacity actor (docs/market.md, "Usable peers"): `MatchDealAuto`
+    /// considers only peers with some.
+    pub free_units: u32,
+}
+
+impl OfferPeer {
+    pub fn new(peer_id: Vec<u8>, free_units: u32) -> Self {
+        OfferPeer { peer_id, units_in_deals: 0, free_units }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
@@ -123,6 +133,32 @@ impl Offer {
     pub fn units_in_deals(&self) -> u32 {
         self.peers.iter().map(|p| p.units_in_deals).sum()
     }
+
+    /// Whether some peer has a free committed unit (the index entry's `usable`).
+    pub fn usable(&self) -> bool {
+        self.peers.iter().any(|p| p.free_units > 0)
+    }
+}
+
+/// `RefreshOffer`'s answer: the offer's free committed units and how many peers have some.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct RefreshReturn {
+    pub free_units: u32,
+    pub usable_peers: u32,
+}
+
+/// One peer's free committed units, as the capacity actor reports them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct PeerUnits {
+    #[serde(with = "bytes::hex")]
+    pub peer_id: Vec<u8>,
+    pub free_units: u32,
+}
+
+/// `PeerUnitsChanged` params (from the capacity actor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple, Fields)]
+pub struct PeerUnitsParams {
+    pub peers: Vec<PeerUnits>,
 }
 
 /// `GetOfferIndex`: the offers of one token by ascending price (the matcher's order).
@@ -137,6 +173,9 @@ pub struct IndexEntry {
     #[serde(with = "amount")]
     pub price: TokenAmount,
     pub offer: u64,
+    /// The offer has a peer with a free committed unit ([`Offer::usable`]); `MatchDealAuto`
+    /// skips the other entries without reading their offers.
+    pub usable: bool,
 }
 
 // --- deals ----------------------------------------------------------------------------------

@@ -148,6 +148,18 @@ fn capacity_reports_proofs_as_rewards_declares() {
 }
 
 #[test]
+fn capacity_tells_the_market_of_peer_units_as_it_declares() {
+    let peers =
+        capacity::PeerUnitsParams { peers: vec![capacity::PeerUnits { peer_id: b"p1".to_vec(), free_units: 3 }] };
+    call::<cloudless_actor_market::MarketActor, _, ()>(
+        capacity::ext::market::METHOD_PEER_UNITS_CHANGED,
+        "PeerUnitsChanged",
+        &peers,
+        None,
+    );
+}
+
+#[test]
 fn price_consumers_ask_the_oracle_as_it_declares() {
     use cloudless_runtime::oracle::*;
     let info = PriceInfo {

@@ -116,6 +116,9 @@ pub(super) struct Devnet<'a> {
     pub period_length: ChainEpoch,
     pub genesis_epoch: ChainEpoch,
     pub proofs_per_unit: u32,
+    /// Proofs a unit serving a deal still submits each period (the capacity actor's
+    /// `min_proofs_in_deal`).
+    pub proofs_in_deal: u32,
     pub difficulty: [u8; 32],
     prover: Option<cloudless_groth16::testing::BoundProver>,
     pub figures: Vec<report::PeriodFigures>,
@@ -189,6 +192,7 @@ pub fn run(
         period_length: loaded.genesis.network.period_length,
         genesis_epoch: loaded.genesis.network.genesis_epoch,
         proofs_per_unit: scenario.proofs_per_unit.unwrap_or(cap.min_proofs),
+        proofs_in_deal: cap.min_proofs_in_deal,
         difficulty,
         h,
         parent,
@@ -537,23 +541,28 @@ impl Devnet<'_> {
         Ok(())
     }
 
-    /// Whether unit `u` proves in period `p`: its commitment active, not in a deal, not stopped.
-    fn proves(&self, u: &UnitRec, p: u32) -> anyhow::Result<bool> {
+    /// How many proofs unit `u` submits in period `p`: none unless its commitment is active and
+    /// it has not stopped; `proofs_in_deal` while it serves a deal; `proofs_per_unit` otherwise.
+    fn proofs_due(&self, u: &UnitRec, p: u32) -> anyhow::Result<usize> {
         let plan = &self.loaded.scenario.providers[u.provider];
         if plan.stops_proving.iter().any(|s| s.peer == u.peer && s.unit == u.index && p >= s.from_period) {
-            return Ok(false);
+            return Ok(0);
         }
         let Some(c) = self.commitments.iter().find(|c| c.provider == u.provider && c.peer == u.peer) else {
-            return Ok(false);
+            return Ok(0);
         };
         let info: capacity::CommitmentInfo =
             self.query("capacity", capacity::METHOD_GET_COMMITMENT, &capacity::CommitmentQuery { id: c.id })?;
         if info.status != capacity::Status::Active {
-            return Ok(false);
+            return Ok(0);
         }
         let unit: capacity::Unit =
             self.query("capacity", capacity::METHOD_GET_UNIT, &capacity::UnitQuery { unit_id: u.id })?;
-        Ok(unit.deal.is_none() && unit.exempt_until <= i64::from(p))
+        Ok(match unit.deal {
+            _ if unit.exempt_until > i64::from(p) => 0,
+            Some(_) => self.proofs_in_deal as usize,
+            None => self.proofs_per_unit as usize,
+        })
     }
 
     /// Every proving unit mines `proofs_per_unit` proofs; each owner's proofs are then packed
@@ -561,7 +570,6 @@ impl Devnet<'_> {
     /// over MAX_UNITS_PER_MESSAGE units, a unit's proofs split across messages when full), as a
     /// provider with several units would, so a wave of keys is paid once per message.
     fn prove(&mut self, p: u32, observer: &mut dyn Observer) -> anyhow::Result<()> {
-        let count = self.proofs_per_unit as usize;
         let mut owners: Vec<String> = Vec::new();
         for u in &self.units {
             if !owners.contains(&u.owner) {
@@ -574,7 +582,8 @@ impl Devnet<'_> {
                 if observer.stop_requested() {
                     break;
                 }
-                if !self.proves(&u, p)? {
+                let count = self.proofs_due(&u, p)?;
+                if count == 0 {
                     continue;
                 }
                 // The period's terms as the actor will apply them (the node is inside the period).

@@ -30,6 +30,9 @@ fn default_min_proofs() -> u32 {
 fn default_max_proofs() -> u32 {
     50
 }
+fn default_min_proofs_in_deal() -> u32 {
+    1
+}
 pub(super) fn default_oracle_asset() -> String {
     "FLT/USD".into()
 }
@@ -55,6 +58,9 @@ pub struct CapacityConfig {
     pub min_proofs: u32,
     #[serde(default = "default_max_proofs")]
     pub max_proofs: u32,
+    /// Proofs a unit serving a deal still needs each period (default 1; 0 trusts every deal).
+    #[serde(default = "default_min_proofs_in_deal")]
+    pub min_proofs_in_deal: u32,
     /// PRECISION-scaled share of a unit's collateral slashed per failure (default 0).
     #[serde(default)]
     pub slashing_rate: u64,
@@ -121,6 +127,7 @@ impl CapacityConfig {
                 max_failed_ratio: self.max_failed_ratio,
                 min_proofs: self.min_proofs,
                 max_proofs: self.max_proofs,
+                min_proofs_in_deal: self.min_proofs_in_deal,
                 slashing_rate: self.slashing_rate,
                 withdraw_periods_after_failed: self.withdraw_periods_after_failed,
                 usd_collateral_per_unit: self.usd_collateral_per_unit.clone(),

@@ -469,8 +469,16 @@ impl Soak {
     }
 
     fn match_deal(&mut self) {
-        let Some((deal, _)) = self.pick_deal() else { return };
         let from = self.user();
+        if self.rng.gen_bool(0.25) {
+            // Anyone refreshes what the matcher knows of an offer's peers (some ids unknown).
+            let p = market::OfferQuery { offer: self.rng.gen_range(0..4) };
+            let to = self.h.address("market");
+            let (m, params) = (market::METHOD_REFRESH_OFFER, encode(&p));
+            self.send("market.RefreshOffer", &from, to, m, params, TokenAmount::default());
+            return;
+        }
+        let Some((deal, _)) = self.pick_deal() else { return };
         let p = market::MatchAutoParams { deal, max_units: self.rng.gen_range(1..=4) };
         let to = self.h.address("market");
         self.send(

@@ -113,3 +113,80 @@ fn auto_matching_picks_the_cheapest_suitable_offers() {
     assert!(deal.units.iter().all(|s| s.offer == cheap) && dear != cheap);
     w.sound();
 }
+
+/// Audit finding (issue 34): cheap offers whose peers have no free committed unit used to spend
+/// `MatchDealAuto`'s whole budget (two peers for one unit, sixteen offers) and starve every
+/// automatic match; now only peers with a free committed unit are considered.
+#[test]
+fn idle_and_busy_peers_do_not_starve_automatic_matching() {
+    let w = World::new();
+    // Twenty cheap offers of idle peers (no active commitment): more than MAX_AUTO_OFFERS.
+    for i in 0..20u8 {
+        w.add_unit(100 + i, 100 + i, PROV, false);
+        w.offer(PROV, 1, &[100 + i]);
+    }
+    // A cheap peer with one committed unit, soon busy in another deal.
+    w.add_unit(50, 50, PROV, true);
+    let busy = w.offer(PROV, 1, &[50]);
+    let first = w.deal(&deal_params(10, 1, 1));
+    w.deposit(USDC, first, usdc(40)).unwrap();
+    let r: MatchReturn = w.ok(MALLORY, METHOD_MATCH_DEAL_AUTO, &MatchAutoParams { deal: first, max_units: 1 });
+    assert_eq!(r.matched, [unit(50)]);
+    let index: Vec<IndexEntry> = w.ok(MALLORY, METHOD_GET_OFFER_INDEX, &TokenQuery { token: None });
+    assert_eq!(index.iter().filter(|e| e.usable).count(), 0, "idle and busy offers are not usable: {index:?}");
+    assert!(index.iter().any(|e| e.offer == busy && !e.usable));
+    // The one usable offer is the dearest; it is still found.
+    w.add_unit(1, 1, PROV2, true);
+    let good = w.offer(PROV2, 5, &[1]);
+    let d = w.deal(&deal_params(10, 1, 1));
+    w.deposit(USDC, d, usdc(40)).unwrap();
+    let r: MatchReturn = w.ok(MALLORY, METHOD_MATCH_DEAL_AUTO, &MatchAutoParams { deal: d, max_units: 1 });
+    assert_eq!(r.matched, [unit(1)]);
+    assert_eq!(w.view(d).deal.units[0].offer, good);
+    w.sound();
+}
+
+/// The capacity actor tells the market when a peer's commitment starts or finishes; anyone may
+/// refresh an offer whose commitments ended in between.
+#[test]
+fn peer_units_follow_commitments() {
+    let w = World::new();
+    w.add_unit(7, 7, PROV, false);
+    let o = w.offer(PROV, 1, &[7]);
+    let d = w.deal(&deal_params(10, 1, 1));
+    w.deposit(USDC, d, usdc(40)).unwrap();
+    let msg = w.refused(
+        MALLORY,
+        METHOD_MATCH_DEAL_AUTO,
+        &MatchAutoParams { deal: d, max_units: 1 },
+        ExitCode::USR_ILLEGAL_STATE,
+    );
+    assert!(msg.contains("min_workers"), "{msg}");
+    // The commitment is deposited: only the capacity actor may say so.
+    w.cap.borrow_mut().units.get_mut(&unit(7)).unwrap().commitment_active = true;
+    let told = PeerUnitsParams { peers: vec![PeerUnits { peer_id: peer(7), free_units: 1 }] };
+    w.refused(MALLORY, METHOD_PEER_UNITS_CHANGED, &told, ExitCode::USR_FORBIDDEN);
+    w.refused(CAPACITY, METHOD_PEER_UNITS_CHANGED, &PeerUnitsParams { peers: vec![] }, ExitCode::USR_ILLEGAL_ARGUMENT);
+    w.rt.ok::<_, ()>(CAPACITY, METHOD_PEER_UNITS_CHANGED, &told);
+    let offer: Offer = w.ok(MALLORY, METHOD_GET_OFFER, &OfferQuery { offer: o });
+    assert_eq!(offer.peers[0].free_units, 1);
+    // A peer in no offer is ignored.
+    let stranger = PeerUnitsParams { peers: vec![PeerUnits { peer_id: peer(9), free_units: 4 }] };
+    w.rt.ok::<_, ()>(CAPACITY, METHOD_PEER_UNITS_CHANGED, &stranger);
+    let r: MatchReturn = w.ok(MALLORY, METHOD_MATCH_DEAL_AUTO, &MatchAutoParams { deal: d, max_units: 1 });
+    assert_eq!(r.matched, [unit(7)]);
+    let offer: Offer = w.ok(MALLORY, METHOD_GET_OFFER, &OfferQuery { offer: o });
+    assert_eq!((offer.peers[0].free_units, offer.peers[0].units_in_deals), (0, 1));
+    // The unit leaves; its commitment then ends without a word to the market: the offer looks
+    // usable until someone refreshes it.
+    w.ok::<_, ()>(OWNER, METHOD_STOP, &DealQuery { deal: d });
+    let index: Vec<IndexEntry> = w.ok(MALLORY, METHOD_GET_OFFER_INDEX, &TokenQuery { token: None });
+    assert!(index[0].usable);
+    w.cap.borrow_mut().units.get_mut(&unit(7)).unwrap().commitment_active = false;
+    w.refused(MALLORY, METHOD_REFRESH_OFFER, &OfferQuery { offer: 99 }, ExitCode::USR_NOT_FOUND);
+    let r: RefreshReturn = w.ok(MALLORY, METHOD_REFRESH_OFFER, &OfferQuery { offer: o });
+    assert_eq!((r.free_units, r.usable_peers), (0, 0));
+    let index: Vec<IndexEntry> = w.ok(MALLORY, METHOD_GET_OFFER_INDEX, &TokenQuery { token: None });
+    assert!(!index[0].usable);
+    w.sound();
+}

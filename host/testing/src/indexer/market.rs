@@ -77,9 +77,10 @@ impl IndexView for MarketView {
                 let peers = o
                     .peers
                     .into_iter()
-                    .map(|p| {
+                    .zip(o.free_units)
+                    .map(|(p, free_units)| {
                         let units_in_deals = old.iter().find(|x| x.peer_id == p).map_or(0, |x| x.units_in_deals);
-                        OfferPeer { peer_id: p, units_in_deals }
+                        OfferPeer { peer_id: p, units_in_deals, free_units }
                     })
                     .collect();
                 let offer = Offer {
@@ -94,6 +95,15 @@ impl IndexView for MarketView {
                 };
                 self.offers.insert(o.offer, offer);
                 self.next.0 = self.next.0.max(o.offer + 1);
+            }
+            "offer-peers-learned" => {
+                let l: OfferPeersLearned = ev(e)?;
+                let offer = get(&mut self.offers, "offer", &l.offer)?;
+                for u in l.peers {
+                    if let Some(p) = offer.peers.iter_mut().find(|p| p.peer_id == u.peer_id) {
+                        p.free_units = u.free_units;
+                    }
+                }
             }
             "offer-removed" => drop(self.offers.remove(&ev::<OfferRemoved>(e)?.offer)),
             "deal-created" => {
@@ -156,6 +166,7 @@ impl IndexView for MarketView {
                 let offer = get(&mut self.offers, "offer", &m.offer)?;
                 if let Some(p) = offer.peers.iter_mut().find(|p| p.peer_id == m.peer) {
                     p.units_in_deals += 1;
+                    p.free_units = p.free_units.saturating_sub(1);
                 }
                 self.next.2 = m.slot + 1;
             }
@@ -192,6 +203,7 @@ impl IndexView for MarketView {
                 if let Some(offer) = self.offers.get_mut(&slot.offer) {
                     if let Some(p) = offer.peers.iter_mut().find(|p| p.peer_id == slot.peer_id) {
                         p.units_in_deals -= 1;
+                        p.free_units = p.free_units.saturating_add(1);
                     }
                 }
             }
