@@ -50,7 +50,8 @@ fn the_quick_scenario_reports_what_its_parameters_imply() {
     let last = &periods[5];
 
     // Collateral: 2 units × 2 USD at 0.5 USD/FLT; 10% of one unit's 4 FLT slashed for period 4,
-    // the first period unit 1 stopped proving (unit 0 serves the deal and owes no proofs).
+    // the first period unit 1 stopped proving (unit 0 serves the deal and keeps proving at the
+    // in-deal rate, one proof a period).
     let per_unit = 2 * E18 * E18 / (E18 / 2);
     assert_eq!(amount(&last["collateral"]), 2 * per_unit);
     assert_eq!(amount(&last["slashed"]), per_unit / 10);
@@ -97,23 +98,28 @@ fn the_quick_scenario_reports_what_its_parameters_imply() {
     assert_eq!(amount(&usdc["parent_locked"]), 80 * E18);
     assert_eq!(amount(&usdc["market_held"]), E18);
 
-    // RandomX: every SubmitProofs carries 2 proofs of one unit, priced by the published table
-    // for the 16-core reference validator (1 M base + 10 per byte + 4 G per wave of 16 keys +
-    // 0.5 G per wave of 16 hashes: one of each); 10 gas per ns.
-    let price = 1_000_000 + 10 * 128 + 4_000_000_000 + 500_000_000u64;
+    // RandomX: in periods 1-3 one SubmitProofs carries unit 1's 2 proofs and the serving unit
+    // 0's one (3 proofs, 2 keys), in periods 4-5 only unit 0's one; priced by the published
+    // table for the 16-core reference validator (1 M base + 10 per byte + 4 G per wave of 16
+    // keys + 0.5 G per wave of 16 hashes: one of each); 10 gas per ns.
     let randomx = r["randomx"].as_array().unwrap();
-    assert_eq!(randomx.len(), 3);
-    for m in randomx {
+    let shape: Vec<(u64, u64)> =
+        randomx.iter().map(|m| (m["proofs"].as_u64().unwrap(), m["keys"].as_u64().unwrap())).collect();
+    assert_eq!(shape, [(3, 2), (3, 2), (3, 2), (1, 1), (1, 1)]);
+    for (m, (proofs, _)) in randomx.iter().zip(&shape) {
+        let price = 1_000_000 + 10 * 64 * proofs + 4_000_000_000 + 500_000_000u64;
         assert_eq!(m["randomx_gas"], price);
         assert_eq!(m["reference_us"], price / 10_000);
     }
-    // The ceiling from the messages themselves: Σ SubmitProofs gas over 3 unit-periods.
+    // The ceiling from the messages themselves: Σ SubmitProofs gas over the 8 unit-periods
+    // proved (unit 1 in periods 1-3, unit 0 at the in-deal rate in periods 1-5).
     let messages = std::fs::read_to_string(a.join("messages.jsonl")).unwrap();
     let lines: Vec<Value> = messages.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len() as u64, r["messages"].as_u64().unwrap());
     let proof_gas: u64 =
         randomx.iter().map(|m| lines[m["message"].as_u64().unwrap() as usize]["gas_used"].as_u64().unwrap()).sum();
-    let per_unit_period = proof_gas / 3;
+    assert_eq!(r["ceiling"]["unit_periods"], 8);
+    let per_unit_period = proof_gas / 8;
     assert_eq!(r["ceiling"]["gas_per_unit_period"], per_unit_period);
     assert_eq!(r["ceiling"]["units_per_subnet"], 10_000_000_000u64 * 100 / per_unit_period);
     let by_kind: u64 = r["gas_by_kind"].as_array().unwrap().iter().map(|k| k["total"].as_u64().unwrap()).sum();

@@ -23,11 +23,16 @@ use serde::Serialize;
 const REPORTERS: usize = oracle::MAX_REPORTERS;
 const PEERS: usize = market::MAX_OFFER_PEERS;
 const PERIOD: i64 = 10;
+/// Providers that fill one token's offer index between them.
+const OFFER_PROVIDERS: usize = market::MAX_OFFERS_PER_TOKEN / market::MAX_OFFERS_PER_PROVIDER;
 
 fn config() -> String {
     let mut accounts = String::new();
     let mut names: Vec<String> = ["admin", "relayer", "provider", "owner", "user"].map(String::from).to_vec();
     names.extend((0..REPORTERS).map(|i| format!("r{i}")));
+    // Providers of the rest of the full offer index (16 offers each, the most one keeps).
+    // x64 offers the 1,025th, refused because the index is full.
+    names.extend((1..=OFFER_PROVIDERS).map(|i| format!("x{i}")));
     for n in &names {
         accounts += &format!("[[accounts]]\nname = \"{n}\"\nbalance = \"10000000\"\n");
     }
@@ -219,18 +224,31 @@ fn main() {
     w.row("provider", "market", "RegisterOffer", "64 peers, 16 effectors", &offer, ExitCode::OK);
     let update = market::UpdateOfferParams { offer: 0, params: offer.clone() };
     w.row("provider", "market", "UpdateOffer", "64 peers, 16 effectors", &update, ExitCode::OK);
-    // One more peer per offer: a peer is in one offer at a time.
+    // One more peer per offer (a peer is in one offer at a time), 16 offers per provider.
     let mut small = market::OfferParams { effectors: vec![], ..offer.clone() };
-    for i in PEERS..PEERS + market::MAX_OFFERS_PER_TOKEN {
+    for k in 1..=market::MAX_OFFERS_PER_TOKEN {
+        let name = match k / market::MAX_OFFERS_PER_PROVIDER {
+            0 => "provider".to_string(),
+            n => format!("x{n}"),
+        };
+        if k >= market::MAX_OFFERS_PER_PROVIDER && k % market::MAX_OFFERS_PER_PROVIDER == 0 {
+            let p = capacity::ProviderParams { name: name.clone(), metadata: cid_of(b"m") };
+            w.ok(&name, "capacity", capacity::METHOD_REGISTER_PROVIDER, &p);
+            let q = capacity::ProviderQuery { provider: w.h.address(&name) };
+            w.ok("admin", "capacity", capacity::METHOD_APPROVE_PROVIDER, &q);
+        }
+        let i = PEERS + k - 1;
         let reg = capacity::RegisterPeerParams { peer_id: peer_id(i), owner, units: vec![unit(i, 0)] };
-        w.ok("provider", "capacity", capacity::METHOD_REGISTER_PEER, &reg);
+        w.ok(&name, "capacity", capacity::METHOD_REGISTER_PEER, &reg);
         small.peers = vec![peer_id(i)];
-        if i + 1 < PEERS + market::MAX_OFFERS_PER_TOKEN {
-            w.ok("provider", "market", market::METHOD_REGISTER_OFFER, &small);
+        if k < market::MAX_OFFERS_PER_TOKEN {
+            w.ok(&name, "market", market::METHOD_REGISTER_OFFER, &small);
+        } else {
+            // Offer 1,025 (x64's first): the index is full.
+            let over = w.send(&name, "market", market::METHOD_REGISTER_OFFER, &small, 0);
+            assert_eq!(over.msg_receipt.exit_code, ExitCode::USR_ILLEGAL_STATE, "offer 1,025 is refused");
         }
     }
-    let over = w.send("provider", "market", market::METHOD_REGISTER_OFFER, &small, 0);
-    assert_eq!(over.msg_receipt.exit_code, ExitCode::USR_ILLEGAL_STATE, "offer 1,025 is refused");
     let q = market::TokenQuery { token: None };
     w.row("user", "market", "GetOfferIndex", "1,024 offers", &q, ExitCode::OK);
     let deal = market::CreateDealParams {

@@ -62,7 +62,8 @@ fn message(node: &cloudless_host::Node, keys: &cloudless_host::keys::KeyStore, s
 /// `"@sign:NAME:HEX"` → NAME's signature of the bytes HEX (hex), `"@proofs:UNIT:COUNT"` →
 /// COUNT capacity proofs of unit UNIT (hex) for the period the message lands in, mined in light
 /// mode from local nonce 0 (deterministic), `"@groth16-vk|proof|inputs:PATH"` → a Groth16 file
-/// as hex, `"@null"` → null (an absent option; TOML has no null), `"@NAME"` → NAME's address.
+/// as hex, `"@groth16-input-list:PATH"` → its public inputs as a list of 32-byte hex scalars
+/// (`SubmitResult`'s shape), `"@null"` → null (an absent option; TOML has no null), `"@NAME"` → NAME's address.
 fn resolve(
     value: serde_json::Value,
     node: &cloudless_host::Node,
@@ -76,6 +77,11 @@ fn resolve(
             Value::String(hex::encode(keys.key(name)?.sign(&hex::decode(data)?).bytes))
         }
         Value::String(s) if s.starts_with("@proofs:") => mined(&s, node)?,
+        Value::String(s) if s.starts_with("@groth16-input-list:") => {
+            let text = repo_file(&s["@groth16-input-list:".len()..])?;
+            let inputs = cloudless_host::groth16::read_public_inputs(&text)?;
+            Value::Array(inputs.iter().map(|i| Value::String(hex::encode(i))).collect())
+        }
         Value::String(s) if s.starts_with("@groth16-") => Value::String(groth16_file(&s)?),
         Value::String(s) if s == "@null" => Value::Null,
         Value::String(s) if s.starts_with('@') => Value::String(keys.address_of(&s[1..])?.to_string()),
@@ -94,8 +100,7 @@ fn groth16_file(placeholder: &str) -> anyhow::Result<String> {
     let (kind, path) = placeholder[9..]
         .split_once(':')
         .ok_or_else(|| anyhow!("{placeholder:?}: expected @groth16-vk|proof|inputs:PATH"))?;
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text = repo_file(path)?;
     let bytes = match kind {
         "vk" => groth16::read_verifying_key(&text)?,
         "proof" => groth16::read_proof(&text)?,
@@ -103,6 +108,12 @@ fn groth16_file(placeholder: &str) -> anyhow::Result<String> {
         other => bail!("{placeholder:?}: unknown kind {other:?}"),
     };
     Ok(hex::encode(bytes))
+}
+
+/// A file's text, its path from the repository root.
+fn repo_file(path: &str) -> anyhow::Result<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
+    std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
 }
 
 /// `"@proofs:UNIT:COUNT"` as `[[unit, local nonce, result hash]…]`.

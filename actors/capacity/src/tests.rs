@@ -159,4 +159,31 @@ proptest! {
         while stepped.settle(&cfg, &units, now, step).periods > 0 {}
         prop_assert_eq!(whole, stepped);
     }
+
+    /// Serving a deal lowers the proofs a unit needs, never raises them: a unit fails in a deal
+    /// only where it would fail outside one too, a unit that proved nothing fails in a deal just
+    /// as outside one (unless `min_proofs_in_deal` is 0, which exempts it).
+    #[test]
+    fn a_deal_lowers_the_bar_but_never_removes_it(units in proptest::collection::vec((0i64..3, 0u32..4, any::<bool>()), 1..6), now in 1i64..4) {
+        // A threshold never reached: the commitment settles every period either way.
+        let cfg = Config { max_failed_ratio: 1000, ..config() };
+        let served: Vec<Unit> = units.iter().map(|(p, c, d)| Unit { deal: d.then_some(5), ..unit(*p, *c) }).collect();
+        let free: Vec<Unit> = units.iter().map(|(p, c, _)| unit(*p, *c)).collect();
+        let settle = |cfg: &Config, units: &[Unit]| {
+            let mut cc = commitment(units.len() as u32, 0, 3);
+            cc.settle(cfg, units, now, 1000);
+            cc.unit_failures
+        };
+        let (in_deal, outside) = (settle(&cfg, &served), settle(&cfg, &free));
+        let trusting = settle(&Config { min_proofs_in_deal: 0, ..cfg.clone() }, &served);
+        for (i, (_, c, d)) in units.iter().enumerate() {
+            prop_assert!(in_deal[i] <= outside[i]);
+            if *c == 0 {
+                prop_assert_eq!(in_deal[i], outside[i], "a silent unit fails in a deal too");
+            }
+            if *d {
+                prop_assert_eq!(trusting[i], 0);
+            }
+        }
+    }
 }

@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 
 use cloudless_runtime::map::Map;
-use cloudless_runtime::tree::Tree;
 use cloudless_runtime::{ActorResult, Invariants};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::econ::TokenAmount;
@@ -62,7 +61,11 @@ impl State {
             }
             for e in entries {
                 match offers.get(&e.offer) {
-                    Some(o) if id_key(o.token) == k && o.min_price == e.price && o.usable() == e.usable => {}
+                    Some(o)
+                        if id_key(o.token) == k
+                            && o.min_price == e.price
+                            && o.provider == e.provider
+                            && o.usable() == e.usable => {}
                     _ => errors.push(format!("index entry of offer {} does not match it", e.offer)),
                 }
             }
@@ -72,11 +75,11 @@ impl State {
         }
 
         let mut units: BTreeMap<u64, DealUnit> = BTreeMap::new();
-        Tree::<BS, DealUnit>::load(store, &self.units, "deal units").for_each(|slot, u| {
+        self.unit_tree(store).for_each(|slot, u| {
             units.insert(slot, u.clone());
         })?;
         let mut deals: Vec<Deal> = Vec::new();
-        Tree::<BS, Deal>::load(store, &self.deals, "deals").for_each(|id, d| {
+        self.deal_tree(store).for_each(|id, d| {
             if id != d.id || id >= self.next_deal {
                 errors.push(format!("deal {} under a wrong key or beyond next_deal", d.id));
             }

@@ -79,11 +79,11 @@ pub fn remove_offer<R: Runtime>(rt: &R, p: OfferQuery) -> ActorResult<()> {
     transact(rt, |st: &mut State, ctx, fx| offers::remove(st, rt.store(), ctx, p.offer, fx))
 }
 
-/// A well-formed key verifies (to false) a proof of identity points; a malformed one is refused
+/// A well-formed key verifies (to false) the generators' probe proof; a malformed one is refused
 /// by the syscall.
 fn check_key<R: Runtime>(rt: &R, vk: &[u8]) -> ActorResult<()> {
     let n = deals::key_inputs(vk)?;
-    let proof = [0u8; cloudless_syscalls::abi::GROTH16_PROOF_LEN];
+    let proof = cloudless_syscalls::abi::GROTH16_PROBE_PROOF;
     rt.groth16_verify_bn254(vk, &proof, &vec![[0u8; 32]; n])
         .map(|_| ())
         .map_err(|e| actor_error!(illegal_argument; "malformed verifying key: {e}"))

@@ -18,7 +18,7 @@
 
 use cid::Cid;
 use cloudless_runtime::map::Map;
-use cloudless_runtime::tree::Tree;
+use cloudless_runtime::tree::{Tree, TALL};
 use cloudless_runtime::{actor_error, period_of, ActorResult, ActorState};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::tuple::*;
@@ -89,10 +89,10 @@ impl State {
             peer_offers: empty()?,
             offer_index: empty()?,
             next_offer: 0,
-            deals: Tree::<_, Deal>::empty(store, "deals")?,
-            keys: Tree::<_, Vec<u8>>::empty(store, "keys")?,
+            deals: Tree::<_, Deal, TALL>::empty(store, "deals")?,
+            keys: Tree::<_, Vec<u8>, TALL>::empty(store, "keys")?,
             next_deal: 0,
-            units: Tree::<_, DealUnit>::empty(store, "deal units")?,
+            units: Tree::<_, DealUnit, TALL>::empty(store, "deal units")?,
             next_slot: 0,
             ledgers: empty()?,
             payable: empty()?,
@@ -182,7 +182,14 @@ impl State {
                     "token f0{token} already has the most offers the index keeps ({MAX_OFFERS_PER_TOKEN})"
                 ));
             }
-            let entry = IndexEntry { price: new.min_price.clone(), offer, usable: new.usable() };
+            if entries.iter().filter(|e| e.provider == new.provider).count() >= MAX_OFFERS_PER_PROVIDER {
+                return Err(actor_error!(
+                    illegal_state;
+                    "provider f0{} already has {MAX_OFFERS_PER_PROVIDER} offers in token f0{token}, the most one provider keeps", new.provider
+                ));
+            }
+            let entry =
+                IndexEntry { price: new.min_price.clone(), offer, provider: new.provider, usable: new.usable() };
             let at = entries.partition_point(|e| (&e.price, e.offer) < (&entry.price, entry.offer));
             entries.insert(at, entry);
             map.set(&id_key(token), entries)?;
@@ -212,8 +219,16 @@ impl State {
 
     // --- deals -----------------------------------------------------------------------------
 
-    fn deal_tree<'s, BS: Blockstore>(&self, store: &'s BS) -> Tree<'s, BS, Deal> {
+    /// Deals by id. The trees are [`TALL`] (2^33 keys) because ids are never reused: at the
+    /// default height a market that had made 2^27 deals or unit slots would refuse every new one
+    /// (audit finding, issue 34).
+    pub fn deal_tree<'s, BS: Blockstore>(&self, store: &'s BS) -> Tree<'s, BS, Deal, TALL> {
         Tree::load(store, &self.deals, "deals")
+    }
+
+    /// Deal unit records by slot.
+    pub fn unit_tree<'s, BS: Blockstore>(&self, store: &'s BS) -> Tree<'s, BS, DealUnit, TALL> {
+        Tree::load(store, &self.units, "deal units")
     }
 
     pub fn get_deal<BS: Blockstore>(&self, store: &BS, id: u64) -> ActorResult<Deal> {
@@ -231,33 +246,33 @@ impl State {
     }
 
     pub fn get_key<BS: Blockstore>(&self, store: &BS, deal: u64) -> ActorResult<Vec<u8>> {
-        Tree::<BS, Vec<u8>>::load(store, &self.keys, "keys")
+        Tree::<BS, Vec<u8>, TALL>::load(store, &self.keys, "keys")
             .get(deal)?
             .ok_or_else(|| actor_error!(illegal_state; "deal {deal} has no verifying key"))
     }
 
     pub fn put_key<BS: Blockstore>(&mut self, store: &BS, deal: u64, key: &Vec<u8>) -> ActorResult<()> {
-        let mut tree = Tree::<_, _>::load(store, &self.keys, "keys");
+        let mut tree = Tree::<_, _, TALL>::load(store, &self.keys, "keys");
         tree.set(deal, key)?;
         self.keys = tree.root();
         Ok(())
     }
 
     pub fn get_unit<BS: Blockstore>(&self, store: &BS, slot: u64) -> ActorResult<DealUnit> {
-        Tree::<BS, DealUnit>::load(store, &self.units, "deal units")
+        self.unit_tree(store)
             .get(slot)?
             .ok_or_else(|| actor_error!(illegal_state; "deal unit slot {slot} has no record"))
     }
 
     pub fn put_unit<BS: Blockstore>(&mut self, store: &BS, slot: u64, unit: &DealUnit) -> ActorResult<()> {
-        let mut tree = Tree::<_, _>::load(store, &self.units, "deal units");
+        let mut tree = self.unit_tree(store);
         tree.set(slot, unit)?;
         self.units = tree.root();
         Ok(())
     }
 
     pub fn delete_unit<BS: Blockstore>(&mut self, store: &BS, slot: u64) -> ActorResult<()> {
-        let mut tree = Tree::<BS, DealUnit>::load(store, &self.units, "deal units");
+        let mut tree = self.unit_tree(store);
         tree.delete(slot)?;
         self.units = tree.root();
         Ok(())

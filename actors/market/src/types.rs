@@ -25,6 +25,9 @@ pub const MAX_MATCH_UNITS: usize = 64;
 pub const MAX_AUTO_OFFERS: usize = 16;
 /// Most offers one payment token's price index holds.
 pub const MAX_OFFERS_PER_TOKEN: usize = 1024;
+/// Most offers one provider keeps in one token's price index (each lists up to
+/// [`MAX_OFFER_PEERS`] peers), so no single provider can fill the index (audit finding, issue 34).
+pub const MAX_OFFERS_PER_PROVIDER: usize = 16;
 /// Longest CID (app, data, effector, result output), in bytes.
 pub const MAX_CID_LEN: usize = 128;
 /// Public inputs a verified result starts with: deal id, period, output digest, unit (two
@@ -173,6 +176,7 @@ pub struct IndexEntry {
     #[serde(with = "amount")]
     pub price: TokenAmount,
     pub offer: u64,
+    pub provider: ActorID,
     /// The offer has a peer with a free committed unit ([`Offer::usable`]); `MatchDealAuto`
     /// skips the other entries without reading their offers.
     pub usable: bool,

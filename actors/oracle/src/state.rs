@@ -6,7 +6,12 @@
 //!   is the lower-middle average `floor((p[n/2-1] + p[n/2]) / 2)`.
 //! - A price exists only with at least `quorum` fresh reports; otherwise the median is *stale*.
 //! - Every accepted report that leaves a price in place records a sample (epoch, median) in a
-//!   ring of at most [`MAX_TWAP_SAMPLES`]; one sample per epoch (the last report wins).
+//!   ring of at most [`MAX_TWAP_SAMPLES`], at most one per *spacing* of
+//!   `ceil(twap_window / MAX_TWAP_SAMPLES)` epochs (at least 1): a report in the last sample's own
+//!   epoch replaces its median, one less than a spacing after it is not sampled. So the ring
+//!   always spans the whole window, however often reporters report (audit finding, issue 34:
+//!   with one sample per epoch, one reporter re-reporting every epoch shrank a long window to the
+//!   last 64 epochs).
 //! - The TWAP weighs each sample by the epochs it held within the window `[now - W + 1, now]`;
 //!   with no sample in the window it equals the median.
 
@@ -180,9 +185,17 @@ impl Asset {
         Ok(ReportOutcome { median })
     }
 
+    /// Epochs between two samples: the ring of [`MAX_TWAP_SAMPLES`] spans the window.
+    pub fn sample_spacing(&self) -> ChainEpoch {
+        let n = MAX_TWAP_SAMPLES as ChainEpoch;
+        ((self.config.twap_window + n - 1) / n).max(1)
+    }
+
     fn record_sample(&mut self, epoch: ChainEpoch, median: TokenAmount) {
+        let spacing = self.sample_spacing();
         match self.samples.last_mut() {
             Some(last) if last.epoch == epoch => last.median = median,
+            Some(last) if epoch - last.epoch < spacing => {}
             _ => {
                 self.samples.push(Sample { epoch, median });
                 if self.samples.len() > MAX_TWAP_SAMPLES {

@@ -108,6 +108,25 @@ fn twap_weights_medians_by_epochs_held() {
     assert_eq!(a.samples.len(), 2);
 }
 
+/// Audit finding (issue 34): one reporter re-reporting every epoch used to fill the 64-sample
+/// ring with the last 64 epochs, so a 640-epoch TWAP followed the last 64 epochs' price alone.
+/// Samples are now spaced by ceil(640 / 64) = 10 epochs and the ring spans the window.
+#[test]
+fn a_reporter_reporting_every_epoch_cannot_shrink_the_window() {
+    let mut a = asset(config(1, 1000, 0, 640), &[101]);
+    assert_eq!(a.sample_spacing(), 10);
+    for e in 0..576 {
+        a.report(101, usd("1"), e).unwrap();
+    }
+    for e in 576..640 {
+        a.report(101, usd("3"), e).unwrap();
+    }
+    assert_eq!(a.samples.len(), MAX_TWAP_SAMPLES);
+    assert_eq!((a.samples[0].epoch, a.samples[58].epoch), (0, 580));
+    // Epochs 0..580 at 1, 580..640 at 3: (580 + 180) / 640 = 1.1875, not 3.
+    assert_eq!(a.price(639).unwrap().twap, usd("1.1875"));
+}
+
 #[test]
 fn twap_without_window_is_the_median() {
     let mut a = asset(config(1, 1000, 0, 0), &[101]);
@@ -117,12 +136,21 @@ fn twap_without_window_is_the_median() {
 
 #[test]
 fn sample_ring_is_bounded() {
-    let mut a = asset(config(1, 1_000_000, 0, 1_000_000), &[101]);
+    // A window of 64 epochs: one sample per epoch.
+    let mut a = asset(config(1, 1_000_000, 0, MAX_TWAP_SAMPLES as i64), &[101]);
     for e in 0..(MAX_TWAP_SAMPLES as i64 + 10) {
         a.report(101, usd("1"), e).unwrap();
     }
     assert_eq!(a.samples.len(), MAX_TWAP_SAMPLES);
     assert_eq!(a.samples[0].epoch, 10);
+    // A window of a million epochs: one sample per 15,625.
+    let mut a = asset(config(1, 1_000_000, 0, 1_000_000), &[101]);
+    for e in (0..1_000_000).step_by(1_000) {
+        a.report(101, usd("1"), e).unwrap();
+    }
+    assert_eq!(a.sample_spacing(), 15_625);
+    // Reports every 1,000 epochs are sampled every 16,000: 63 samples span the whole window.
+    assert_eq!((a.samples.len(), a.samples[0].epoch, a.samples[62].epoch), (63, 0, 992_000));
 }
 
 #[test]

@@ -181,3 +181,15 @@ fn a_faulty_oracle_leaves_the_pool_unchanged_and_stops_nothing() {
         assert!(errors.is_empty(), "{what}: {errors:?}");
     }
 }
+
+/// Audit finding (issue 34): commitment ids are never reused, and the tree of commitments'
+/// rewards refused ids at or above 2^27, so the capacity actor's reports of any later commitment
+/// would fail for good. The tree is now tall (2^33 keys).
+#[test]
+fn a_commitment_id_beyond_two_to_the_27_is_recorded() {
+    let rt = rewards();
+    let id = cloudless_runtime::tree::CAPACITY;
+    rt.ok::<_, ()>(CAPACITY, METHOD_RECORD_PROOFS, &RecordProofsParams { commitment: id, ..record(0, 3) });
+    let info: CommitmentRewardsInfo = rt.ok(MALLORY, METHOD_GET_COMMITMENT, &CommitmentQuery { id });
+    assert_eq!((info.id, info.delegator), (id, DELEGATOR));
+}

@@ -129,7 +129,7 @@ impl State {
             config,
             totals: Totals { unallocated: funded.clone(), funded, ..Totals::default() },
             periods: Tree::<_, ClosedPeriod, TALL>::empty(store, "periods")?,
-            commitments: Tree::<_, CommitmentRewards>::empty(store, "commitments")?,
+            commitments: Tree::<_, CommitmentRewards, TALL>::empty(store, "commitments")?,
         })
     }
 
@@ -199,7 +199,7 @@ impl State {
     }
 
     /// The commitments tree (loading reads nothing; every access walks from the root).
-    pub fn commitments<'s, BS: Blockstore>(&self, store: &'s BS) -> Tree<'s, BS, CommitmentRewards> {
+    pub fn commitments<'s, BS: Blockstore>(&self, store: &'s BS) -> Tree<'s, BS, CommitmentRewards, TALL> {
         Tree::load(store, &self.commitments, "commitments")
     }
 

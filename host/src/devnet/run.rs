@@ -124,7 +124,8 @@ pub(super) struct Devnet<'a> {
     pub figures: Vec<report::PeriodFigures>,
     /// SubmitProofs messages: (journal index, proofs, units).
     pub proof_messages: Vec<(usize, usize, usize)>,
-    /// Unit-periods proved in full (proofs_per_unit accepted).
+    /// Unit-periods whose owed proofs were all accepted (`proofs_per_unit`, or `proofs_in_deal`
+    /// for a unit serving a deal).
     pub unit_periods: u64,
     pub timings: report::Timings,
     period: u32,
@@ -663,8 +664,9 @@ impl Devnet<'_> {
                 }
             }
         }
-        let count = self.proofs_per_unit as usize;
-        self.unit_periods += accepted.values().filter(|n| **n == count).count() as u64;
+        // A unit-period counts when every proof it owed was accepted (a full period's, or the
+        // lower in-deal rate's).
+        self.unit_periods += mined.iter().filter(|(u, proofs)| accepted.get(u) == Some(&proofs.len())).count() as u64;
         Ok(())
     }
 

@@ -401,7 +401,6 @@ fn foreign_invariants(node: &Node, id: ActorID, name: &str) -> anyhow::Result<Ve
 /// actor's view, and the market holds, in each token's own books, what its ledger says.
 pub fn cross_actor_violations(node: &Node) -> anyhow::Result<Vec<String>> {
     use cloudless_actor_market as market;
-    use cloudless_runtime::tree::Tree;
     let mut errors = Vec::new();
     for (id, actor) in node.actors()? {
         if node.code_name(&actor.code)?.as_deref() != Some("market") {
@@ -410,9 +409,7 @@ pub fn cross_actor_violations(node: &Node) -> anyhow::Result<Vec<String>> {
         let st: market::State = node.actor_state(id)?;
         let capacity: Option<cloudless_actor_capacity::State> = node.actor_state(st.config.capacity).ok();
         let mut deals = Vec::new();
-        Tree::<_, market::Deal>::load(node.store(), &st.deals, "deals")
-            .for_each(|_, d| deals.push(d.clone()))
-            .map_err(|e| anyhow!("{}", e.msg()))?;
+        st.deal_tree(node.store()).for_each(|_, d| deals.push(d.clone())).map_err(|e| anyhow!("{}", e.msg()))?;
         let mut tokens = std::collections::BTreeSet::new();
         for d in &deals {
             tokens.insert(d.token);

@@ -3,10 +3,12 @@
 //! the native path saves.
 //!
 //! Points are big-endian uncompressed affine coordinates as in the Ethereum precompiles
-//! (EIP-196/197): G1 = x ‖ y (64 bytes), G2 = x.im ‖ x.re ‖ y.im ‖ y.re (128 bytes); all-zero
-//! bytes are the point at infinity. Field elements must be below the base field modulus, points
-//! on the curve and (G2) in the prime-order subgroup; public inputs are 32-byte big-endian
-//! scalars below the group order. Anything else is a [`Malformed`] error; a well-formed proof
+//! (EIP-196/197): G1 = x ‖ y (64 bytes), G2 = x.im ‖ x.re ‖ y.im ‖ y.re (128 bytes). Field
+//! elements must be below the base field modulus, points on the curve and (G2) in the
+//! prime-order subgroup, and no point may be the point at infinity (all-zero bytes): an identity
+//! point in a key leaves a public input unbound or the pairing check trivial, and one in a proof
+//! is never produced by an honest prover (audit finding, issue 34). Public inputs are 32-byte
+//! big-endian scalars below the group order. Anything else is a [`Malformed`] error; a well-formed proof
 //! that does not verify is `Ok(false)`.
 
 use ark_bn254::{Bn254, Fq, Fq2, Fr, G1Affine, G2Affine};
@@ -63,7 +65,7 @@ pub fn parse_g1(bytes: &[u8], what: &str) -> Result<G1Affine, Malformed> {
         return malformed(format!("{what}: a G1 point is {G1_LEN} bytes, got {}", bytes.len()));
     }
     if bytes.iter().all(|b| *b == 0) {
-        return Ok(G1Affine::zero());
+        return malformed(format!("{what}: the point at infinity is refused"));
     }
     let p = G1Affine::new_unchecked(field(&bytes[..32], what)?, field(&bytes[32..], what)?);
     // G1 has cofactor 1: on the curve means in the group.
@@ -78,7 +80,7 @@ pub fn parse_g2(bytes: &[u8], what: &str) -> Result<G2Affine, Malformed> {
         return malformed(format!("{what}: a G2 point is {G2_LEN} bytes, got {}", bytes.len()));
     }
     if bytes.iter().all(|b| *b == 0) {
-        return Ok(G2Affine::zero());
+        return malformed(format!("{what}: the point at infinity is refused"));
     }
     let fq2 = |im: &[u8], re: &[u8]| -> Result<Fq2, Malformed> { Ok(Fq2::new(field(re, what)?, field(im, what)?)) };
     let p = G2Affine::new_unchecked(fq2(&bytes[..32], &bytes[32..64])?, fq2(&bytes[64..96], &bytes[96..])?);

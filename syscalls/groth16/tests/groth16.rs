@@ -68,7 +68,33 @@ fn g2_points_outside_the_subgroup_are_rejected() {
     // The generator and infinity round-trip.
     let g = G2Affine::generator();
     assert_eq!(parse_g2(&cloudless_groth16::encode_g2(&g), "g").unwrap(), g);
-    assert_eq!(parse_g1(&[0; 64], "inf").unwrap(), G1Affine::zero());
+}
+
+/// Audit finding (issue 34): the point at infinity used to parse (all-zero bytes), so a key could
+/// leave a bound input unconstrained (an identity IC point) and a proof could carry identity
+/// points. Both are refused now, and the generators' probe proof is well formed.
+#[test]
+fn identity_points_are_refused() {
+    let msg = parse_g1(&[0; 64], "vk.ic[3]").unwrap_err().0;
+    assert!(msg.contains("vk.ic[3]") && msg.contains("infinity"), "{msg}");
+    assert!(parse_g2(&[0; 128], "proof.b").unwrap_err().0.contains("infinity"));
+    let probe = cloudless_syscalls::abi::GROTH16_PROBE_PROOF;
+    assert_eq!(&probe[..64], cloudless_groth16::encode_g1(&G1Affine::generator()).as_slice());
+    assert_eq!(&probe[64..192], cloudless_groth16::encode_g2(&G2Affine::generator()).as_slice());
+    assert_eq!(&probe[192..], &probe[..64]);
+    // A real key with one IC point set to infinity is refused, not verified.
+    let f = cloudless_groth16::testing::fixture();
+    let mut vk = f.vk.clone();
+    let last = vk.len() - 64;
+    vk[last..].fill(0);
+    let msg = cloudless_groth16::verify(&vk, &f.proof, &f.inputs).unwrap_err().0;
+    assert!(msg.contains("infinity"), "{msg}");
+    // A proof whose a is infinity is refused.
+    let mut proof = f.proof.clone();
+    proof[..64].fill(0);
+    assert!(cloudless_groth16::verify(&f.vk, &proof, &f.inputs).unwrap_err().0.contains("proof.a"));
+    // The probe proof of the generators is well formed and does not verify.
+    assert_eq!(cloudless_groth16::verify(&f.vk, &probe, &f.inputs), Ok(false));
 }
 
 proptest! {

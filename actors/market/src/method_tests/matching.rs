@@ -120,14 +120,18 @@ fn auto_matching_picks_the_cheapest_suitable_offers() {
 #[test]
 fn idle_and_busy_peers_do_not_starve_automatic_matching() {
     let w = World::new();
-    // Twenty cheap offers of idle peers (no active commitment): more than MAX_AUTO_OFFERS.
-    for i in 0..20u8 {
+    // Fifteen cheap offers of idle peers (no active commitment).
+    for i in 0..15u8 {
         w.add_unit(100 + i, 100 + i, PROV, false);
         w.offer(PROV, 1, &[100 + i]);
     }
     // A cheap peer with one committed unit, soon busy in another deal.
     w.add_unit(50, 50, PROV, true);
     let busy = w.offer(PROV, 1, &[50]);
+    // Sixteen offers in one token is the most one provider keeps (it cannot fill the index).
+    w.add_unit(60, 60, PROV, true);
+    let msg = w.refused(PROV, METHOD_REGISTER_OFFER, &offer_params(1, &[60]), ExitCode::USR_ILLEGAL_STATE);
+    assert!(msg.contains("16 offers"), "{msg}");
     let first = w.deal(&deal_params(10, 1, 1));
     w.deposit(USDC, first, usdc(40)).unwrap();
     let r: MatchReturn = w.ok(MALLORY, METHOD_MATCH_DEAL_AUTO, &MatchAutoParams { deal: first, max_units: 1 });

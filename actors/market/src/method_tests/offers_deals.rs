@@ -78,3 +78,25 @@ fn deals_deposits_and_activation() {
     assert_eq!((v.status, v.reserve, v.withdrawable), (DealStatus::NotEnoughWorkers, usdc(40), TokenAmount::default()));
     w.sound();
 }
+
+/// Audit finding (issue 34): deal ids and unit slots are never reused, and the trees that held
+/// them refused keys at or above 2^27, so a market that had made that many would refuse every
+/// new deal or match for good. Its trees are now tall (2^33 keys).
+#[test]
+fn ids_beyond_two_to_the_27_still_work() {
+    let w = World::new();
+    w.add_unit(1, 1, PROV, true);
+    let o = w.offer(PROV, 1, &[1]);
+    let mut st: State = w.rt.state().unwrap();
+    let first = cloudless_runtime::tree::CAPACITY;
+    st.next_deal = first;
+    st.next_slot = first;
+    w.rt.put_state(&st);
+    let d = w.deal(&deal_params(10, 1, 1));
+    assert_eq!(d, first);
+    w.deposit(USDC, d, usdc(40)).unwrap();
+    let c = MatchDealParams { deal: d, candidates: vec![Candidate { offer: o, units: vec![unit(1)] }] };
+    let r: MatchReturn = w.ok(MALLORY, METHOD_MATCH_DEAL, &c);
+    assert_eq!(r.matched, [unit(1)]);
+    assert_eq!(w.view(d).deal.units[0].slot, first);
+}

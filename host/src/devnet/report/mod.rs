@@ -194,7 +194,8 @@ pub struct RandomxMessage {
 /// How many units this subnet's proofs leave room for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ceiling {
-    /// Unit-periods proved in full during the run.
+    /// Unit-periods proved during the run (every owed proof accepted: a full period's, or the
+    /// in-deal rate for a unit serving a deal).
     pub unit_periods: u64,
     pub proofs_per_unit: u32,
     /// SubmitProofs messages that carried them (packed per owner, see docs/devnet.md).

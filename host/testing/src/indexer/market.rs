@@ -31,11 +31,11 @@ impl IndexView for MarketView {
             "offers",
         )?;
         walk(
-            Tree::<_, market::Deal>::load(s, &st.deals, "deals").for_each(|k, d| drop(v.deals.insert(k, d.clone()))),
+            st.deal_tree(s).for_each(|k, d| drop(v.deals.insert(k, d.clone()))),
             "deals",
         )?;
         walk(
-            Tree::<_, market::DealUnit>::load(s, &st.units, "deal units")
+            st.unit_tree(s)
                 .for_each(|k, u| drop(v.units.insert(k, u.clone()))),
             "deal units",
         )?;

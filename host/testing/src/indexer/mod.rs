@@ -93,7 +93,6 @@ mod prelude {
     pub(super) use cloudless_host::node::Node;
     pub(super) use cloudless_runtime::admin::AdminTransferred;
     pub(super) use cloudless_runtime::bytes::Bytes32;
-    pub(super) use cloudless_runtime::tree::Tree;
     pub(super) use fvm_shared::econ::TokenAmount;
     pub(super) use fvm_shared::event::ActorEvent;
     pub(super) use fvm_shared::ActorID;
