@@ -292,7 +292,8 @@ fn a_deal_from_offer_to_stop_with_exact_usdc() {
     let skipped: Vec<(Option<Bytes32>, Skip)> = m.skipped.iter().map(|s| (s.unit, s.reason)).collect();
     assert_eq!(skipped, [(Some(unit(2)), Skip::ProviderLimit), (None, Skip::PriceTooLow)]);
     assert_eq!((w.capacity_unit(1).deal, w.capacity_unit(4).deal, w.capacity_unit(2).deal), (Some(d), Some(d), None));
-    // A unit in a deal needs no proofs, and cannot send them.
+    // A unit in a deal still proves, min_proofs_in_deal (1) a period, for no rewards; unit 1
+    // already proved this period before it was matched, so a further proof is skipped.
     let nonce: capacity::GlobalNonce = w.call("owner", "capacity", capacity::METHOD_GET_GLOBAL_NONCE, &());
     let req = ProveRequest {
         unit_id: unit(1).0,
@@ -303,22 +304,26 @@ fn a_deal_from_offer_to_stop_with_exact_usdc() {
         mode: Mode::Light,
     };
     let proofs = capacity_proofs(&req).unwrap();
-    let cap_addr = w.h.address("capacity");
-    let p = RawBytes::serialize(capacity::SubmitProofsParams { proofs }).unwrap();
-    w.h.expect_failure("owner", cap_addr, capacity::METHOD_SUBMIT_PROOFS, p, ExitCode::USR_ILLEGAL_STATE);
+    let r: capacity::SubmitProofsReturn =
+        w.call("owner", "capacity", capacity::METHOD_SUBMIT_PROOFS, &capacity::SubmitProofsParams { proofs });
+    assert_eq!((r.accepted, r.skipped), (0, 1));
 
     let worker = |u: u8| SetWorkerParams { deal: d, unit: unit(u), worker: Bytes32([0xa0 + u; 32]) };
     w.fails("mallory", METHOD_SET_WORKER, &worker(1), ExitCode::USR_FORBIDDEN);
     let _: () = w.market("owner", METHOD_SET_WORKER, &worker(1)); // paid from period 2
     w.at_period(2);
     let _: () = w.market("bob", METHOD_SET_WORKER, &worker(4)); // paid from period 3
+                                                                // While it serves, unit 1 proves at the in-deal rate (its commitment would fail otherwise).
+    assert_eq!(w.prove(1, 1).accepted, 1);
 
     // Reference: period 2 pays unit 1 (4); periods 3 and 4 pay both (8 each); 20 is then spent,
     // and period 5 is a gap.
     w.at_period(3);
+    assert_eq!(w.prove(1, 1).accepted, 1);
     let v = w.deal(d);
     assert_eq!((v.deal.balance.clone(), v.status), (usdc(8), DealStatus::SmallBalance));
     w.at_period(5);
+    assert_eq!(w.prove(1, 1).accepted, 1);
     let v = w.deal(d);
     assert_eq!(
         (v.deal.balance.clone(), v.deal.paid_periods, v.deal.gaps, v.status),
@@ -332,6 +337,7 @@ fn a_deal_from_offer_to_stop_with_exact_usdc() {
     // A top-up in period 5 funds period 6 on; then the owner withdraws what is above the reserve.
     assert_ok(&w.fund("user", d, usdc(30)));
     w.at_period(6);
+    assert_eq!(w.prove(1, 1).accepted, 1);
     let v = w.deal(d);
     assert_eq!((v.deal.balance.clone(), v.withdrawable.clone()), (usdc(22), usdc(6)));
     w.fails("user", METHOD_WITHDRAW, &WithdrawParams { deal: d, amount: usdc(7) }, ExitCode::USR_INSUFFICIENT_FUNDS);

@@ -187,15 +187,17 @@ impl Asset {
 
     /// Epochs between two samples: the ring of [`MAX_TWAP_SAMPLES`] spans the window.
     pub fn sample_spacing(&self) -> ChainEpoch {
-        let n = MAX_TWAP_SAMPLES as ChainEpoch;
-        ((self.config.twap_window + n - 1) / n).max(1)
+        let (w, n) = (self.config.twap_window, MAX_TWAP_SAMPLES as ChainEpoch);
+        (w / n + ChainEpoch::from(w % n != 0)).max(1)
     }
 
-    fn record_sample(&mut self, epoch: ChainEpoch, median: TokenAmount) {
+    /// Records the median of a report at `epoch` in the ring (the rule above; the indexer
+    /// replays `median-updated` events through it).
+    pub fn record_sample(&mut self, epoch: ChainEpoch, median: TokenAmount) {
         let spacing = self.sample_spacing();
         match self.samples.last_mut() {
             Some(last) if last.epoch == epoch => last.median = median,
-            Some(last) if epoch - last.epoch < spacing => {}
+            Some(last) if epoch.saturating_sub(last.epoch) < spacing => {}
             _ => {
                 self.samples.push(Sample { epoch, median });
                 if self.samples.len() > MAX_TWAP_SAMPLES {

@@ -68,16 +68,7 @@ impl IndexView for OracleView {
             }
             "median-updated" => {
                 let m: MedianUpdated = ev(e)?;
-                let asset = get(&mut self.assets, "asset", &m.asset)?;
-                match asset.samples.last_mut() {
-                    Some(last) if last.epoch == m.epoch => last.median = m.median,
-                    _ => {
-                        asset.samples.push(Sample { epoch: m.epoch, median: m.median });
-                        if asset.samples.len() > MAX_TWAP_SAMPLES {
-                            asset.samples.remove(0);
-                        }
-                    }
-                }
+                get(&mut self.assets, "asset", &m.asset)?.record_sample(m.epoch, m.median);
             }
             other => bail!("the indexer does not know oracle event {other}"),
         }
