@@ -141,6 +141,13 @@ pub struct Learned {
     pub free_units: u32,
 }
 
+impl Learned {
+    /// The capacity actor's answer about `peer_id` of `offer` (none: an unknown peer, no units).
+    pub fn answer(offer: u64, peer_id: &[u8], info: Option<&capacity::PeerInfo>) -> Self {
+        Learned { offer, peer_id: peer_id.to_vec(), free_units: info.map_or(0, capacity::PeerInfo::free_units) }
+    }
+}
+
 /// Records what the capacity actor said of offers' peers (`free_units`, and so each offer's
 /// index entry). Peers no longer in the named offer are ignored.
 pub fn learn<BS: Blockstore>(st: &mut State, store: &BS, learned: &[Learned], fx: &mut Effects) -> ActorResult<()> {

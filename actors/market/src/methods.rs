@@ -159,8 +159,7 @@ pub fn match_deal_auto<R: Runtime>(rt: &R, p: MatchAutoParams) -> ActorResult<Ma
                 let mut units = Vec::new();
                 for peer_id in peers {
                     let info = infos.next().flatten();
-                    let free_units = info.as_ref().map_or(0, capacity::PeerInfo::free_units);
-                    learned.push(matching::Learned { offer: offer.id, peer_id: peer_id.clone(), free_units });
+                    learned.push(matching::Learned::answer(offer.id, peer_id, info.as_ref()));
                     let Some(info) = info else { continue };
                     // One unit per peer per deal: the first free, committed one.
                     if let Some(u) = info.units.into_iter().find(|u| u.deal.is_none() && u.commitment_active) {
@@ -193,17 +192,13 @@ pub fn refresh_offer<R: Runtime>(rt: &R, p: OfferQuery) -> ActorResult<RefreshRe
             .peers
             .iter()
             .zip(&infos)
-            .map(|(op, info)| matching::Learned {
-                offer: offer.id,
-                peer_id: op.peer_id.clone(),
-                free_units: info.as_ref().map_or(0, capacity::PeerInfo::free_units),
-            })
+            .map(|(op, info)| matching::Learned::answer(offer.id, &op.peer_id, info.as_ref()))
             .collect();
         matching::learn(st, rt.store(), &learned, fx)?;
-        let offer = st.get_offer(rt.store(), p.offer)?;
+        // Every peer of the offer now has exactly what was learned.
         Ok(RefreshReturn {
-            free_units: offer.peers.iter().map(|p| p.free_units).sum(),
-            usable_peers: offer.peers.iter().filter(|p| p.free_units > 0).count() as u32,
+            free_units: learned.iter().map(|l| l.free_units).sum(),
+            usable_peers: learned.iter().filter(|l| l.free_units > 0).count() as u32,
         })
     })
 }
