@@ -49,16 +49,25 @@ pub struct ProveArgs {
 }
 
 /// The global nonce and difficulty of the period at `epoch`, read through the capacity actor's
-/// `GetPeriodInfo` (a read-only call, so a period no message has opened yet is computed as its
-/// first message will open it).
-fn period_of_state(state: &Path, epoch: Option<i64>) -> anyhow::Result<(i64, Bytes32, Bytes32)> {
+/// `GetPeriodInfo` (a read-only call, so a period no message has opened yet is computed as a
+/// message at `epoch` would open it). Says so on stderr when the nonce is not fixed yet.
+fn period_of_state(state: &Path, epoch: Option<i64>) -> anyhow::Result<(Bytes32, Bytes32)> {
     let mut node = Node::load_car(state)?;
     if let Some(epoch) = epoch {
         node.set_epoch(epoch)?;
     }
-    let (period, nonce, difficulty) =
-        period_terms(&node).with_context(|| format!("reading the period of {}", state.display()))?;
-    Ok((period, Bytes32(nonce), Bytes32(difficulty)))
+    let info = period_terms(&node).with_context(|| format!("reading the period of {}", state.display()))?;
+    eprintln!("period {}: global nonce {}, difficulty {}", info.period, info.nonce.to_hex(), info.difficulty.to_hex());
+    if !info.nonce_fixed {
+        eprintln!(
+            "note: period {p}'s nonce is not final: a period before it accepted no proof, so the first message \
+             to the capacity actor in period {p} fixes it from a tipset CID. This one holds for messages up to epoch {}: \
+             submit by then, or send StartPeriod (anyone) by then to fix it for the whole period.",
+            info.nonce_holds_until,
+            p = info.period,
+        );
+    }
+    Ok((info.nonce, info.difficulty))
 }
 
 /// `42 s`, `7 min`, `3.1 h` (progress reports).
@@ -88,8 +97,7 @@ pub fn run(args: ProveArgs) -> anyhow::Result<()> {
     args.randomx.configure();
     let (global_nonce, difficulty) = match &args.state {
         Some(state) => {
-            let (period, nonce, difficulty) = period_of_state(state, args.epoch)?;
-            eprintln!("period {period}: global nonce {}, difficulty {}", nonce.to_hex(), difficulty.to_hex());
+            let (nonce, difficulty) = period_of_state(state, args.epoch)?;
             (nonce.0, difficulty.0)
         }
         None => (

@@ -23,9 +23,10 @@ pub fn randomx_key(global_nonce: &Bytes32, unit_id: &Bytes32) -> Bytes32 {
     keccak256(&[global_nonce.as_slice(), unit_id.as_slice()].concat())
 }
 
-/// The period, global nonce and difficulty that the capacity actor of `node` applies to proofs
-/// at the node's epoch (its `GetPeriodInfo`, which advances the period in memory).
-pub fn period_terms(node: &crate::Node) -> anyhow::Result<(i64, Bytes32, Bytes32)> {
+/// The period terms (period, global nonce, difficulty) that the capacity actor of `node` applies
+/// to proofs at the node's epoch: its `GetPeriodInfo`, which advances the period in memory. When
+/// `nonce_fixed` is false the nonce holds for a message at this epoch only (docs/capacity.md).
+pub fn period_terms(node: &crate::Node) -> anyhow::Result<cloudless_actor_capacity::PeriodInfo> {
     use fvm_shared::address::Address;
     let mut capacity = None;
     for (id, actor) in node.actors()? {
@@ -36,9 +37,7 @@ pub fn period_terms(node: &crate::Node) -> anyhow::Result<(i64, Bytes32, Bytes32
     }
     let capacity = capacity.ok_or_else(|| anyhow!("the state has no capacity actor"))?;
     let method = crate::abi::find_method("capacity", "GetPeriodInfo")?;
-    let info: cloudless_actor_capacity::PeriodInfo =
-        node.query(Address::new_id(capacity), method.number, &()).context("GetPeriodInfo")?;
-    Ok((info.period, info.nonce.0, info.difficulty.0))
+    node.query(Address::new_id(capacity), method.number, &()).context("GetPeriodInfo")
 }
 
 /// `hash <= difficulty`, both read as 32-byte big-endian numbers.

@@ -211,6 +211,47 @@ fn mine(nonce: &Bytes32, unit: Bytes32, count: usize) -> Vec<Proof> {
     capacity_proofs(&req).unwrap()
 }
 
+/// The chain seed read from the tipset at `epoch`: its CID's bytes, as the host's externs give it.
+fn tipset_seed(epoch: i64) -> Vec<u8> {
+    use fvm::externs::Chain;
+    cloudless_host::externs::HostExterns.get_tipset_cid(epoch).unwrap().to_bytes()
+}
+
+fn seeded(nonce: &Bytes32, seed_epoch: i64) -> [u8; 32] {
+    keccak(&[&nonce.0[..], &[0; 32], &tipset_seed(seed_epoch)].concat())
+}
+
+#[test]
+fn after_an_empty_period_the_chain_seeds_the_nonce() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // Periods of 1,000 epochs, longer than the seed's reach (256) from their start.
+    let mut w = World::with(&config().replace(&format!("period_length = {PERIOD}"), "period_length = 1000"));
+    w.committed(1);
+    let zero = w.nonce();
+    // Period 1 follows period 0, which accepted no proof. Within reach of its start the last
+    // block of period 0 seeds its nonce, whichever message fixes it.
+    w.h.node.set_epoch(1000).unwrap();
+    let near = w.nonce();
+    assert_ne!(near.nonce.0, keccak(&[zero.nonce.0, [0; 32]].concat()), "known all through period 0");
+    assert_eq!((near.nonce.0, near.fixed, near.holds_until), (seeded(&zero.nonce, 999), false, 999 + 256));
+    // Untouched beyond reach, each epoch's candidate is another: proofs mined for one fail at
+    // the next, and change nothing.
+    w.h.node.set_epoch(1300).unwrap();
+    let candidate = w.nonce();
+    assert_eq!((candidate.nonce.0, candidate.holds_until), (seeded(&zero.nonce, 1300), 1301));
+    let early = mine(&candidate.nonce, unit(0), 2);
+    w.fail("owner", METHOD_SUBMIT_PROOFS, &SubmitProofsParams { proofs: early }, ExitCode::USR_ILLEGAL_ARGUMENT);
+    // Anyone fixes it; proofs mined for it hold for the rest of the period.
+    let started: PeriodInfo = w.call("mallory", METHOD_START_PERIOD, &());
+    assert_eq!((started.nonce.0, started.nonce_fixed), (seeded(&zero.nonce, w.h.node.epoch() - 1), true));
+    w.h.node.set_epoch(1997).unwrap();
+    let n = w.nonce();
+    assert_eq!((n.nonce, n.fixed, n.holds_until), (started.nonce, true, 1999));
+    let proofs = mine(&n.nonce, unit(0), 2);
+    let r: SubmitProofsReturn = w.call("owner", METHOD_SUBMIT_PROOFS, &SubmitProofsParams { proofs });
+    assert_eq!((r.period, r.accepted), (1, 2));
+}
+
 /// The `RecordProofs` calls the capacity actor made to the rewards actor during `ret`.
 fn reward_reports(w: &World, ret: &ApplyRet) -> Vec<RecordProofsParams> {
     let rewards = w.h.node.resolve(&w.h.address("rewards")).unwrap().unwrap();
@@ -249,11 +290,13 @@ fn commitment_life_with_real_proofs_slashing_and_exact_payout() {
     let mut reported = 0u64;
     for period in 1..=3i64 {
         w.goto_period(period);
-        // The nonce chain, computed here: nonce(p) = keccak(nonce(p-1) ‖ entropy(p-1)).
-        expected_nonce = Bytes32(keccak(&[expected_nonce.0, entropy].concat()));
+        // The nonce chain, computed here: nonce(p) = keccak(nonce(p-1) ‖ entropy(p-1)), and after
+        // period 0, which accepted no proof, the seed of period 0's last block.
+        let seed = if period == 1 { tipset_seed(PERIOD - 1) } else { vec![] };
+        expected_nonce = Bytes32(keccak(&[&expected_nonce.0[..], &entropy, &seed].concat()));
         entropy = [0; 32];
         let n = w.nonce();
-        assert_eq!((n.period, n.nonce), (period, expected_nonce), "global nonce of period {period}");
+        assert_eq!((n.period, n.nonce, n.fixed), (period, expected_nonce, period != 1), "nonce of period {period}");
         for u in 0..4u8 {
             if period == 2 && u == 3 {
                 continue; // unit 3 misses period 2
@@ -341,9 +384,9 @@ fn bad_input_and_unauthorized_callers_change_nothing() {
     let mallory = w.h.address("mallory");
 
     // Undecodable params on every method that takes params.
-    for (name, method) in
-        METHODS.iter().filter(|(n, _)| !matches!(*n, "Constructor" | "GetGlobalNonce" | "GetPeriodInfo" | "GetConfig"))
-    {
+    for (name, method) in METHODS.iter().filter(|(n, _)| {
+        !matches!(*n, "Constructor" | "GetGlobalNonce" | "GetPeriodInfo" | "GetConfig" | "StartPeriod")
+    }) {
         let msg = w.h.expect_failure("mallory", capacity, *method, RawBytes::new(vec![0x42]), E::USR_SERIALIZATION);
         assert!(msg.contains("decode params"), "{name}: {msg}");
         w.h.expect_failure("mallory", capacity, *method, RawBytes::default(), E::USR_SERIALIZATION);

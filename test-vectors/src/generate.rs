@@ -121,11 +121,12 @@ fn mined(placeholder: &str, node: &cloudless_host::Node) -> anyhow::Result<serde
     use cloudless_host::prove::{capacity_proofs, parse_hex32, period_terms, Mode, ProveRequest};
     let (unit, count) =
         placeholder[8..].split_once(':').ok_or_else(|| anyhow!("{placeholder:?}: expected @proofs:UNIT:COUNT"))?;
-    let (_, global_nonce, difficulty) = period_terms(node)?;
+    // The step runs at the node's epoch, so a nonce not fixed yet is the one the step fixes.
+    let terms = period_terms(node)?;
     let req = ProveRequest {
         unit_id: parse_hex32(unit, "the unit")?,
-        global_nonce,
-        difficulty,
+        global_nonce: terms.nonce.0,
+        difficulty: terms.difficulty.0,
         count: count.parse().with_context(|| format!("{placeholder:?}: COUNT is not a number"))?,
         start: [0; 32],
         mode: Mode::Light,

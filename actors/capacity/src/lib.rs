@@ -47,6 +47,7 @@ cloudless_runtime::actor! {
     METHOD_SET_DIFFICULTY = "SetDifficulty"(DifficultyParams) => m::set_difficulty;
     METHOD_MOVE_UNIT_TO_DEAL = "MoveUnitToDeal"(MoveUnitParams) => m::move_unit_to_deal;
     METHOD_RETURN_UNIT_FROM_DEAL = "ReturnUnitFromDeal"(UnitQuery) => m::return_unit_from_deal;
+    METHOD_START_PERIOD = "StartPeriod" -> PeriodInfo => m::start_period;
     METHOD_TRANSFER_ADMIN = "TransferAdmin"(TransferAdminParams) => cloudless_runtime::admin::transfer_admin::<_, State>;
     METHOD_GET_GLOBAL_NONCE = "GetGlobalNonce" -> GlobalNonce => m::get_global_nonce;
     METHOD_GET_PERIOD_INFO = "GetPeriodInfo" -> PeriodInfo => m::get_period_info;

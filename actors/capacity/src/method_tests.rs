@@ -60,6 +60,10 @@ fn fake_hash(k: &[u8; 32], h: &[u8; 32]) -> [u8; 32] {
 }
 
 fn capacity() -> MockRuntime {
+    capacity_with(config())
+}
+
+fn capacity_with(config: Config) -> MockRuntime {
     let rt = MockRuntime::new::<CapacityActor>(CAPACITY);
     for id in [ADMIN, PROVIDER, OWNER, MALLORY, MARKET, REWARDS, ORACLE, BURNT] {
         rt.add_actor(id, TokenAmount::default());
@@ -72,7 +76,7 @@ fn capacity() -> MockRuntime {
     rt.reply_with(ORACLE, METHOD_GET_PRICE, &price);
     let p = ConstructorParams {
         admin: Address::new_id(ADMIN),
-        config: config(),
+        config,
         genesis_nonce: Bytes32::ZERO,
         difficulty: Bytes32::MAX,
     };
@@ -398,4 +402,81 @@ fn the_market_reads_units_and_peers() {
         &PeersQuery { peers: vec![vec![1]; MAX_QUERY_ITEMS + 1] },
         ExitCode::USR_ILLEGAL_ARGUMENT,
     );
+}
+
+/// keccak256(nonce ‖ 32 zero bytes ‖ the CID bytes of the mock's tipset at `seed_epoch`).
+fn seeded(nonce: &Bytes32, rt: &MockRuntime, seed_epoch: i64) -> Bytes32 {
+    let seed = rt.tipset_cid(seed_epoch).unwrap().to_bytes();
+    Bytes32(<MockRuntime as Runtime>::keccak256(&[&nonce.0[..], &[0; 32], &seed].concat()))
+}
+
+#[test]
+fn after_a_period_without_proofs_the_last_block_before_the_period_seeds_its_nonce() {
+    let rt = capacity();
+    let genesis: GlobalNonce = query(&rt, METHOD_GET_GLOBAL_NONCE);
+    assert_eq!((genesis.period, genesis.fixed, genesis.holds_until), (0, true, PERIOD - 1));
+    // Period 0 accepted no proof: period 1's nonce is not keccak(nonce(0) ‖ 0), which anyone
+    // knew all through period 0, but mixes in the block at epoch PERIOD - 1, its last.
+    rt.set_epoch(PERIOD + 3);
+    let early: PeriodInfo = query(&rt, METHOD_GET_PERIOD_INFO);
+    let predictable = <MockRuntime as Runtime>::keccak256(&[genesis.nonce.0, [0; 32]].concat());
+    assert_ne!(early.nonce.0, predictable);
+    assert_eq!(early.nonce, seeded(&genesis.nonce, &rt, PERIOD - 1));
+    assert_eq!((early.period, early.nonce_fixed, early.nonce_holds_until), (1, false, 2 * PERIOD - 1));
+    // Anyone fixes it; it is the nonce every query of the period showed.
+    rt.set_epoch(PERIOD + 4);
+    rt.clear_records();
+    let started: PeriodInfo = rt.ok(MALLORY, METHOD_START_PERIOD, &());
+    assert_eq!((started.nonce, started.nonce_fixed, started.nonce_holds_until), (early.nonce, true, 2 * PERIOD - 1));
+    assert_eq!(rt.event_types(), ["period-started"]);
+    let again: PeriodInfo = rt.ok(MALLORY, METHOD_START_PERIOD, &());
+    assert_eq!(again, started, "a second StartPeriod changes nothing");
+    rt.set_epoch(2 * PERIOD - 1);
+    let end: GlobalNonce = query(&rt, METHOD_GET_GLOBAL_NONCE);
+    assert_eq!((end.nonce, end.fixed), (started.nonce, true));
+}
+
+#[test]
+fn a_period_untouched_beyond_the_seed_reach_takes_the_block_before_its_first_message() {
+    use crate::period::SEED_REACH;
+    let long = 4 * SEED_REACH;
+    let rt = capacity_with(Config { period_length: long, ..config() });
+    let genesis: GlobalNonce = query(&rt, METHOD_GET_GLOBAL_NONCE);
+    // Within reach of the period's start the last block before it seeds the nonce.
+    rt.set_epoch(long - 1 + SEED_REACH);
+    let near: GlobalNonce = query(&rt, METHOD_GET_GLOBAL_NONCE);
+    assert_eq!(
+        (near.nonce, near.fixed, near.holds_until),
+        (seeded(&genesis.nonce, &rt, long - 1), false, long - 1 + SEED_REACH)
+    );
+    // Beyond it, the block before the querying epoch: each epoch shows another candidate.
+    rt.set_epoch(long + SEED_REACH);
+    let far: GlobalNonce = query(&rt, METHOD_GET_GLOBAL_NONCE);
+    assert_eq!(
+        (far.nonce, far.fixed, far.holds_until),
+        (seeded(&genesis.nonce, &rt, long + SEED_REACH - 1), false, long + SEED_REACH)
+    );
+    rt.set_epoch(long + SEED_REACH + 1);
+    let later: GlobalNonce = query(&rt, METHOD_GET_GLOBAL_NONCE);
+    assert_ne!(later.nonce, far.nonce);
+    // The first message fixes the candidate of its epoch for the rest of the period.
+    let started: PeriodInfo = rt.ok(MALLORY, METHOD_START_PERIOD, &());
+    assert_eq!((started.nonce, started.nonce_holds_until), (later.nonce, 2 * long - 1));
+    rt.set_epoch(2 * long - 1);
+    let end: GlobalNonce = query(&rt, METHOD_GET_GLOBAL_NONCE);
+    assert_eq!((end.nonce, end.fixed), (later.nonce, true));
+}
+
+#[test]
+fn after_a_period_with_proofs_the_next_nonce_is_fixed_from_its_start() {
+    let rt = with_peer();
+    let cc = create(&rt, b"p1").id;
+    rt.pay::<_, ()>(DELEGATOR, METHOD_DEPOSIT_COLLATERAL, &DepositParams { ids: vec![cc] }, flt(8));
+    rt.set_epoch(PERIOD);
+    rt.ok::<_, SubmitProofsReturn>(OWNER, METHOD_SUBMIT_PROOFS, &proofs(&rt, unit(1), 0..3));
+    let one: PeriodState = rt.state::<State>().unwrap().period;
+    rt.set_epoch(2 * PERIOD + 5);
+    let two: PeriodInfo = query(&rt, METHOD_GET_PERIOD_INFO);
+    let expected = <MockRuntime as Runtime>::keccak256(&[one.nonce.0, one.entropy.0].concat());
+    assert_eq!((two.period, two.nonce.0, two.nonce_fixed), (2, expected, true));
 }

@@ -48,7 +48,10 @@ pub fn submit_proofs<BS: Blockstore>(
     if proofs.is_empty() || proofs.len() > MAX_PROOFS_PER_MESSAGE {
         return Err(actor_error!(illegal_argument; "give 1 to {MAX_PROOFS_PER_MESSAGE} proofs, got {}", proofs.len()));
     }
-    let now = st.touch(ctx, fx)?;
+    let now = st.current_period(ctx.epoch);
+    if st.period.period != now {
+        return Err(actor_error!(illegal_state; "the period clock is at {}, not {now}", st.period.period));
+    }
     let mut order: Vec<Bytes32> = Vec::new();
     for p in proofs {
         if !order.contains(&p.unit_id) {

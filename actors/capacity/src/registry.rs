@@ -6,6 +6,7 @@ use cloudless_runtime::admin::require_admin;
 use cloudless_runtime::bytes::{to_hex, Bytes32};
 use cloudless_runtime::{actor_error, ActorResult, Ctx, Effects, PRECISION};
 use fvm_ipld_blockstore::Blockstore;
+use fvm_shared::clock::ChainEpoch;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 
@@ -505,7 +506,9 @@ pub fn set_difficulty(st: &mut State, ctx: &Ctx, difficulty: Bytes32, fx: &mut E
 }
 
 /// `GetPeriodInfo` from a state already moved to the current period.
-pub fn period_info(st: &State) -> PeriodInfo {
+/// What a prover needs of `st`'s (advanced) period; `nonce` is whether and until when its nonce
+/// holds (as [`PeriodInfo`] says).
+pub fn period_info(st: &State, (nonce_fixed, nonce_holds_until): (bool, ChainEpoch)) -> PeriodInfo {
     let p = &st.period;
     let start = crate::period::period_start(&st.config, p.period);
     PeriodInfo {
@@ -513,6 +516,8 @@ pub fn period_info(st: &State) -> PeriodInfo {
         start_epoch: start,
         end_epoch: start + st.config.period_length - 1,
         nonce: p.nonce,
+        nonce_fixed,
+        nonce_holds_until,
         difficulty: p.difficulty,
         next_difficulty: p.next_difficulty,
         min_proofs: st.config.min_proofs,

@@ -102,10 +102,17 @@ impl State {
         period_of(&self.config, epoch)
     }
 
-    /// Moves the period clock to `epoch`'s period, emitting `period-started` when it moves.
-    pub fn touch(&mut self, ctx: &Ctx, fx: &mut Effects) -> ActorResult<i64> {
+    /// Moves the period clock to `epoch`'s period, emitting `period-started` when it moves;
+    /// `seed` gives the chain seed of a tipset epoch when the move mixes it in (`period.rs`).
+    pub fn touch(
+        &mut self,
+        ctx: &Ctx,
+        seed: impl FnOnce(ChainEpoch) -> ActorResult<Vec<u8>>,
+        fx: &mut Effects,
+    ) -> ActorResult<i64> {
         let now = self.current_period(ctx.epoch);
-        if self.period.advance(now, ctx.keccak) {
+        let (at, _) = crate::period::seed_epoch(&self.config, now, ctx.epoch);
+        if self.period.advance(now, || seed(at), ctx.keccak)? {
             fx.emit(&PeriodStarted { period: now, nonce: self.period.nonce, difficulty: self.period.difficulty })?;
         }
         Ok(now)
@@ -268,7 +275,18 @@ cloudless_runtime::impl_admin!(State, admin, "capacity admin");
 /// Every state-changing message first moves the period clock (so `SetDifficulty` always counts
 /// "next period" from the current one).
 impl ActorState for State {
-    fn advance<R: Runtime>(&mut self, _rt: &R, ctx: &Ctx, fx: &mut Effects) -> ActorResult<()> {
-        self.touch(ctx, fx).map(|_| ())
+    fn advance<R: Runtime>(&mut self, rt: &R, ctx: &Ctx, fx: &mut Effects) -> ActorResult<()> {
+        self.touch(ctx, |at| chain_seed(rt, at), fx).map(|_| ())
     }
+}
+
+/// The chain seed read from the tipset at `epoch`: the bytes of its CID (nothing before epoch
+/// 0, where there is no tipset).
+pub fn chain_seed<R: Runtime>(rt: &R, epoch: ChainEpoch) -> ActorResult<Vec<u8>> {
+    if epoch < 0 {
+        return Ok(Vec::new());
+    }
+    rt.tipset_cid(epoch)
+        .map(|cid| cid.to_bytes())
+        .map_err(|e| actor_error!(illegal_state; "reading the tipset CID of epoch {epoch}: {e}"))
 }

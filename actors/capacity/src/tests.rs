@@ -129,14 +129,24 @@ fn nonce_chain_follows_the_spec_and_jumps_idle_periods() {
     p.accept(&Bytes32([1; 32]), keccak);
     let entropy = keccak(&[[0u8; 32], [1; 32]].concat());
     assert_eq!(p.entropy.0, entropy);
-    let next = p.advanced(1, keccak);
+    // A period with proofs: the next nonce needs no chain seed (one given is ignored).
+    assert!(!p.needs_seed(1));
+    let next = p.advanced(1, b"seed", keccak);
     assert_eq!(next.nonce.0, keccak(&[[7u8; 32], entropy].concat()));
     assert_eq!((next.entropy, next.proofs), (Bytes32::ZERO, 0));
-    let jumped = p.advanced(5, keccak);
-    assert_eq!(jumped.nonce.0, keccak(&[&[7u8; 32][..], &entropy, &5i64.to_be_bytes()].concat()));
+    // A jump over idle periods mixes the seed in after the target period.
+    assert!(p.needs_seed(5));
+    let jumped = p.advanced(5, b"seed", keccak);
+    assert_eq!(jumped.nonce.0, keccak(&[&[7u8; 32][..], &entropy, &5i64.to_be_bytes(), b"seed"].concat()));
+    // After a period without proofs the next nonce is not keccak(nonce ‖ 0): the seed decides it.
+    assert!(next.needs_seed(2));
+    let (a, b) = (next.advanced(2, b"block a", keccak), next.advanced(2, b"block b", keccak));
+    assert_eq!(a.nonce.0, keccak(&[&next.nonce.0[..], &[0u8; 32], b"block a"].concat()));
+    assert_ne!(a.nonce, b.nonce);
+    assert_ne!(a.nonce.0, keccak(&[next.nonce.0, [0u8; 32]].concat()), "predictable from nonce(1) alone");
     // Difficulty changes apply from the next period.
     p.next_difficulty = Some(Bytes32([0x0f; 32]));
-    assert_eq!(p.advanced(1, keccak).difficulty, Bytes32([0x0f; 32]));
+    assert_eq!(p.advanced(1, &[], keccak).difficulty, Bytes32([0x0f; 32]));
 }
 
 #[test]

@@ -233,6 +233,12 @@ pub struct MoveUnitParams {
 pub struct GlobalNonce {
     pub period: i64,
     pub nonce: Bytes32,
+    /// False while the period's nonce waits for the first message that touches the actor in it
+    /// (after a period without proofs, `period.rs`): `nonce` is then what a message at this
+    /// epoch would fix.
+    pub fixed: bool,
+    /// The last epoch at which a message fixes `nonce` (the period's end once fixed).
+    pub holds_until: ChainEpoch,
 }
 
 /// `GetPeriodInfo` result: everything a prover needs for the current period, plus totals.
@@ -242,6 +248,11 @@ pub struct PeriodInfo {
     pub start_epoch: ChainEpoch,
     pub end_epoch: ChainEpoch,
     pub nonce: Bytes32,
+    /// As [`GlobalNonce::fixed`]: when false, have a message (`StartPeriod`, or the proofs
+    /// themselves) reach the actor by `nonce_holds_until`.
+    pub nonce_fixed: bool,
+    /// As [`GlobalNonce::holds_until`].
+    pub nonce_holds_until: ChainEpoch,
     pub difficulty: Bytes32,
     /// Takes effect next period, when set this period.
     pub next_difficulty: Option<Bytes32>,

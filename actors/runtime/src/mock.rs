@@ -461,6 +461,16 @@ impl Runtime for MockRuntime {
         self.inner.borrow().epoch
     }
 
+    /// The FVM's rules (no current or future epoch, none negative); the CID is derived from the
+    /// epoch, so every test sees the same chain.
+    fn tipset_cid(&self, epoch: ChainEpoch) -> Result<Cid, ErrorNumber> {
+        if epoch < 0 || epoch >= self.epoch() {
+            return Err(ErrorNumber::IllegalArgument);
+        }
+        let digest = Code::Blake2b256.digest(&[b"mock tipset".as_slice(), &epoch.to_be_bytes()].concat());
+        Ok(Cid::new_v1(fvm_ipld_encoding::DAG_CBOR, digest))
+    }
+
     fn value_received(&self) -> TokenAmount {
         self.frame().value
     }

@@ -36,6 +36,10 @@ pub trait Runtime {
     /// This actor's ID.
     fn receiver(&self) -> ActorID;
     fn epoch(&self) -> ChainEpoch;
+    /// The CID of the tipset (block) at `epoch`, which must be before the current one. On
+    /// fendermint it wraps the block hash its chain-metadata actor kept (the last 256 epochs by
+    /// default; the default CID beyond them).
+    fn tipset_cid(&self, epoch: ChainEpoch) -> Result<Cid, ErrorNumber>;
     /// FLT sent with this call.
     fn value_received(&self) -> TokenAmount;
     /// This actor's FLT balance.

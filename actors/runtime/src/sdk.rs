@@ -70,6 +70,13 @@ impl Runtime for SdkRuntime {
         fvm_sdk::network::curr_epoch()
     }
 
+    fn tipset_cid(&self, epoch: ChainEpoch) -> Result<Cid, ErrorNumber> {
+        fvm_sdk::network::tipset_cid(epoch).map_err(|e| match e {
+            fvm_sdk::error::EpochBoundsError::Invalid => ErrorNumber::IllegalArgument,
+            fvm_sdk::error::EpochBoundsError::ExceedsLookback => ErrorNumber::LimitExceeded,
+        })
+    }
+
     fn value_received(&self) -> TokenAmount {
         fvm_sdk::message::value_received()
     }

@@ -587,8 +587,10 @@ impl Devnet<'_> {
                 if count == 0 {
                     continue;
                 }
-                // The period's terms as the actor will apply them (the node is inside the period).
-                let (_, nonce, difficulty) = crate::prove::period_terms(&self.h.node)?;
+                // The period's terms as the actor will apply them: the node is inside the period
+                // and submits at this epoch, so a nonce not fixed yet is the one it will fix.
+                let terms = crate::prove::period_terms(&self.h.node)?;
+                let (nonce, difficulty) = (terms.nonce.0, terms.difficulty.0);
                 observer.mining(&u.label, 0, count);
                 let started = Instant::now();
                 let req = ProveRequest {
