@@ -3,13 +3,12 @@
 
 use cloudless_runtime::admin::admin_event;
 use cloudless_runtime::bytes::Bytes32;
-use cloudless_runtime::{actor_error, address, commit, current, transact, ActorResult, Effects, Fields, Runtime};
+use cloudless_runtime::{actor_error, address, commit, transact, ActorResult, ActorState, Effects, Fields, Runtime};
 use fvm_ipld_blockstore::Blockstore;
 use fvm_ipld_encoding::tuple::*;
 use fvm_shared::address::Address;
-use fvm_shared::clock::ChainEpoch;
 
-use crate::period::{period_start, seed_epoch};
+use crate::period::seed_epoch;
 use crate::state::State;
 use crate::types::*;
 use crate::types::{Peer, Provider, Totals, Unit};
@@ -104,34 +103,29 @@ pub fn return_unit_from_deal<R: Runtime>(rt: &R, p: UnitQuery) -> ActorResult<()
 }
 
 pub fn get_global_nonce<R: Runtime>(rt: &R) -> ActorResult<GlobalNonce> {
-    let (st, (fixed, holds_until)) = advanced(rt)?;
-    Ok(GlobalNonce { period: st.period.period, nonce: st.period.nonce, fixed, holds_until })
+    let info = get_period_info(rt)?;
+    Ok(GlobalNonce {
+        period: info.period,
+        nonce: info.nonce,
+        fixed: info.nonce_fixed,
+        holds_until: info.nonce_holds_until,
+    })
 }
 
+/// The state as of this epoch (as [`cloudless_runtime::current`], loaded once), with whether its nonce is final:
+/// stored already, or needing no chain seed; else until when the nonce shown holds.
 pub fn get_period_info<R: Runtime>(rt: &R) -> ActorResult<PeriodInfo> {
-    let (st, nonce) = advanced(rt)?;
-    Ok(registry::period_info(&st, nonce))
+    let mut st: State = rt.state()?;
+    let (epoch, now) = (rt.epoch(), st.current_period(rt.epoch()));
+    let holds_until =
+        (now > st.period.period && st.period.needs_seed(now)).then(|| seed_epoch(&st.config, now, epoch).1);
+    st.advance(rt, &rt.ctx(), &mut Effects::default())?;
+    Ok(registry::period_info(&st, holds_until))
 }
 
 /// Fixes the current period's nonce (the transaction step advances the clock); anyone may.
 pub fn start_period<R: Runtime>(rt: &R) -> ActorResult<PeriodInfo> {
-    transact(rt, |st: &mut State, _, _| {
-        let end = period_start(&st.config, st.period.period.saturating_add(1)).saturating_sub(1);
-        Ok(registry::period_info(st, (true, end)))
-    })
-}
-
-/// The state as of this epoch (as [`current`]), whether its period's nonce is final (stored
-/// already, or needing no chain seed) and the last epoch a message fixes the nonce shown.
-fn advanced<R: Runtime>(rt: &R) -> ActorResult<(State, (bool, ChainEpoch))> {
-    let st: State = rt.state()?;
-    let (epoch, now) = (rt.epoch(), st.current_period(rt.epoch()));
-    let nonce = if now <= st.period.period || !st.period.needs_seed(now) {
-        (true, period_start(&st.config, now.saturating_add(1)).saturating_sub(1))
-    } else {
-        (false, seed_epoch(&st.config, now, epoch).1)
-    };
-    Ok((current(rt)?, nonce))
+    transact(rt, |st: &mut State, _, _| Ok(registry::period_info(st, None)))
 }
 
 pub fn get_config<R: Runtime>(rt: &R) -> ActorResult<ConfigReturn> {

@@ -53,6 +53,11 @@ pub fn period_start(config: &Config, period: i64) -> ChainEpoch {
     config.genesis_epoch.saturating_add(period.saturating_mul(config.period_length))
 }
 
+/// The last epoch of `period`.
+pub fn period_end(config: &Config, period: i64) -> ChainEpoch {
+    period_start(config, period).saturating_add(config.period_length - 1)
+}
+
 /// How far back the chain seed's tipset may lie from the message that reads it: fendermint's
 /// chain-metadata actor keeps the last 256 block hashes by default (and answers a default CID
 /// for older epochs).
@@ -63,8 +68,7 @@ pub const SEED_REACH: ChainEpoch = 256;
 pub fn seed_epoch(config: &Config, p: i64, epoch: ChainEpoch) -> (ChainEpoch, ChainEpoch) {
     let last_before = period_start(config, p).saturating_sub(1);
     if epoch.saturating_sub(last_before) <= SEED_REACH {
-        let end = period_start(config, p.saturating_add(1)).saturating_sub(1);
-        (last_before, end.min(last_before.saturating_add(SEED_REACH)))
+        (last_before, period_end(config, p).min(last_before.saturating_add(SEED_REACH)))
     } else {
         (epoch - 1, epoch)
     }

@@ -505,19 +505,19 @@ pub fn set_difficulty(st: &mut State, ctx: &Ctx, difficulty: Bytes32, fx: &mut E
     fx.emit(&DifficultySet { difficulty, from_period: st.period.period + 1 })
 }
 
-/// `GetPeriodInfo` from a state already moved to the current period.
-/// What a prover needs of `st`'s (advanced) period; `nonce` is whether and until when its nonce
-/// holds (as [`PeriodInfo`] says).
-pub fn period_info(st: &State, (nonce_fixed, nonce_holds_until): (bool, ChainEpoch)) -> PeriodInfo {
+/// `GetPeriodInfo` from a state already moved to the current period. `holds_until` is `None`
+/// when its nonce is final, else the last epoch a message fixes the nonce shown (as
+/// [`PeriodInfo`] says).
+pub fn period_info(st: &State, holds_until: Option<ChainEpoch>) -> PeriodInfo {
     let p = &st.period;
-    let start = crate::period::period_start(&st.config, p.period);
+    let end = crate::period::period_end(&st.config, p.period);
     PeriodInfo {
         period: p.period,
-        start_epoch: start,
-        end_epoch: start + st.config.period_length - 1,
+        start_epoch: crate::period::period_start(&st.config, p.period),
+        end_epoch: end,
         nonce: p.nonce,
-        nonce_fixed,
-        nonce_holds_until,
+        nonce_fixed: holds_until.is_none(),
+        nonce_holds_until: holds_until.unwrap_or(end),
         difficulty: p.difficulty,
         next_difficulty: p.next_difficulty,
         min_proofs: st.config.min_proofs,

@@ -111,8 +111,8 @@ impl State {
         fx: &mut Effects,
     ) -> ActorResult<i64> {
         let now = self.current_period(ctx.epoch);
-        let (at, _) = crate::period::seed_epoch(&self.config, now, ctx.epoch);
-        if self.period.advance(now, || seed(at), ctx.keccak)? {
+        let config = &self.config;
+        if self.period.advance(now, || seed(crate::period::seed_epoch(config, now, ctx.epoch).0), ctx.keccak)? {
             fx.emit(&PeriodStarted { period: now, nonce: self.period.nonce, difficulty: self.period.difficulty })?;
         }
         Ok(now)
