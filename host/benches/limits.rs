@@ -241,8 +241,10 @@ fn main() {
         let reg = capacity::RegisterPeerParams { peer_id: peer_id(i), owner, units: vec![unit(i, 0)] };
         w.ok(&name, "capacity", capacity::METHOD_REGISTER_PEER, &reg);
         small.peers = vec![peer_id(i)];
-        if k < market::MAX_OFFERS_PER_TOKEN {
+        if k + 1 < market::MAX_OFFERS_PER_TOKEN {
             w.ok(&name, "market", market::METHOD_REGISTER_OFFER, &small);
+        } else if k + 1 == market::MAX_OFFERS_PER_TOKEN {
+            w.row(&name, "market", "RegisterOffer", "the 1,024th offer of a token", &small, ExitCode::OK);
         } else {
             // Offer 1,025 (x64's first): the index is full.
             let over = w.send(&name, "market", market::METHOD_REGISTER_OFFER, &small, 0);
@@ -251,6 +253,15 @@ fn main() {
     }
     let q = market::TokenQuery { token: None };
     w.row("user", "market", "GetOfferIndex", "1,024 offers", &q, ExitCode::OK);
+    // Offer 512 (x32's first) moves from the middle of the full index to its end, then leaves.
+    let k = market::MAX_OFFERS_PER_TOKEN / 2;
+    let name = format!("x{}", k / market::MAX_OFFERS_PER_PROVIDER);
+    let params =
+        market::OfferParams { min_price: gateway::micro_usdc(2), peers: vec![peer_id(PEERS + k - 1)], ..small };
+    let update = market::UpdateOfferParams { offer: k as u64, params };
+    w.row(&name, "market", "UpdateOffer", "a new price in a full index", &update, ExitCode::OK);
+    let q = market::OfferQuery { offer: k as u64 };
+    w.row(&name, "market", "RemoveOffer", "from a full index", &q, ExitCode::OK);
     let deal = market::CreateDealParams {
         app: cid_of(b"app"),
         input_data: Some(cid_of(b"input")),

@@ -7,7 +7,8 @@
 //!   periods must cost what settling one does (within 1.1).
 //! - `MatchDeal` and `MatchDealAuto` for 1, 8 and 64 candidate units (64 is the per-message cap):
 //!   each must stay under the 10 G block gas limit.
-//! - `SubmitResult` with a Groth16 proof of a small circuit (4 public inputs).
+//! - `SubmitResult` with a Groth16 proof of a small circuit (8 public inputs: the 7 bound ones
+//!   and the circuit's own output).
 
 use std::time::Instant;
 
@@ -240,5 +241,5 @@ fn main() {
         println!("{k:<12} {by_hand:>16} {auto:>16} {share:>10.4}");
         assert!(by_hand.max(auto) < BLOCK_GAS_LIMIT, "a match of {k} units exceeds the block gas limit");
     }
-    println!("\nSubmitResult (Groth16, 4 public inputs): {} gas", submit_result(&mut h));
+    println!("\nSubmitResult (Groth16, 8 public inputs): {} gas", submit_result(&mut h));
 }

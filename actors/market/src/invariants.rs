@@ -15,7 +15,8 @@ use fvm_ipld_blockstore::Blockstore;
 use fvm_shared::econ::TokenAmount;
 use fvm_shared::ActorID;
 
-use crate::state::{id_key, validate_config, State, TokenLedger};
+use crate::index::{check_pages, TokenIndex};
+use crate::state::{id_key, payable_key, validate_config, State, TokenLedger};
 use crate::types::*;
 
 impl Invariants for State {
@@ -54,24 +55,36 @@ impl State {
             errors.push("peer map and offers' peers differ".into());
         }
         let mut indexed = 0usize;
-        Map::<BS, Vec<IndexEntry>>::load(store, &self.offer_index, "offer index")?.for_each(|k, entries| {
+        let mut directories = Vec::new();
+        Map::<BS, TokenIndex>::load(store, &self.offer_index, "offer index")?
+            .for_each(|k, ix| directories.push((k.to_vec(), ix.clone())))?;
+        let mut counted: BTreeMap<Vec<u8>, u32> = BTreeMap::new();
+        for (k, ix) in &directories {
+            let entries = check_pages(store, ix, errors)?;
             indexed += entries.len();
-            if !entries.windows(2).all(|w| (&w[0].price, w[0].offer) < (&w[1].price, w[1].offer)) {
-                errors.push("a price index is unsorted".into());
-            }
             for e in entries {
                 match offers.get(&e.offer) {
                     Some(o)
-                        if id_key(o.token) == k
+                        if id_key(o.token) == k[..]
                             && o.min_price == e.price
                             && o.provider == e.provider
-                            && o.usable() == e.usable => {}
+                            && o.usable() == e.usable =>
+                    {
+                        *counted.entry(payable_key(o.provider, o.token).to_vec()).or_default() += 1;
+                    }
                     _ => errors.push(format!("index entry of offer {} does not match it", e.offer)),
                 }
             }
-        })?;
+        }
         if indexed != offers.len() {
             errors.push(format!("{indexed} index entries for {} offers", offers.len()));
+        }
+        let mut counts: BTreeMap<Vec<u8>, u32> = BTreeMap::new();
+        Map::<BS, u32>::load(store, &self.offer_counts, "offer counts")?.for_each(|k, n| {
+            counts.insert(k.to_vec(), *n);
+        })?;
+        if counts != counted {
+            errors.push("the offers counted per provider and token differ from the index".into());
         }
 
         let mut units: BTreeMap<u64, DealUnit> = BTreeMap::new();

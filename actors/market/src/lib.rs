@@ -9,6 +9,7 @@
 pub mod deals;
 pub mod events;
 pub mod ext;
+pub mod index;
 mod invariants;
 pub mod matching;
 pub mod methods;

@@ -98,7 +98,8 @@ pub fn matchable_deal<BS: Blockstore>(
 /// `MatchDealAuto`'s candidates: the usable offers of the deal's token, cheapest first, at most
 /// [`MAX_AUTO_OFFERS`] that suit the deal, and at most `max_peers` of their peers that have a
 /// free committed unit (as last learned) and are not in the deal yet. Entries of offers without
-/// such a peer are skipped without reading the offer, so idle or busy peers cost the budget nothing.
+/// such a peer are skipped without reading the offer, so idle or busy peers cost the budget nothing;
+/// the index's pages are read only as far as the walk goes.
 pub fn auto_offers<BS: Blockstore>(
     st: &State,
     store: &BS,
@@ -107,16 +108,16 @@ pub fn auto_offers<BS: Blockstore>(
 ) -> ActorResult<Vec<(Offer, Vec<Vec<u8>>)>> {
     let mut out = Vec::new();
     let mut peers = 0;
-    for entry in st.index(store, deal.token)? {
+    st.walk_index(store, deal.token, |entry| {
         if entry.price > deal.price || out.len() >= MAX_AUTO_OFFERS || peers >= max_peers {
-            break;
+            return Ok(false);
         }
         if !entry.usable {
-            continue;
+            return Ok(true);
         }
         let offer = st.get_offer(store, entry.offer)?;
         if offer_mismatch(deal, &offer).is_some() {
-            continue;
+            return Ok(true);
         }
         let chosen: Vec<Vec<u8>> = offer
             .peers
@@ -129,7 +130,8 @@ pub fn auto_offers<BS: Blockstore>(
         if !chosen.is_empty() {
             out.push((offer, chosen));
         }
-    }
+        Ok(true)
+    })?;
     Ok(out)
 }
 

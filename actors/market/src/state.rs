@@ -1,8 +1,8 @@
 //! The market's state, its storage and the per-deal payment clock. No runtime here: everything
 //! runs natively in tests.
 //!
-//! Layout: offers (HAMT by id) with a peer → offer map and, per payment token, a price index
-//! (offer ids by ascending minimum price) for the on-chain matcher; deals and their unit records
+//! Layout: offers (HAMT by id) with a peer → offer map and, per payment token, a paged price index
+//! (offer ids by ascending minimum price, `index.rs`) for the on-chain matcher; deals and their unit records
 //! in fixed-depth trees (`cloudless_runtime::tree`), so a deposit, claim, withdrawal or
 //! settlement costs the same gas however many deals exist; the verifying keys of deals in a tree
 //! of their own (read only by `SubmitResult`); and what the market holds of each token.
@@ -36,8 +36,11 @@ pub struct State {
     pub offers: Cid,
     /// peer id → offer id (HAMT): a peer is listed by one offer at most
     pub peer_offers: Cid,
-    /// token id → `Vec<IndexEntry>` by ascending price, then offer id (HAMT)
+    /// token id → [`crate::index::TokenIndex`]: pages of [`IndexEntry`] by ascending price,
+    /// then offer id (HAMT)
     pub offer_index: Cid,
+    /// provider id ‖ token id → offers the provider keeps in that token's index (HAMT)
+    pub offer_counts: Cid,
     pub next_offer: u64,
     /// deal id → [`Deal`] (fixed-depth tree)
     pub deals: Cid,
@@ -88,6 +91,7 @@ impl State {
             offers: empty()?,
             peer_offers: empty()?,
             offer_index: empty()?,
+            offer_counts: empty()?,
             next_offer: 0,
             deals: Tree::<_, Deal, TALL>::empty(store, "deals")?,
             keys: Tree::<_, Vec<u8>, TALL>::empty(store, "keys")?,
@@ -147,73 +151,6 @@ impl State {
             map.set(p, offer)?;
         }
         self.peer_offers = map.flush()?;
-        Ok(())
-    }
-
-    /// The price index of `token`, ascending.
-    pub fn index<BS: Blockstore>(&self, store: &BS, token: ActorID) -> ActorResult<Vec<IndexEntry>> {
-        Ok(Map::load(store, &self.offer_index, "offer index")?.get(&id_key(token))?.unwrap_or_default())
-    }
-
-    /// Removes `offer` from `token`'s index (if `old` is given) and adds `new` at its price.
-    pub fn reindex<BS: Blockstore>(
-        &mut self,
-        store: &BS,
-        offer: u64,
-        old: Option<(ActorID, &TokenAmount)>,
-        new: Option<&Offer>,
-    ) -> ActorResult<()> {
-        let mut map = Map::<BS, Vec<IndexEntry>>::load(store, &self.offer_index, "offer index")?;
-        if let Some((token, _)) = old {
-            let mut entries = map.get(&id_key(token))?.unwrap_or_default();
-            entries.retain(|e| e.offer != offer);
-            if entries.is_empty() {
-                map.delete(&id_key(token))?;
-            } else {
-                map.set(&id_key(token), entries)?;
-            }
-        }
-        if let Some(new) = new {
-            let token = new.token;
-            let mut entries = map.get(&id_key(token))?.unwrap_or_default();
-            if entries.len() >= MAX_OFFERS_PER_TOKEN {
-                return Err(actor_error!(
-                    illegal_state;
-                    "token f0{token} already has the most offers the index keeps ({MAX_OFFERS_PER_TOKEN})"
-                ));
-            }
-            if entries.iter().filter(|e| e.provider == new.provider).count() >= MAX_OFFERS_PER_PROVIDER {
-                return Err(actor_error!(
-                    illegal_state;
-                    "provider f0{} already has {MAX_OFFERS_PER_PROVIDER} offers in token f0{token}, the most one provider keeps", new.provider
-                ));
-            }
-            let entry =
-                IndexEntry { price: new.min_price.clone(), offer, provider: new.provider, usable: new.usable() };
-            let at = entries.partition_point(|e| (&e.price, e.offer) < (&entry.price, entry.offer));
-            entries.insert(at, entry);
-            map.set(&id_key(token), entries)?;
-        }
-        self.offer_index = map.flush()?;
-        Ok(())
-    }
-
-    /// Saves `offer` whose peers' free units may have changed; its index entry is rewritten
-    /// only when the offer became usable or stopped being usable (`was_usable`).
-    pub fn save_offer<BS: Blockstore>(&mut self, store: &BS, offer: &Offer, was_usable: bool) -> ActorResult<()> {
-        self.put_offer(store, offer)?;
-        if offer.usable() == was_usable {
-            return Ok(());
-        }
-        let mut map = Map::<BS, Vec<IndexEntry>>::load(store, &self.offer_index, "offer index")?;
-        let mut entries = map.get(&id_key(offer.token))?.unwrap_or_default();
-        let entry = entries
-            .iter_mut()
-            .find(|e| e.offer == offer.id)
-            .ok_or_else(|| actor_error!(illegal_state; "offer {} is missing from its price index", offer.id))?;
-        entry.usable = offer.usable();
-        map.set(&id_key(offer.token), entries)?;
-        self.offer_index = map.flush()?;
         Ok(())
     }
 

@@ -21,6 +21,7 @@ pub mod abi;
 pub mod address;
 pub mod admin;
 pub mod amount;
+pub mod blocks;
 pub mod bytes;
 mod dispatch;
 mod error;

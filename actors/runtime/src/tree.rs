@@ -14,7 +14,6 @@ use std::marker::PhantomData;
 
 use cid::Cid;
 use fvm_ipld_blockstore::Blockstore;
-use fvm_ipld_encoding::CborStore;
 use multihash_codetable::Code;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -161,14 +160,11 @@ impl<'s, BS: Blockstore, V: Serialize + DeserializeOwned, const H: usize> Tree<'
 }
 
 fn put<BS: Blockstore, T: Serialize>(store: &BS, value: &T, name: &str) -> ActorResult<Cid> {
-    store.put_cbor(value, Code::Blake2b256).or_illegal_state(format_args!("writing the {name} tree"))
+    crate::blocks::put(store, value, format_args!("the {name} tree"))
 }
 
 fn get<BS: Blockstore, T: DeserializeOwned>(store: &BS, cid: &Cid, name: &str) -> ActorResult<T> {
-    store
-        .get_cbor(cid)
-        .or_illegal_state(format_args!("reading the {name} tree"))?
-        .ok_or_else(|| actor_error!(illegal_state; "the {name} tree is missing block {}", crate::text::cid(cid)))
+    crate::blocks::get(store, cid, format_args!("the {name} tree"))
 }
 
 fn hash<T: Serialize>(value: &T, name: &str) -> ActorResult<multihash_codetable::Multihash> {

@@ -150,6 +150,51 @@ fn idle_and_busy_peers_do_not_starve_automatic_matching() {
     w.sound();
 }
 
+/// The price index is paged (at most 64 entries a page): 200 offers of 13 providers fill
+/// several pages, `MatchDealAuto` walks past every unusable entry to the one usable offer on
+/// the last page, and removals join the pages again while the per-provider counts follow.
+#[test]
+fn automatic_matching_walks_a_paged_index() {
+    let w = World::new();
+    let provider = |i: u8| 1000 + ActorID::from(i / 16);
+    let mut offers = Vec::new();
+    for i in 0..200u8 {
+        if i % 16 == 0 {
+            w.cap.borrow_mut().approved.push(provider(i));
+        }
+        w.add_unit(i, i, provider(i), false);
+        offers.push((provider(i), w.offer(provider(i), 1 + u64::from(i % 3), &[i])));
+    }
+    let st: State = w.rt.state().unwrap();
+    let ix = st.token_index(w.rt.store(), USDC).unwrap();
+    assert_eq!(ix.len, 200);
+    assert!((4..=6).contains(&ix.pages.len()), "{} pages", ix.pages.len());
+    assert_eq!(st.provider_offers(w.rt.store(), 1000, USDC).unwrap(), 16);
+    // The one usable offer sorts last (the dearest price, the newest id).
+    w.add_unit(200, 200, PROV2, true);
+    let good = w.offer(PROV2, 3, &[200]);
+    let d = w.deal(&deal_params(10, 1, 1));
+    w.deposit(USDC, d, usdc(40)).unwrap();
+    let r: MatchReturn = w.ok(MALLORY, METHOD_MATCH_DEAL_AUTO, &MatchAutoParams { deal: d, max_units: 1 });
+    assert_eq!(r.matched, [unit(200)]);
+    assert_eq!(w.view(d).deal.units[0].offer, good);
+    let index: Vec<IndexEntry> = w.ok(MALLORY, METHOD_GET_OFFER_INDEX, &TokenQuery { token: None });
+    assert_eq!(index.len(), 201);
+    assert_eq!(index.last().map(|e| (e.offer, e.usable)), Some((good, false)), "its only unit is busy now");
+    w.sound();
+    // Removing 190 offers joins the pages again.
+    for (provider, offer) in offers.drain(..190) {
+        w.ok::<_, ()>(provider, METHOD_REMOVE_OFFER, &OfferQuery { offer });
+    }
+    let st: State = w.rt.state().unwrap();
+    let ix = st.token_index(w.rt.store(), USDC).unwrap();
+    assert_eq!((ix.len, ix.pages.len()), (11, 1));
+    assert_eq!(st.provider_offers(w.rt.store(), 1000, USDC).unwrap(), 0);
+    assert_eq!(st.provider_offers(w.rt.store(), 1011, USDC).unwrap(), 2, "offers 190 and 191");
+    assert_eq!(st.provider_offers(w.rt.store(), 1012, USDC).unwrap(), 8, "offers 192..199");
+    w.sound();
+}
+
 /// The capacity actor tells the market when a peer's commitment starts or finishes; anyone may
 /// refresh an offer whose commitments ended in between.
 #[test]
